@@ -1,0 +1,43 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Settings } from "./settings";
+
+export interface ProvidersArgs {
+    /** Validated settings of this stack. */
+    readonly settings: Settings;
+}
+
+/**
+ * Explicit AWS and Kubernetes providers for the environment. Default providers are disabled in the
+ * stack files, so every resource must name one of these: the AWS provider refuses any account but
+ * the environment's own (allowedAccountIds) and tags everything, the Kubernetes provider targets
+ * the environment's cluster context.
+ */
+export class Providers extends pulumi.ComponentResource {
+    public readonly aws: aws.Provider;
+    public readonly kubernetes: k8s.Provider;
+
+    constructor(name: string, args: ProvidersArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:platform:Providers", name, args, opts);
+        const { settings } = args;
+        this.aws = new aws.Provider(
+            `${name}-aws`,
+            {
+                region: settings.aws.region as aws.Region,
+                allowedAccountIds: [settings.aws.accountId],
+                defaultTags: { tags: { ...settings.tags } },
+            },
+            { parent: this },
+        );
+        this.kubernetes = new k8s.Provider(
+            `${name}-kubernetes`,
+            {
+                ...(settings.cluster.kubeContext ? { context: settings.cluster.kubeContext } : {}),
+                enableServerSideApply: true,
+            },
+            { parent: this },
+        );
+        this.registerOutputs({});
+    }
+}

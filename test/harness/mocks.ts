@@ -1,0 +1,112 @@
+/**
+ * Mock provider behaviour: what the cloud would hand back for each resource (ids, ARNs, PEMs,
+ * generated passwords), deterministic so recordings are stable. Inputs pass through as state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface MockIdentity {
+    readonly accountId: string;
+    readonly region: string;
+}
+
+function awsService(type: string): string {
+    return type.split(":")[1]?.split("/")[0] ?? "aws";
+}
+
+function fakePem(kind: string, name: string): string {
+    const body = Buffer.from(`${kind}:${name}`).toString("base64");
+    return `-----BEGIN ${kind}-----\n${body}\n-----END ${kind}-----\n`;
+}
+
+/** Outputs a provider computes, keyed by resource type. */
+function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, identity: MockIdentity): Record<string, unknown> {
+    const { type, name, inputs } = args;
+    const { accountId, region } = identity;
+    if (type.startsWith("aws:")) {
+        const service = awsService(type);
+        const common: Record<string, unknown> = {
+            arn: `arn:aws:${service}:${region}:${accountId}:${type.split(":")[2].toLowerCase()}/${id}`,
+            tagsAll: inputs.tags ?? {},
+        };
+        switch (type) {
+            case "aws:s3/bucket:Bucket": {
+                const bucket = inputs.bucket ?? `${name}-mock`;
+                return { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` };
+            }
+            case "aws:kms/key:Key":
+                return { ...common, keyId: id, arn: `arn:aws:kms:${region}:${accountId}:key/${id}` };
+            case "aws:kms/alias:Alias":
+                return { ...common, arn: `arn:aws:kms:${region}:${accountId}:${inputs.name ?? name}` };
+            case "aws:iam/role:Role":
+                return { ...common, name: inputs.name ?? name, arn: `arn:aws:iam::${accountId}:role/${inputs.name ?? name}` };
+            case "aws:iam/policy:Policy":
+                return { ...common, arn: `arn:aws:iam::${accountId}:policy/${inputs.name ?? name}` };
+            case "aws:cloudwatch/logGroup:LogGroup":
+                return { ...common, name: inputs.name ?? name, arn: `arn:aws:logs:${region}:${accountId}:log-group:${inputs.name ?? name}` };
+            case "aws:amp/workspace:Workspace":
+                return {
+                    ...common,
+                    arn: `arn:aws:aps:${region}:${accountId}:workspace/ws-${id}`,
+                    prometheusEndpoint: `https://aps-workspaces.${region}.amazonaws.com/workspaces/ws-${id}/`,
+                };
+            case "aws:msk/cluster:Cluster":
+                return {
+                    ...common,
+                    arn: `arn:aws:kafka:${region}:${accountId}:cluster/${name}/${id}`,
+                    bootstrapBrokersSaslScram: `b-1.${name}.kafka.${region}.amazonaws.com:9096,b-2.${name}.kafka.${region}.amazonaws.com:9096`,
+                    bootstrapBrokersSaslIam: `b-1.${name}.kafka.${region}.amazonaws.com:9098,b-2.${name}.kafka.${region}.amazonaws.com:9098`,
+                    bootstrapBrokersTls: `b-1.${name}.kafka.${region}.amazonaws.com:9094,b-2.${name}.kafka.${region}.amazonaws.com:9094`,
+                };
+            case "aws:secretsmanager/secret:Secret":
+                return { ...common, arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${inputs.name ?? name}-AbCdEf` };
+            case "aws:ec2clientvpn/endpoint:Endpoint":
+                return { ...common, dnsName: `*.${id}.prod.clientvpn.${region}.amazonaws.com` };
+            case "aws:acm/certificate:Certificate":
+                return { ...common, arn: `arn:aws:acm:${region}:${accountId}:certificate/${id}` };
+            default:
+                return common;
+        }
+    }
+    switch (type) {
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                privateKeyPem: fakePem("PRIVATE KEY", name),
+                privateKeyOpenssh: fakePem("OPENSSH PRIVATE KEY", name),
+                publicKeyPem: fakePem("PUBLIC KEY", name),
+            };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: fakePem("CERTIFICATE", name), validityStartTime: "2026-11-25T00:00:00Z", validityEndTime: "2027-11-25T00:00:00Z" };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: fakePem("CERTIFICATE REQUEST", name) };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-password-${name}`, bcryptHash: `$2a$10$mock${name}` };
+        case "random:index/randomBytes:RandomBytes":
+            return { base64: Buffer.from(`mock-bytes-${name}`).toString("base64"), hex: Buffer.from(`mock-bytes-${name}`).toString("hex") };
+        case "random:index/randomId:RandomId":
+            return { hex: "a1b2c3d4", b64Url: "obLD1A", dec: "2712847316" };
+        default:
+            return {};
+    }
+}
+
+export function createMocks(identity: MockIdentity): pulumi.runtime.Mocks {
+    return {
+        newResource(args) {
+            const id = `${args.name}-id`;
+            return { id, state: { ...args.inputs, ...computedOutputs(args, id, identity) } };
+        },
+        call(args) {
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: identity.accountId, arn: `arn:aws:iam::${identity.accountId}:user/mock`, userId: "mock" };
+                case "aws:index/getRegion:getRegion":
+                    return { name: identity.region, region: identity.region };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: "aws", dnsSuffix: "amazonaws.com" };
+                default:
+                    throw new Error(`the program invoked ${args.token}, which the test mocks do not answer; derive the value from settings instead`);
+            }
+        },
+    };
+}

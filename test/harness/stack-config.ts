@@ -1,0 +1,57 @@
+/**
+ * Builds the configuration `pulumi up -s <stack>` would hand the program: Pulumi.yaml defaults,
+ * then Pulumi.<stack>.yaml values, then any test overrides. Under mocks the engine applies none of
+ * this, so the harness does it the way the engine does (project keys namespaced, non-string values
+ * as JSON).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "yaml";
+
+export const projectRoot = path.resolve(__dirname, "..", "..");
+
+export interface ProjectConfigDeclaration {
+    readonly type?: string;
+    readonly description?: string;
+    readonly default?: unknown;
+    readonly secret?: boolean;
+    readonly items?: { readonly type: string };
+}
+
+export interface ProjectFile {
+    readonly name: string;
+    readonly config: Readonly<Record<string, ProjectConfigDeclaration>>;
+}
+
+export function readProjectFile(root = projectRoot): ProjectFile {
+    return yaml.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+export function readStackFile(stack: string, root = projectRoot): Record<string, unknown> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
+    const parsed = yaml.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return parsed?.config ?? {};
+}
+
+function encode(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * The flat config map for a stack. `overrides` uses the same keys as a stack file
+ * (`tracing-platform:foo`, `aws:region`); `undefined` removes a key.
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, root = projectRoot): Record<string, string> {
+    const project = readProjectFile(root);
+    const config: Record<string, string> = {};
+    for (const [key, declaration] of Object.entries(project.config ?? {})) {
+        if (declaration.default !== undefined) config[`${project.name}:${key}`] = encode(declaration.default);
+    }
+    for (const [key, value] of Object.entries({ ...readStackFile(stack, root), ...overrides })) {
+        const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+        if (value === undefined) delete config[fullKey];
+        else config[fullKey] = encode(value);
+    }
+    return config;
+}
