@@ -1,13 +1,26 @@
 /**
  * `npm run review -- --stack <name>`: the offline preview. Runs the real program under Pulumi mocks
  * with the stack's configuration and prints what it would create as Markdown. Exits 1 on invalid
- * configuration or a program error.
+ * configuration or a program error. `--set key=value` (repeatable, value parsed as YAML) tries a
+ * change without editing the stack file, e.g. `--set tracing-platform:tempoReplicas=2`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { recordStack } from "../test/harness/program";
 import { projectRoot } from "../test/harness/stack-config";
+import * as yaml from "yaml";
 import { renderReview } from "./review-report";
+
+function overridesFromArgs(args: string[]): Record<string, unknown> {
+    const overrides: Record<string, unknown> = {};
+    args.forEach((arg, i) => {
+        if (arg !== "--set") return;
+        const [key, ...value] = (args[i + 1] ?? "").split("=");
+        if (!key || value.length === 0) throw new Error(`--set needs key=value, got '${args[i + 1] ?? ""}'`);
+        overrides[key] = yaml.parse(value.join("="));
+    });
+    return overrides;
+}
 
 async function main(): Promise<number> {
     const index = process.argv.indexOf("--stack");
@@ -21,7 +34,7 @@ async function main(): Promise<number> {
         console.error(`There is no Pulumi.${stack}.yaml; stacks: ${stacks.join(", ")}`);
         return 2;
     }
-    const recording = await recordStack(stack);
+    const recording = await recordStack(stack, overridesFromArgs(process.argv));
     if (recording.error) {
         console.error(`The ${stack} program failed before deploying anything:\n${recording.error}`);
         return 1;

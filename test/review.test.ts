@@ -21,6 +21,13 @@ describe("offline review", () => {
 
     it("exits non-zero with the validation message on bad configuration", async () => {
         await assert.rejects(
+            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], { cwd: projectRoot }),
+            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: '2'; allowed: at least 3 in prod/.test(error.stderr),
+        );
+    });
+
+    it("exits non-zero for a stack without a stack file", async () => {
+        await assert.rejects(
             run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "nope"], { cwd: projectRoot }),
             (error: any) => error.code === 2 && /There is no Pulumi\.nope\.yaml; stacks: dev, prod/.test(error.stderr),
         );
