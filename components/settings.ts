@@ -270,7 +270,7 @@ class Reader {
         }
         const n = Number(value);
         if (!Number.isInteger(n) || n < min || n > max) {
-            this.problem(key, value, allowed);
+            this.problem(key, Number.isNaN(n) ? value : n, allowed);
             return min;
         }
         return n;

@@ -158,7 +158,7 @@ describe("settings: bad configuration is rejected with key, value and what is al
         const keys = error.problems.map((x) => x.key);
         for (const key of ["traceRetentionDays", "appOtlpCidrs", "tempoImage", "devAccountId"]) assert.ok(keys.includes(p(key)), key);
         assert.match(error.message, /^Invalid configuration for stack 'dev' \(\d+ problems\):/);
-        assert.match(error.message, /\n {2}- tracing-platform:traceRetentionDays: '0'; allowed: an integer from 1 to 400 days/);
+        assert.match(error.message, /\n {2}- tracing-platform:traceRetentionDays: 0; allowed: an integer from 1 to 400 days/);
         assert.match(error.message, /\n {2}- tracing-platform:tempoImage: 'grafana\/tempo:latest'; allowed: .*:latest/);
     });
 
