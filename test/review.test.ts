@@ -22,7 +22,7 @@ describe("offline review", () => {
     it("exits non-zero with the validation message on bad configuration", async () => {
         await assert.rejects(
             run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], { cwd: projectRoot }),
-            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: '2'; allowed: at least 3 in prod/.test(error.stderr),
+            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: 2; allowed: at least 3 in prod/.test(error.stderr),
         );
     });
 
