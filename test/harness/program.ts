@@ -16,8 +16,11 @@ export type ShippedStack = (typeof shippedStacks)[number];
 
 const recorder = path.join(__dirname, "record-stack.ts");
 
-/** Runs the program for a stack with optional config overrides (stack-file keys; undefined removes). */
-export function recordStack(stack: string, overrides: Record<string, unknown> = {}): Promise<StackRecording> {
+/**
+ * Runs the program for a stack with optional config overrides (stack-file keys; undefined removes),
+ * starting from Pulumi.<stackFile>.yaml (default: the stack's own file).
+ */
+export function recordStack(stack: string, overrides: Record<string, unknown> = {}, stackFile = stack): Promise<StackRecording> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `record-${stack}-`));
     const out = path.join(dir, "recording.json");
     const overridesFile = path.join(dir, "overrides.json");
@@ -25,7 +28,7 @@ export function recordStack(stack: string, overrides: Record<string, unknown> = 
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
-            ["--import", "tsx", recorder, "--stack", stack, "--out", out, "--overrides", overridesFile],
+            ["--import", "tsx", recorder, "--stack", stack, "--stack-file", stackFile, "--out", out, "--overrides", overridesFile],
             { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
             (error, _stdout, stderr) => {
                 if (!fs.existsSync(out)) {

@@ -2,7 +2,10 @@
  * Child-process entry: runs the real program for one stack under Pulumi mocks and writes what it
  * registered as JSON. Pulumi's runtime state is global to a process, hence one process per stack.
  *
- *   node --import tsx test/harness/record-stack.ts --stack dev --out rec.json [--overrides file.json]
+ *   node --import tsx test/harness/record-stack.ts --stack dev --out rec.json [--overrides file.json] [--stack-file dev]
+ *
+ * --stack-file names the Pulumi.<name>.yaml to start from when the stack has no file of its own
+ * (a test stack derived from dev, for example).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -46,10 +49,10 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 async function main(): Promise<void> {
     const stack = argument("stack");
     const out = argument("out");
-    if (!stack || !out) throw new Error("usage: record-stack --stack <name> --out <file> [--overrides <file>]");
+    if (!stack || !out) throw new Error("usage: record-stack --stack <name> --out <file> [--overrides <file>] [--stack-file <name>]");
     const overridesFile = argument("overrides");
     const overrides = overridesFile ? JSON.parse(fs.readFileSync(overridesFile, "utf8")) : {};
-    const config = stackConfig(stack, overrides);
+    const config = stackConfig(argument("stack-file") ?? stack, overrides);
     const project = readProjectFile().name;
 
     pulumi.runtime.setAllConfig(config);

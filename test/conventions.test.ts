@@ -1,0 +1,39 @@
+import { strict as assert } from "assert";
+import { recordStack, stackRecording, shippedStacks, byUrn } from "./harness/program";
+
+/** The isolation-relevant identity of a resource: AWS physical names and Kubernetes-independent ids. */
+function awsPhysicalNames(resources: readonly { type: string; inputs: Record<string, any> }[]): string[] {
+    return resources
+        .filter((r) => r.type.startsWith("aws:"))
+        .flatMap((r) => [r.inputs.bucket, r.inputs.name, r.inputs.clusterName, r.inputs.aliasName].filter((v) => typeof v === "string"));
+}
+
+describe("conventions: components follow the pulumi-eks/awsx shape", () => {
+    for (const stack of shippedStacks) {
+        it(`${stack}: component types are tracing:<module>:<Type> and children are named after their parent`, async () => {
+            const recording = await stackRecording(stack);
+            for (const resource of recording.resources) {
+                if (!resource.custom) assert.match(resource.type, /^tracing:[a-z]+:[A-Z][A-Za-z]+$/, resource.type);
+                if (!resource.parent) continue;
+                const parent = byUrn(recording, resource.parent)!;
+                assert.ok(resource.name.startsWith(`${parent.name}-`), `${resource.type} ${resource.name} is not prefixed by its parent ${parent.name}`);
+            }
+        });
+    }
+});
+
+describe("environment isolation: a test stack is one config file away", () => {
+    it("the program deploys a test environment with its own account and names", async function () {
+        const test = await recordStack(
+            "test",
+            { "tracing-platform:environment": "test", "aws:allowedAccountIds": ["222222222222"] },
+            "dev",
+        );
+        assert.equal(test.error, undefined, test.error);
+        assert.equal(test.outputs.awsAccountId, "222222222222");
+        const dev = await stackRecording("dev");
+        const devNames = new Set(awsPhysicalNames(dev.resources));
+        const shared = awsPhysicalNames(test.resources).filter((name) => devNames.has(name));
+        assert.deepEqual(shared, [], "test and dev share AWS physical names");
+    });
+});
