@@ -116,5 +116,6 @@ export const traceKeyArn = keys.traceKeyArn;
 export const auditKeyArn = keys.auditKeyArn;
 export const auditTrailArn = auditTrail.trailArn;
 export const metricsWorkspaceId = metricsStore.workspaceId;
+export const metricsWorkspaceArn = metricsStore.workspaceArn;
 export const metricsWorkspaceEndpoint = metricsStore.prometheusEndpoint;
 export const workloadRoleArns = workloadIdentities.roleArns;
