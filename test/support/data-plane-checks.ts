@@ -30,25 +30,30 @@ export const types = {
     podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 } as const;
 
+/** A parsed policy statement (recorded JSON or a builder's document). */
 export interface Statement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
-    Action: string | string[];
-    NotAction?: string | string[];
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
+    readonly Sid?: string;
+    readonly Effect: "Allow" | "Deny";
+    readonly Principal?: "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[] };
+    readonly Action: string | readonly string[];
+    readonly NotAction?: string | readonly string[];
+    readonly Resource?: string | readonly string[];
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
 
-export function list<T>(value: T | T[] | undefined): T[] {
-    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+export interface Policy {
+    readonly Statement: Statement | readonly Statement[];
 }
 
-export function statements(doc: { Statement: Statement | Statement[] }): Statement[] {
+export function list<T>(value: T | readonly T[] | undefined): T[] {
+    return value === undefined ? [] : Array.isArray(value) ? [...value] : [value as T];
+}
+
+export function statements(doc: Policy): Statement[] {
     return list(doc.Statement);
 }
 
-export function statement(doc: { Statement: Statement | Statement[] }, sid: string): Statement {
+export function statement(doc: Policy, sid: string): Statement {
     const found = statements(doc).filter((s) => s.Sid === sid);
     assert.equal(found.length, 1, `expected one statement ${sid}, found ${found.length}`);
     return found[0];
@@ -56,7 +61,7 @@ export function statement(doc: { Statement: Statement | Statement[] }, sid: stri
 
 /** The value of one condition key under one operator, as a list. */
 export function conditionValues(s: Statement, operator: string, key: string): string[] {
-    return list(s.Condition?.[operator]?.[key]);
+    return list(s.Condition?.[operator]?.[key]).map(String);
 }
 
 export function s3Arn(bucketName: string): string {
@@ -135,7 +140,7 @@ export function checkBucketEncryptedWithS3Keys(rec: StackRecording, bucketName: 
     assert.ok(list(rule.blockedEncryptionTypes).includes("SSE-C"), `${bucketName}: SSE-C must be blocked`);
 }
 
-export function bucketPolicy(rec: StackRecording, bucketName: string): { Statement: Statement[] } {
+export function bucketPolicy(rec: StackRecording, bucketName: string): Policy {
     return policyDocument(sideResource(rec, types.bucketPolicy, bucketNamed(rec, bucketName)));
 }
 
@@ -162,7 +167,7 @@ export function checkTlsOnly(rec: StackRecording, bucketName: string): void {
 }
 
 /** Allow statements of a resource policy: each principal is a named service or account, never "*" alone. */
-export function checkNoAnonymousAllow(doc: { Statement: Statement | Statement[] }, where: string): void {
+export function checkNoAnonymousAllow(doc: Policy, where: string): void {
     for (const s of statements(doc).filter((st) => st.Effect === "Allow")) {
         const principal = s.Principal;
         const wildcard = principal === "*" || list(typeof principal === "object" ? principal.AWS : undefined).includes("*");
@@ -171,7 +176,7 @@ export function checkNoAnonymousAllow(doc: { Statement: Statement | Statement[] 
 }
 
 /** Every Allow to a service principal is pinned with aws:SourceArn or aws:SourceAccount (or KMS's own context keys). */
-export function checkServicePrincipalsPinned(doc: { Statement: Statement | Statement[] }, where: string): void {
+export function checkServicePrincipalsPinned(doc: Policy, where: string): void {
     for (const s of statements(doc).filter((st) => st.Effect === "Allow" && typeof st.Principal === "object" && st.Principal.Service)) {
         const keys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey));
         assert.ok(
@@ -252,7 +257,7 @@ export function checkKeyHardened(key: RecordedResource, deletionWindowDays: numb
 // ---------------------------------------------------------------------------------------------
 
 /** Least privilege of an identity policy: named actions only, named resources for S3, KMS and APS. */
-export function checkLeastPrivilege(doc: { Statement: Statement | Statement[] }, where: string): void {
+export function checkLeastPrivilege(doc: Policy, where: string): void {
     for (const s of statements(doc).filter((st) => st.Effect === "Allow")) {
         assert.equal(s.NotAction, undefined, `${where}: ${s.Sid} uses NotAction`);
         for (const action of list(s.Action)) {
@@ -266,7 +271,7 @@ export function checkLeastPrivilege(doc: { Statement: Statement | Statement[] },
 }
 
 /** Actions an identity policy allows on a resource ARN (exact or `<arn>/*`), for comparing against what a workload needs. */
-export function allowedActions(doc: { Statement: Statement | Statement[] }): Map<string, Set<string>> {
+export function allowedActions(doc: Policy): Map<string, Set<string>> {
     const byResource = new Map<string, Set<string>>();
     for (const s of statements(doc).filter((st) => st.Effect === "Allow")) {
         for (const resource of list(s.Resource)) {
@@ -280,7 +285,7 @@ export function allowedActions(doc: { Statement: Statement | Statement[] }): Map
 
 /** A Pod Identity trust policy that admits exactly one service account in one namespace of one cluster. */
 export function checkPodIdentityTrust(
-    trust: { Statement: Statement | Statement[] },
+    trust: Policy,
     expected: { accountId: string; clusterArn: string; namespace: string; serviceAccount: string },
     where: string,
 ): void {
