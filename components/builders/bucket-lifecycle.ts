@@ -63,7 +63,8 @@ export function traceBucketLifecycle(traceRetentionDays: number): LifecycleRule[
 /**
  * Log buckets (audit, access logs): move logs to colder storage as they age, expire them when
  * their retention ends. On the audit bucket Object Lock keeps every version for the same period,
- * so expiry can never remove a log early.
+ * so expiry can never remove a log early. S3's default minimum transition size (128 KiB) stays:
+ * smaller log files would cost more in the colder classes than in Standard.
  */
 export function logArchiveLifecycle(retentionDays: number): LifecycleRule[] {
     const transitions = archiveTiers

@@ -69,7 +69,7 @@ export function anyLogGroupArn(region: string, accountId: string): string {
     return logGroupArn(region, accountId, "*");
 }
 
-/** Regional endpoint name of a service as KMS sees it in `kms:ViaService`. */
-export function viaService(service: "s3" | "aps" | "logs", region: string): string {
+/** Regional endpoint name of a service, as KMS sees it in `kms:ViaService` (and as the CloudWatch Logs principal). */
+export function viaService(service: "s3" | "aps" | "logs" | "cloudtrail", region: string): string {
     return `${service}.${region}.amazonaws.com`;
 }

@@ -187,7 +187,7 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             Condition: {
                 StringEquals: {
                     "kms:CallerAccount": args.accountId,
-                    "kms:ViaService": [viaService("s3", args.region), `cloudtrail.${args.region}.amazonaws.com`],
+                    "kms:ViaService": [viaService("s3", args.region), viaService("cloudtrail", args.region)],
                 },
             },
         },
