@@ -103,13 +103,32 @@ export function standardLabels(workload: string, environment: string, component?
  */
 export function awsResourceNames(environment: string, accountId: string, region: string) {
     const suffix = `${environment}-${accountId}-${region}`;
+    // IAM is global to the account, so role names carry the region too.
+    const roleSuffix = `${environment}-${region}`;
     return {
         traceBucket: `tracing-traces-${suffix}`,
         auditBucket: `tracing-audit-${suffix}`,
+        /** S3 server access logs: S3 cannot deliver them to a bucket with Object Lock, hence apart from the audit bucket. */
+        accessLogBucket: `tracing-access-logs-${suffix}`,
         traceKeyAlias: `alias/tracing-traces-${environment}`,
         auditKeyAlias: `alias/tracing-audit-${environment}`,
         trail: `tracing-audit-${environment}`,
+        trailLogGroup: `/aws/cloudtrail/tracing-audit-${environment}`,
+        trailLogsRole: `tracing-cloudtrail-logs-${roleSuffix}`,
         metricsWorkspace: `tracing-span-metrics-${environment}`,
+        /** Vended-logs prefix: CloudWatch Logs keeps the delivery resource policy small for /aws/vendedlogs/ groups. */
+        metricsLogGroup: `/aws/vendedlogs/prometheus/tracing-span-metrics-${environment}`,
         kafkaCluster: `tracing-tempo-${environment}`,
+        /** Pod Identity roles of the workloads that call AWS (the agents do not). */
+        workloadRoles: {
+            tempo: `tracing-tempo-${roleSuffix}`,
+            gateway: `tracing-otel-gateway-${roleSuffix}`,
+            grafana: `tracing-grafana-${roleSuffix}`,
+        },
     } as const;
 }
+
+export type AwsResourceNames = ReturnType<typeof awsResourceNames>;
+
+/** Workloads that get an AWS identity (EKS Pod Identity role). */
+export type AwsWorkloadKey = keyof AwsResourceNames["workloadRoles"];

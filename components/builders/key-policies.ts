@@ -1,0 +1,211 @@
+/**
+ * Key policies of the environment's two customer managed keys.
+ *
+ * Neither key delegates its use to the account wholesale (no `kms:*` for the account root): the
+ * account administers the keys through an explicit list of management actions, and every use of a
+ * key is a separate statement naming who may use it, through which service and for what data
+ * (encryption context). Service principals are pinned with aws:SourceArn/aws:SourceAccount.
+ */
+import {
+    accountRootArn,
+    anyLogGroupArn,
+    cloudTrailArn,
+    policyDocument,
+    s3BucketArn,
+    viaService,
+    type PolicyDocument,
+    type PolicyStatement,
+} from "./iam-policy";
+
+/**
+ * Managing a key without using it: the account's administrators (through their IAM policies) can
+ * describe, tag, rotate, disable, schedule deletion and re-write the policy (so nobody is locked
+ * out), but cannot encrypt or decrypt data with it.
+ */
+export const keyAdministrationActions = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:PutKeyPolicy",
+    "kms:ListKeyPolicies",
+    "kms:GetKeyRotationStatus",
+    "kms:EnableKeyRotation",
+    "kms:DisableKeyRotation",
+    "kms:ListKeyRotations",
+    "kms:RotateKeyOnDemand",
+    "kms:EnableKey",
+    "kms:DisableKey",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:UpdateKeyDescription",
+    "kms:CreateAlias",
+    "kms:UpdateAlias",
+    "kms:DeleteAlias",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ListResourceTags",
+    "kms:ListGrants",
+    "kms:RevokeGrant",
+] as const;
+
+/** What S3 asks KMS for when it encrypts (data key) and decrypts (object or bucket key) an object. */
+export const sseKmsActions = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+function keyAdministration(accountId: string): PolicyStatement {
+    return {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(accountId) },
+        Action: keyAdministrationActions,
+        Resource: "*",
+    };
+}
+
+export interface TraceKeyPolicyArgs {
+    readonly accountId: string;
+    readonly region: string;
+    /** Name of the trace bucket the key encrypts. */
+    readonly traceBucketName: string;
+    /** ARN of Tempo's role, the only principal that reads and writes trace objects. */
+    readonly tempoRoleArn: string;
+}
+
+/**
+ * The trace key encrypts Tempo's blocks in S3 and the span metrics in Managed Prometheus.
+ *
+ * Tempo: the account principal plus `aws:PrincipalArn` (rather than naming the role as principal)
+ * so the key can be created before the role exists and keeps working if the role is re-created;
+ * the role's own IAM policy must allow the same actions, so both sides have to agree. Only through
+ * S3 and only for objects of the trace bucket: with an S3 Bucket Key the encryption context is the
+ * bucket ARN, without one the object ARN, so both are allowed.
+ *
+ * Prometheus: the workspace is created with this key; the service creates grants for itself, so
+ * use is allowed only through aps in this account and grants only for AWS resources.
+ */
+export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
+    const bucketArn = s3BucketArn(args.traceBucketName);
+    const throughPrometheus = {
+        "kms:ViaService": viaService("aps", args.region),
+        "kms:CallerAccount": args.accountId,
+    };
+    return policyDocument([
+        keyAdministration(args.accountId),
+        {
+            Sid: "TempoUsesKeyThroughS3ForTraceBucket",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId) },
+            Action: sseKmsActions,
+            Resource: "*",
+            Condition: {
+                ArnEquals: { "aws:PrincipalArn": args.tempoRoleArn },
+                StringEquals: { "kms:ViaService": viaService("s3", args.region), "kms:CallerAccount": args.accountId },
+                StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+            },
+        },
+        {
+            Sid: "PrometheusUsesKeyForMetricsWorkspace",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId) },
+            Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: throughPrometheus },
+        },
+        {
+            Sid: "PrometheusCreatesGrantsForWorkspace",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId) },
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { StringEquals: throughPrometheus, Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+    ]);
+}
+
+export interface AuditKeyPolicyArgs {
+    readonly accountId: string;
+    readonly region: string;
+    /** Name of the trail whose log files the key encrypts. */
+    readonly trailName: string;
+    /** Name of the audit bucket the trail delivers to. */
+    readonly auditBucketName: string;
+}
+
+/**
+ * The audit key encrypts CloudTrail log files in the audit bucket and the platform's CloudWatch
+ * log groups (trail, VPN connections, metrics workspace, MSK brokers).
+ *
+ * CloudTrail: data keys for its own trail only (aws:SourceArn), with the CloudTrail encryption
+ * context; and through S3 for the audit bucket, which uses an S3 Bucket Key (the context is then
+ * the bucket ARN). CloudWatch Logs: the regional service principal, only for log groups of this
+ * account and region (the `aws:logs:arn` encryption context it always sends). Reading: principals
+ * of this account whose IAM policies allow it decrypt trail logs through S3 (and CloudTrail, which
+ * checks it when a trail is created on a Bucket Key bucket).
+ */
+export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
+    const trail = cloudTrailArn(args.region, args.accountId, args.trailName);
+    const fromThisTrail = { "aws:SourceArn": trail, "aws:SourceAccount": args.accountId };
+    return policyDocument([
+        keyAdministration(args.accountId),
+        {
+            Sid: "CloudTrailEncryptsTrailLogs",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "kms:GenerateDataKey",
+            Resource: "*",
+            Condition: {
+                StringEquals: fromThisTrail,
+                StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${args.accountId}:trail/*` },
+            },
+        },
+        {
+            Sid: "CloudTrailUsesAuditBucketKey",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: sseKmsActions,
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    ...fromThisTrail,
+                    "kms:ViaService": viaService("s3", args.region),
+                    "kms:EncryptionContext:aws:s3:arn": s3BucketArn(args.auditBucketName),
+                },
+            },
+        },
+        {
+            Sid: "CloudTrailDescribesKey",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "kms:DescribeKey",
+            Resource: "*",
+            Condition: { StringEquals: fromThisTrail },
+        },
+        {
+            Sid: "AccountPrincipalsReadAuditLogs",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId) },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    "kms:CallerAccount": args.accountId,
+                    "kms:ViaService": [viaService("s3", args.region), viaService("cloudtrail", args.region)],
+                },
+            },
+        },
+        {
+            Sid: "CloudWatchLogsEncryptsAccountLogGroups",
+            Effect: "Allow",
+            Principal: { Service: viaService("logs", args.region) },
+            Action: [
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyWithoutPlaintext",
+                "kms:DescribeKey",
+            ],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": anyLogGroupArn(args.region, args.accountId) } },
+        },
+    ]);
+}
