@@ -1,11 +1,17 @@
 import { strict as assert } from "assert";
 import { recordStack, stackRecording, shippedStacks, byUrn } from "./harness/program";
 
-/** The isolation-relevant identity of a resource: AWS physical names and Kubernetes-independent ids. */
+/** Physical names the program gives the AWS resources it creates (buckets, key aliases, roles, log groups, trails). */
+const namedTypes: Record<string, string> = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:kms/alias:Alias": "name",
+    "aws:iam/role:Role": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudtrail/trail:Trail": "name",
+};
+
 function awsPhysicalNames(resources: readonly { type: string; inputs: Record<string, any> }[]): string[] {
-    return resources
-        .filter((r) => r.type.startsWith("aws:"))
-        .flatMap((r) => [r.inputs.bucket, r.inputs.name, r.inputs.clusterName, r.inputs.aliasName].filter((v) => typeof v === "string"));
+    return resources.flatMap((r) => (r.type in namedTypes && typeof r.inputs[namedTypes[r.type]] === "string" ? [r.inputs[namedTypes[r.type]]] : []));
 }
 
 describe("conventions: components follow the pulumi-eks/awsx shape", () => {
@@ -33,7 +39,9 @@ describe("environment isolation: a test stack is one config file away", () => {
         assert.equal(test.outputs.awsAccountId, "222222222222");
         const dev = await stackRecording("dev");
         const devNames = new Set(awsPhysicalNames(dev.resources));
-        const shared = awsPhysicalNames(test.resources).filter((name) => devNames.has(name));
+        const testNames = awsPhysicalNames(test.resources);
+        assert.ok(testNames.length >= 5, `expected named AWS resources, got ${testNames.join(", ")}`);
+        const shared = testNames.filter((name) => devNames.has(name));
         assert.deepEqual(shared, [], "test and dev share AWS physical names");
     });
 });
