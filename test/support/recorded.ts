@@ -1,0 +1,31 @@
+/** Small lookups over a stack recording shared by the program tests. */
+import { parseSettings, type Settings } from "../../components/settings";
+import { byUrn, type RecordedResource, type StackRecording } from "../harness/program";
+
+/** The validated settings the recorded program ran with. */
+export function settingsOf(recording: StackRecording): Settings {
+    return parseSettings(recording.config, recording.stack);
+}
+
+/** Resources an input property of `resource` was built from (Pulumi property dependencies). */
+export function dependenciesOf(recording: StackRecording, resource: RecordedResource, property: string): RecordedResource[] {
+    return (resource.propertyDependencies[property] ?? []).map((urn) => {
+        const found = byUrn(recording, urn);
+        if (!found) throw new Error(`${resource.name}.${property} depends on ${urn}, which the recording does not hold`);
+        return found;
+    });
+}
+
+/** The single resource of `type` an input property was built from. */
+export function dependencyOfType(recording: StackRecording, resource: RecordedResource, property: string, type: string): RecordedResource {
+    const matches = dependenciesOf(recording, resource, property).filter((r) => r.type === type);
+    if (matches.length !== 1) {
+        throw new Error(`expected ${resource.name}.${property} to come from one ${type}, found ${matches.map((m) => m.name).join(", ") || "none"}`);
+    }
+    return matches[0];
+}
+
+/** True when the input property (or a parent of it) was a Pulumi secret. */
+export function isSecretInput(resource: RecordedResource, property: string): boolean {
+    return resource.secretPaths.some((path) => path === property || path.startsWith(`${property}.`) || property.startsWith(`${path}.`));
+}
