@@ -44,6 +44,7 @@ export interface ClientVpnArgs {
  *   banner.
  */
 export class ClientVpn extends pulumi.ComponentResource {
+    /** The Client VPN endpoint. */
     public readonly endpoint: aws.ec2clientvpn.Endpoint;
     /** Client VPN endpoint id (for `aws ec2 export-client-vpn-client-configuration`). */
     public readonly endpointId: pulumi.Output<string>;
@@ -51,7 +52,7 @@ export class ClientVpn extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: ClientVpnArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("tracing:network:ClientVpn", name, {}, opts);
+        super("tracing:network:ClientVpn", name, args, opts);
         const { network, environment } = args;
 
         const serverCertificate = new aws.acm.Certificate(

@@ -51,16 +51,21 @@ const annotationPrefix = "service.beta.kubernetes.io/aws-load-balancer";
  *    client addresses preserved so the gateways' NetworkPolicy checks the same allow-list.
  *
  * TLS passes through (TCP listeners): Grafana and the gateways terminate it with their own
- * certificates, so the load balancers never see plaintext.
+ * certificates, so the load balancers never see plaintext. Users reach Grafana by its configured
+ * hostname (in its certificate). OTLP senders outside the cluster dial the NLB, whose DNS name AWS
+ * assigns, so they set the TLS server name to the Service's name (`otel-gateway-otlp.tracing-
+ * collectors.svc`, in the gateway certificate) and trust the platform CA (stack output).
  */
 export class InternalEndpoints extends pulumi.ComponentResource {
+    /** Grafana's internal load balancer Service. */
     public readonly grafana: k8s.core.v1.Service;
+    /** The gateways' internal OTLP load balancer Service. */
     public readonly gatewayOtlp: k8s.core.v1.Service;
 
     private readonly resourceName: string;
 
     constructor(name: string, args: InternalEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("tracing:kubernetes:InternalEndpoints", name, {}, opts);
+        super("tracing:kubernetes:InternalEndpoints", name, args, opts);
         this.resourceName = name;
 
         this.grafana = this.loadBalancer(args, {

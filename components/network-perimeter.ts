@@ -40,7 +40,9 @@ interface RuleSpec {
  *    OTLP NLB and the interface endpoints. Every rule is a separate, described resource (never
  *    inline, never 0.0.0.0/0 or ::/0); egress is explicit too, because the provider removes the
  *    allow-all egress rule AWS adds to a new group.
- *  - the S3 gateway endpoint on the private route tables, limited to the platform's buckets.
+ *  - the S3 gateway endpoint on the private route tables, limited to the platform's buckets. It
+ *    carries every S3 request leaving those route tables, so these must be the platform's own
+ *    route tables (AWS also refuses a second S3 gateway endpoint on a route table that has one).
  *  - an interface endpoint for Managed Prometheus (private DNS), so the gateway's remote write and
  *    Grafana's queries stay inside the VPC CIDR, which is all their NetworkPolicies allow on 443.
  *    No STS endpoint: EKS Pod Identity hands pods credentials through the node-local agent, so
@@ -71,7 +73,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
     private readonly resourceName: string;
 
     constructor(name: string, args: NetworkPerimeterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("tracing:network:NetworkPerimeter", name, {}, opts);
+        super("tracing:network:NetworkPerimeter", name, args, opts);
         this.resourceName = name;
         const { network, environment } = args;
         const vpcResolver = `${addressInBlock(network.vpcCidr, 2)}/32`;

@@ -16,10 +16,11 @@ export interface PlatformNetworkPoliciesArgs {
  * the VPC CNI with network policy enabled.
  */
 export class PlatformNetworkPolicies extends pulumi.ComponentResource {
+    /** Every NetworkPolicy created, in plan order. */
     public readonly policies: readonly k8s.networking.v1.NetworkPolicy[];
 
     constructor(name: string, args: PlatformNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("tracing:kubernetes:PlatformNetworkPolicies", name, {}, opts);
+        super("tracing:kubernetes:PlatformNetworkPolicies", name, args, opts);
         this.policies = platformNetworkPolicies(args.plan).map((policy) => {
             const key = platformNamespaceKey(policy.metadata.namespace);
             return new k8s.networking.v1.NetworkPolicy(

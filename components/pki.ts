@@ -36,7 +36,9 @@ export interface PlatformPkiArgs {
 
 /** A certificate and its private key (the key is always a Pulumi secret). */
 export interface IssuedCertificate {
+    /** The certificate (public PEM). */
     readonly certificatePem: pulumi.Output<string>;
+    /** Its private key (PEM), a Pulumi secret. */
     readonly privateKeyPem: pulumi.Output<string>;
 }
 
@@ -81,7 +83,7 @@ export class PlatformPki extends pulumi.ComponentResource {
     private readonly resourceName: string;
 
     constructor(name: string, args: PlatformPkiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("tracing:pki:PlatformPki", name, {}, opts);
+        super("tracing:pki:PlatformPki", name, args, opts);
         this.resourceName = name;
         const plan = pkiPlan({
             environment: args.environment,
@@ -149,7 +151,9 @@ export class PlatformPki extends pulumi.ComponentResource {
                 privateKeyPem: pulumi.secret(key.privateKeyPem),
                 subject: { ...spec.subject },
                 isCaCertificate: true,
-                // Leaves are signed directly by the root: no intermediate may follow it.
+                // The provider encodes 0 as "no path-length constraint" (it never sets Go's
+                // MaxPathLenZero), so the guarantee that no intermediate exists is that this CA
+                // signs only the plan's leaves, none of which is a CA.
                 maxPathLength: 0,
                 allowedUses: [...authorityUses],
                 validityPeriodHours: validity.caValidityHours,

@@ -181,6 +181,17 @@ describe("PKI", () => {
                 }
             });
 
+            it("creates every key and certificate (and every other resource) through the stack's explicit provider of its package", () => {
+                const custom = recording.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+                assert.ok(custom.some((r) => r.type.startsWith("tls:")));
+                for (const resource of custom) {
+                    assert.ok(resource.provider, `${resource.name} names a provider`);
+                    const providerUrn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
+                    const providerPackage = resource.type.split(":")[0];
+                    assert.match(providerUrn, new RegExp(`\\$pulumi:providers:${providerPackage}::tracing-${providerPackage}$`), resource.name);
+                }
+            });
+
             it("keeps private keys out of every plain-text input and output", () => {
                 const keyUrns = new Set(ofType(recording, privateKeyType).map((k) => k.urn));
                 let keyConsumers = 0;

@@ -188,27 +188,22 @@ function selectingPolicies(model: ClusterModel, pod: PodEndpoint, type: PolicyTy
     );
 }
 
-function egressAllows(model: ClusterModel, from: Endpoint, to: Endpoint, port: ListeningPort): boolean {
-    if (from.kind !== "pod") return true;
-    const policies = selectingPolicies(model, from, "Egress");
-    if (policies.length === 0) return true;
-    return policies.some((policy) =>
-        (policy.spec.egress ?? []).some(
-            (rule) =>
-                (!rule.to || rule.to.length === 0 || rule.to.some((peer) => peerMatches(model, peer, to, policy.metadata.namespace))) &&
-                portMatches(rule.ports, port),
-        ),
-    );
+/** The rules of one direction, with their peers under one name. */
+function rulesOf(spec: NetworkPolicySpec, type: PolicyType): { readonly peers?: readonly NetworkPolicyPeer[]; readonly ports?: readonly NetworkPolicyPort[] }[] {
+    return type === "Ingress"
+        ? (spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
+        : (spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }));
 }
 
-function ingressAllows(model: ClusterModel, from: Endpoint, to: Endpoint, port: ListeningPort): boolean {
-    if (to.kind !== "pod") return true;
-    const policies = selectingPolicies(model, to, "Ingress");
+/** Whether `endpoint`'s policies of one direction admit a connection with `peer` on `port`. */
+function directionAllows(model: ClusterModel, endpoint: Endpoint, type: PolicyType, peer: Endpoint, port: ListeningPort): boolean {
+    if (endpoint.kind !== "pod") return true;
+    const policies = selectingPolicies(model, endpoint, type);
     if (policies.length === 0) return true;
     return policies.some((policy) =>
-        (policy.spec.ingress ?? []).some(
+        rulesOf(policy.spec, type).some(
             (rule) =>
-                (!rule.from || rule.from.length === 0 || rule.from.some((peer) => peerMatches(model, peer, from, policy.metadata.namespace))) &&
+                (!rule.peers || rule.peers.length === 0 || rule.peers.some((candidate) => peerMatches(model, candidate, peer, policy.metadata.namespace))) &&
                 portMatches(rule.ports, port),
         ),
     );
@@ -216,7 +211,7 @@ function ingressAllows(model: ClusterModel, from: Endpoint, to: Endpoint, port: 
 
 /** True when `from` may open a connection to `port` on `to`. */
 export function connectionAllowed(model: ClusterModel, from: Endpoint, to: Endpoint, port: ListeningPort): boolean {
-    return egressAllows(model, from, to, port) && ingressAllows(model, from, to, port);
+    return directionAllows(model, from, "Egress", to, port) && directionAllows(model, to, "Ingress", from, port);
 }
 
 /** Every allowed connection between distinct endpoints of the model, to each port the destination listens on. */
