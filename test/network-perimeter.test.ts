@@ -3,7 +3,8 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { addressInBlock, isOpenToInternet } from "../components/cidr";
 import { awsResourceNames, ports, services } from "../components/names";
 import { kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "./harness/program";
-import { dependenciesOf, settingsOf } from "./support/recorded";
+import { Service } from "kubernetes-models/v1/Service";
+import { dependenciesOf, settingsOf, validateKubernetesObjects } from "./support/recorded";
 
 const securityGroupType = "aws:ec2/securityGroup:SecurityGroup";
 const ingressRuleType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -175,6 +176,7 @@ describe("Network perimeter", () => {
                     [services.grafana.name]: { group: "tracing-grafana-nlb", ranges: [settings.network.vpcCidr], port: 443, targetPort: ports.grafanaHttps, app: "grafana", preserve: "false" },
                     [services.gatewayExternal.name]: { group: "tracing-gateway-nlb", ranges: settings.network.appOtlpCidrs, port: 4317, targetPort: ports.otlpGrpc, app: "otel-gateway", preserve: "true" },
                 };
+                assert.ok(validateKubernetesObjects(recording, "core/v1", "Service", Service) >= 2);
                 for (const service of exposed) {
                     const expected = expectations[service.inputs.metadata.name];
                     const { annotations } = service.inputs.metadata;

@@ -10,7 +10,8 @@ import {
 } from "../components/builders/network-policy-graph";
 import { namespaces, ports, standardLabels, workloads, type WorkloadKey } from "../components/names";
 import { kubernetesObjects, shippedStacks, stackRecording, type StackRecording } from "./harness/program";
-import { settingsOf } from "./support/recorded";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { settingsOf, validateKubernetesObjects } from "./support/recorded";
 
 const tcp = (port: number): ListeningPort => ({ port, protocol: "TCP" });
 const udp = (port: number): ListeningPort => ({ port, protocol: "UDP" });
@@ -88,6 +89,10 @@ describe("NetworkPolicies", () => {
                         .filter((f) => platformPods.has(f.from) || platformPods.has(f.to))
                         .map(describeFlow),
                 );
+            });
+
+            it("records only schema-valid NetworkPolicies", () => {
+                assert.ok(validateKubernetesObjects(recording, "networking.k8s.io/v1", "NetworkPolicy", NetworkPolicy) >= 2 * Object.keys(namespaces).length);
             });
 
             it("denies all ingress and egress by default in every platform namespace", () => {

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { gatewayPodDnsNames, pkiPlan, vpnServerDnsName } from "../components/builders/pki-plan";
 import { namespaces, serviceDnsNames, tlsSecrets, workloads } from "../components/names";
 import { kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "./harness/program";
-import { dependenciesOf, dependencyOfType, isSecretInput, settingsOf } from "./support/recorded";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { dependenciesOf, dependencyOfType, isSecretInput, settingsOf, validateKubernetesObjects } from "./support/recorded";
 
 const privateKeyType = "tls:index/privateKey:PrivateKey";
 const selfSignedType = "tls:index/selfSignedCert:SelfSignedCert";
@@ -171,6 +172,10 @@ describe("PKI", () => {
                     const sources = dependenciesOf(recording, secret, "stringData").map((r) => r.urn).sort();
                     assert.deepEqual(sources, [issued.certificate.urn, issued.key.urn, platform.urn].sort(), `${target.name} holds its own certificate and key`);
                 }
+            });
+
+            it("records only schema-valid Secrets", () => {
+                assert.ok(validateKubernetesObjects(recording, "core/v1", "Secret", Secret) >= Object.keys(tlsSecrets).length - 1 + Object.keys(namespaces).length);
             });
 
             it("places the CA bundle (ca.crt = the exported CA) in every platform namespace", () => {

@@ -1,6 +1,6 @@
 /** Small lookups over a stack recording shared by the program tests. */
 import { parseSettings, type Settings } from "../../components/settings";
-import { byUrn, type RecordedResource, type StackRecording } from "../harness/program";
+import { byUrn, kubernetesObjects, type RecordedResource, type StackRecording } from "../harness/program";
 
 /** The validated settings the recorded program ran with. */
 export function settingsOf(recording: StackRecording): Settings {
@@ -28,4 +28,21 @@ export function dependencyOfType(recording: StackRecording, resource: RecordedRe
 /** True when the input property (or a parent of it) was a Pulumi secret. */
 export function isSecretInput(resource: RecordedResource, property: string): boolean {
     return resource.secretPaths.some((path) => path === property || path.startsWith(`${property}.`) || property.startsWith(`${path}.`));
+}
+
+/** A kubernetes-models class: builds an object and validates it against the Kubernetes schema. */
+type KubernetesModel = new (data: any) => { validate(): void };
+
+/** Validates every recorded object of a kind against the Kubernetes OpenAPI schema; returns how many. */
+export function validateKubernetesObjects(recording: StackRecording, apiVersion: string, kind: string, Model: KubernetesModel): number {
+    const objects = kubernetesObjects(recording, apiVersion, kind);
+    for (const object of objects) {
+        const { metadata, ...rest } = object.inputs;
+        try {
+            new Model({ ...rest, metadata }).validate();
+        } catch (error) {
+            throw new Error(`${kind} ${metadata?.namespace}/${metadata?.name} is not a valid Kubernetes object: ${(error as Error).message}`);
+        }
+    }
+    return objects.length;
 }
