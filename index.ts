@@ -1,7 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClientVpn } from "./components/client-vpn";
 import { loadSettings } from "./components/config";
-import { Providers } from "./components/providers";
+import { InternalEndpoints } from "./components/internal-endpoints";
 import { PlatformNamespaces } from "./components/namespaces";
-import { awsResourceNames } from "./components/names";
+import { awsResourceNames, serviceDnsNames, ports } from "./components/names";
 import { auditObjectLockMode } from "./components/builders/bucket-lifecycle";
 import { PlatformKeys } from "./components/kms-keys";
 import { AccessLogBucket } from "./components/access-log-bucket";
@@ -10,9 +12,15 @@ import { AuditBucket } from "./components/audit-bucket";
 import { AuditTrail } from "./components/audit-trail";
 import { MetricsStore } from "./components/metrics-store";
 import { WorkloadIdentities } from "./components/workload-identities";
+import { NetworkPerimeter } from "./components/network-perimeter";
+import { PlatformNetworkPolicies } from "./components/network-policies";
+import { PlatformPki } from "./components/pki";
+import { Providers } from "./components/providers";
 
 const settings = loadSettings();
 const providers = new Providers("tracing", { settings });
+const awsOnly = { providers: [providers.aws] };
+const kubernetesOnly = { providers: [providers.kubernetes] };
 const platformNamespaces = new PlatformNamespaces(
     "tracing",
     { environment: settings.environment },
@@ -22,12 +30,23 @@ const platformNamespaces = new PlatformNamespaces(
 const { accountId, region } = settings.aws;
 const names = awsResourceNames(settings.environment, accountId, region);
 const retain = settings.protectStatefulResources;
-const onAws = { providers: [providers.aws] };
+
+const perimeter = new NetworkPerimeter(
+    "tracing",
+    {
+        environment: settings.environment,
+        accountId: settings.aws.accountId,
+        region: settings.aws.region,
+        network: settings.network,
+        nodeSecurityGroupId: settings.cluster.nodeSecurityGroupId,
+    },
+    awsOnly,
+);
 
 const keys = new PlatformKeys(
     "tracing",
     { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
-    onAws,
+    awsOnly,
 );
 const accessLogBucket = new AccessLogBucket(
     "tracing-access-logs",
@@ -38,7 +57,7 @@ const accessLogBucket = new AccessLogBucket(
         retentionDays: settings.retention.auditDays,
         retain,
     },
-    onAws,
+    awsOnly,
 );
 const traceBucket = new TraceBucket(
     "tracing-traces",
@@ -48,9 +67,10 @@ const traceBucket = new TraceBucket(
         traceKeyArn: keys.traceKeyArn,
         retentionDays: settings.retention.traceDays,
         accessLogBucketName: accessLogBucket.bucketName,
+        s3VpcEndpointId: perimeter.s3GatewayEndpointId,
         retain,
     },
-    onAws,
+    awsOnly,
 );
 const auditBucket = new AuditBucket(
     "tracing-audit",
@@ -65,7 +85,7 @@ const auditBucket = new AuditBucket(
         accessLogBucketName: accessLogBucket.bucketName,
         retain,
     },
-    onAws,
+    awsOnly,
 );
 const auditTrail = new AuditTrail(
     "tracing-audit",
@@ -78,7 +98,7 @@ const auditTrail = new AuditTrail(
         logRetentionDays: settings.retention.logDays,
         retain,
     },
-    onAws,
+    awsOnly,
 );
 const metricsStore = new MetricsStore(
     "tracing-span-metrics",
@@ -90,7 +110,7 @@ const metricsStore = new MetricsStore(
         logRetentionDays: settings.retention.logDays,
         retain,
     },
-    onAws,
+    awsOnly,
 );
 const workloadIdentities = new WorkloadIdentities(
     "tracing",
@@ -102,7 +122,65 @@ const workloadIdentities = new WorkloadIdentities(
         traceKeyArn: keys.traceKeyArn,
         metricsWorkspaceArn: metricsStore.workspaceArn,
     },
-    onAws,
+    awsOnly,
+);
+
+const pki = new PlatformPki(
+    "tracing",
+    {
+        environment: settings.environment,
+        validity: settings.pki,
+        grafanaHostname: settings.grafana.hostname,
+        gatewayMaxReplicas: settings.collectors.gatewayMaxReplicas,
+        namespaces: platformNamespaces.namespaces,
+    },
+    { providers: [providers.tls, providers.kubernetes] },
+);
+
+const vpn = new ClientVpn(
+    "tracing",
+    {
+        environment: settings.environment,
+        network: settings.network,
+        logRetentionDays: settings.retention.logDays,
+        protectLogs: settings.protectStatefulResources,
+        logsKmsKeyArn: keys.auditKeyArn,
+        securityGroupId: perimeter.vpnEndpointSecurityGroupId,
+        serverCertificate: pki.vpnServer,
+        caCertificatePem: pki.vpnCaCertificatePem,
+    },
+    awsOnly,
+);
+
+new InternalEndpoints(
+    "tracing",
+    {
+        environment: settings.environment,
+        vpcCidr: settings.network.vpcCidr,
+        appOtlpCidrs: settings.network.appOtlpCidrs,
+        privateSubnetIds: settings.network.privateSubnetIds,
+        grafanaHostname: settings.grafana.hostname,
+        grafanaLoadBalancerSecurityGroupId: perimeter.grafanaLoadBalancerSecurityGroupId,
+        gatewayLoadBalancerSecurityGroupId: perimeter.gatewayLoadBalancerSecurityGroupId,
+        namespaces: platformNamespaces.namespaces,
+    },
+    kubernetesOnly,
+);
+
+new PlatformNetworkPolicies(
+    "tracing",
+    {
+        plan: {
+            environment: settings.environment,
+            vpcCidr: settings.network.vpcCidr,
+            appOtlpCidrs: settings.network.appOtlpCidrs,
+            s3Cidrs: settings.network.s3Cidrs,
+            appNamespaceLabel: settings.network.appNamespaceLabel,
+            tempoMode: settings.tempo.mode,
+        },
+        namespaces: platformNamespaces.namespaces,
+    },
+    kubernetesOnly,
 );
 
 export const environment = settings.environment;
@@ -119,3 +197,12 @@ export const metricsWorkspaceId = metricsStore.workspaceId;
 export const metricsWorkspaceArn = metricsStore.workspaceArn;
 export const metricsWorkspaceEndpoint = metricsStore.prometheusEndpoint;
 export const workloadRoleArns = workloadIdentities.roleArns;
+/** The platform CA (public PEM): install it where users and senders must trust the platform's endpoints. */
+export const caCertificate = pki.caCertificatePem;
+export const grafanaUrl = `https://${settings.grafana.hostname}`;
+/** OTLP/gRPC endpoint for in-cluster applications: the node-local agents, TLS with the platform CA. */
+export const otlpEndpoint = `https://${serviceDnsNames("agent").at(-1)}:${ports.otlpGrpc}`;
+export const vpnEndpointId = vpn.endpointId;
+/** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
+export const vpnClientCertificate = pki.vpnClient.certificatePem;
+export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);

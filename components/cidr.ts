@@ -48,3 +48,23 @@ export function isOpenToInternet(cidr: string): boolean {
     const trimmed = cidr.trim();
     return trimmed === "0.0.0.0/0" || trimmed === "::/0";
 }
+
+/** The address `offset` places after the network address of a block, e.g. the VPC resolver at +2. */
+export function addressInBlock(cidrText: string, offset: number): string {
+    const cidr = parseCidr(cidrText);
+    if (typeof cidr === "string") throw new Error(`${cidrText} is not an IPv4 CIDR block: ${cidr}`);
+    const size = 2 ** (32 - cidr.prefixLength);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= size) {
+        throw new Error(`offset ${offset} lies outside ${cidrText} (${size} addresses)`);
+    }
+    return formatAddress((cidr.network + offset) >>> 0);
+}
+
+/** True when the IPv4 address lies inside the block. */
+export function addressInCidr(address: string, cidrText: string): boolean {
+    const block = parseCidr(cidrText);
+    const host = parseCidr(`${address}/32`);
+    if (typeof block === "string") throw new Error(`${cidrText} is not an IPv4 CIDR block: ${block}`);
+    if (typeof host === "string") throw new Error(`${address} is not an IPv4 address: ${host}`);
+    return cidrContains(block, host);
+}

@@ -13,6 +13,13 @@ export const namespaces = {
 
 export type PlatformNamespace = keyof typeof namespaces;
 
+/** The key in `namespaces` of a platform namespace name; throws for any other namespace. */
+export function platformNamespaceKey(namespace: string): PlatformNamespace {
+    const key = (Object.keys(namespaces) as PlatformNamespace[]).find((candidate) => namespaces[candidate] === namespace);
+    if (!key) throw new Error(`${namespace} is not a platform namespace (${Object.values(namespaces).join(", ")})`);
+    return key;
+}
+
 /** Value of `app.kubernetes.io/part-of` on every platform object. */
 export const partOf = "tracing-platform";
 

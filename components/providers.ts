@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import type { Settings } from "./settings";
 
 export interface ProvidersArgs {
@@ -12,11 +13,13 @@ export interface ProvidersArgs {
  * Explicit AWS and Kubernetes providers for the environment. Default providers are disabled in the
  * stack files, so every resource must name one of these: the AWS provider refuses any account but
  * the environment's own (allowedAccountIds) and tags everything, the Kubernetes provider targets
- * the environment's cluster context.
+ * the environment's cluster context, the TLS provider generates the environment's keys and
+ * certificates locally (nothing leaves the machine running `pulumi up`).
  */
 export class Providers extends pulumi.ComponentResource {
     public readonly aws: aws.Provider;
     public readonly kubernetes: k8s.Provider;
+    public readonly tls: tls.Provider;
 
     constructor(name: string, args: ProvidersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:Providers", name, args, opts);
@@ -38,6 +41,7 @@ export class Providers extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.tls = new tls.Provider(`${name}-tls`, {}, { parent: this });
         this.registerOutputs({});
     }
 }

@@ -157,9 +157,13 @@ for (const stackName of shippedStacks) {
                 assert.ok(statements(doc).every((st) => st.Effect === "Deny"), "nothing is granted by the bucket policy itself");
             });
 
-            it("has no endpoint restriction until the network perimeter provides the S3 endpoint", () => {
-                const sids = statements(bucketPolicy(s.rec, name())).map((st) => st.Sid);
-                assert.ok(!sids.includes("DenyObjectDataOutsidePlatformEndpoint"));
+            it("denies object data access that does not come through the platform's S3 gateway endpoint", () => {
+                const endpoint = ofType(s.rec, "aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.vpcEndpointType === "Gateway")!;
+                assert.ok(endpoint, "an S3 gateway endpoint is recorded");
+                const deny = statement(bucketPolicy(s.rec, name()), "DenyObjectDataOutsidePlatformEndpoint");
+                assert.equal(deny.Effect, "Deny");
+                // Mock ids are "<resource name>-id": the condition names this stack's endpoint, not another.
+                assert.deepEqual(conditionValues(deny, "StringNotEquals", "aws:SourceVpce"), [`${endpoint.name}-id`]);
             });
 
             it("logs server access to the access-log bucket", () => {
@@ -302,7 +306,8 @@ for (const stackName of shippedStacks) {
             it("are encrypted with the audit key, keep logs for the configured retention, and are protected in prod", () => {
                 const auditKey = keyWithAlias(s.rec, s.names.auditKeyAlias);
                 const groups = ofType(s.rec, types.logGroup);
-                assert.deepEqual(groups.map((g) => g.inputs.name).sort(), [s.names.metricsLogGroup, s.names.trailLogGroup].sort());
+                const groupNames = groups.map((g) => g.inputs.name);
+                for (const expected of [s.names.metricsLogGroup, s.names.trailLogGroup]) assert.ok(groupNames.includes(expected), expected);
                 for (const group of groups) {
                     assert.ok(dependsOn(group, "kmsKeyId", auditKey), `${group.inputs.name}: audit key`);
                     assert.equal(group.inputs.retentionInDays, s.settings.retention.logDays);
