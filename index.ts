@@ -1,6 +1,7 @@
 import { loadSettings } from "./components/config";
 import { Providers } from "./components/providers";
 import { PlatformNamespaces } from "./components/namespaces";
+import { capacityPlanOutput } from "./components/builders/capacity-report";
 
 const settings = loadSettings();
 const providers = new Providers("tracing", { settings });
@@ -14,3 +15,4 @@ export const environment = settings.environment;
 export const awsAccountId = settings.aws.accountId;
 export const awsRegion = settings.aws.region;
 export const namespaces = Object.values(platformNamespaces.namespaces).map((ns) => ns.metadata.name);
+export const capacityPlan = capacityPlanOutput(settings);
