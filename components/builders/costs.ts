@@ -9,7 +9,7 @@ import type { Settings } from "../settings";
 import { awsResourceNames } from "../names";
 import { capacityAssumptions, type Assumption, type CapacityPlan, type PodResources } from "./capacity";
 import { spanMetricsBucketsMs } from "./span-metrics";
-import { ampSamplesIngested, freeAllowances, mskBrokerHour, prices, tieredCost } from "./prices";
+import { ampSamplesIngested, freeAllowances, mskBrokerHour, prices, tieredCost, type UnitPrice } from "./prices";
 
 /** Usage the cost model needs beyond the capacity plan. */
 export const costAssumptions = {
@@ -252,17 +252,34 @@ function round(value: number, digits: number): number {
     return Math.round(value * f) / f;
 }
 
-function ebsLine(id: string, label: string, group: CostGroup, gb: number): CostLine {
+/** What a line uses; `priced` turns it into dollars with one price from prices.ts. */
+interface Usage {
+    readonly id: string;
+    readonly label: string;
+    readonly group: CostGroup;
+    readonly quantity: number;
+    readonly unit: string;
+    readonly assumptions?: readonly CostAssumptionKey[];
+    /** Free allowances already subtracted from `quantity`. */
+    readonly allowances?: readonly (keyof typeof freeAllowances)[];
+}
+
+function priced(price: keyof typeof prices, usage: Usage): CostLine {
+    const unitPrice: UnitPrice = prices[price];
     return {
-        id,
-        label,
-        group,
-        quantity: gb,
-        unit: "GB-month gp3",
-        usdPerMonth: gb * prices.ebsGp3GbMonth.value,
-        prices: ["ebsGp3GbMonth"],
-        assumptions: [],
+        id: usage.id,
+        label: usage.label,
+        group: usage.group,
+        quantity: usage.quantity,
+        unit: usage.unit,
+        usdPerMonth: (usage.quantity / (unitPrice.per ?? 1)) * unitPrice.value,
+        prices: [price, ...(usage.allowances ?? [])],
+        assumptions: usage.assumptions ?? [],
     };
+}
+
+function ebsLine(id: string, label: string, group: CostGroup, gb: number): CostLine {
+    return priced("ebsGp3GbMonth", { id, label, group, quantity: gb, unit: "GB-month gp3" });
 }
 
 /** Span-metric series the gateways remote-write: every dimension combination, per gateway (instance label). */
@@ -291,41 +308,41 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
     const add = (line: CostLine) => lines.push(line);
 
     // --- trace storage backend -------------------------------------------------------------------
-    add({
-        id: "s3-trace-storage",
-        label: `S3 trace bucket (${plan.storage.retentionDays} days retained)`,
-        group: "traceBackend",
-        quantity: plan.storage.traceBucketGb,
-        unit: "GB-month",
-        usdPerMonth: plan.storage.traceBucketGb * prices.s3StandardGbMonth.value,
-        prices: ["s3StandardGbMonth"],
-        assumptions: [],
-    });
+    const traceBackend = "traceBackend" as const;
+    add(
+        priced("s3StandardGbMonth", {
+            id: "s3-trace-storage",
+            label: `S3 trace bucket (${plan.storage.retentionDays} days retained)`,
+            group: traceBackend,
+            quantity: plan.storage.traceBucketGb,
+            unit: "GB-month",
+        }),
+    );
     const writtenBytes = plan.storage.storedGbPerDay * 1e9 * daysPerMonth * c.s3WriteAmplification.value;
     const putRequests = writtenBytes / c.s3PartBytes.value;
     const listRequests = c.tenantIndexBuilders.value * (secondsPerMonth / c.blocklistPollSeconds.value) * c.listRequestsPerPoll.value;
     const searches = c.vpnEngineers.value * c.vpnHoursPerEngineer.value * c.searchesPerEngineerHour.value;
     const getRequests = searches * c.s3GetsPerSearch.value;
-    add({
-        id: "s3-trace-writes",
-        label: "S3 PUT and LIST requests (block uploads, compaction, polling)",
-        group: "traceBackend",
-        quantity: putRequests + listRequests,
-        unit: "requests",
-        usdPerMonth: ((putRequests + listRequests) / 1000) * prices.s3PutPer1000.value,
-        prices: ["s3PutPer1000"],
-        assumptions: ["s3PartBytes", "s3WriteAmplification", "blocklistPollSeconds", "tenantIndexBuilders", "listRequestsPerPoll"],
-    });
-    add({
-        id: "s3-trace-reads",
-        label: "S3 GET requests (searches and trace lookups)",
-        group: "traceBackend",
-        quantity: getRequests,
-        unit: "requests",
-        usdPerMonth: (getRequests / 1000) * prices.s3GetPer1000.value,
-        prices: ["s3GetPer1000"],
-        assumptions: ["vpnEngineers", "vpnHoursPerEngineer", "searchesPerEngineerHour", "s3GetsPerSearch"],
-    });
+    add(
+        priced("s3PutPer1000", {
+            id: "s3-trace-writes",
+            label: "S3 PUT and LIST requests (block uploads, compaction, polling)",
+            group: traceBackend,
+            quantity: putRequests + listRequests,
+            unit: "requests",
+            assumptions: ["s3PartBytes", "s3WriteAmplification", "blocklistPollSeconds", "tenantIndexBuilders", "listRequestsPerPoll"],
+        }),
+    );
+    add(
+        priced("s3GetPer1000", {
+            id: "s3-trace-reads",
+            label: "S3 GET requests (searches and trace lookups)",
+            group: traceBackend,
+            quantity: getRequests,
+            unit: "requests",
+            assumptions: ["vpnEngineers", "vpnHoursPerEngineer", "searchesPerEngineerHour", "s3GetsPerSearch"],
+        }),
+    );
     const tempo = plan.tempo;
     if (tempo.distributed) {
         const d = tempo.distributed;
@@ -334,7 +351,7 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
             computeLine(
                 "tempo-compute",
                 "Tempo pods",
-                "traceBackend",
+                traceBackend,
                 sum([
                     requested(r.distributor, d.distributor),
                     requested(r.liveStore, d.liveStore),
@@ -347,11 +364,11 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
             ),
         );
         const { instanceType, brokerCount, volumeGb } = settings.tempo.msk;
-        const brokerPrice = (mskBrokerHour as Record<string, { value: number }>)[instanceType];
+        const brokerPrice = (mskBrokerHour as Record<string, UnitPrice>)[instanceType];
         add({
             id: "msk-brokers",
             label: `MSK brokers (${brokerCount} x ${instanceType})`,
-            group: "traceBackend",
+            group: traceBackend,
             quantity: brokerCount * hours,
             unit: "broker-hours",
             usdPerMonth: brokerPrice ? brokerCount * hours * brokerPrice.value : 0,
@@ -361,19 +378,18 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
                 ? {}
                 : { unpriced: `no price for ${instanceType} in components/builders/prices.ts (mskBrokerHour); add it` }),
         });
-        add({
-            id: "msk-storage",
-            label: `MSK broker storage (${brokerCount} x ${volumeGb} GB)`,
-            group: "traceBackend",
-            quantity: brokerCount * volumeGb,
-            unit: "GB-month",
-            usdPerMonth: brokerCount * volumeGb * prices.mskStorageGbMonth.value,
-            prices: ["mskStorageGbMonth"],
-            assumptions: [],
-        });
+        add(
+            priced("mskStorageGbMonth", {
+                id: "msk-storage",
+                label: `MSK broker storage (${brokerCount} x ${volumeGb} GB)`,
+                group: traceBackend,
+                quantity: brokerCount * volumeGb,
+                unit: "GB-month",
+            }),
+        );
     } else if (tempo.monolith) {
-        add(computeLine("tempo-compute", "Tempo monolith", "traceBackend", requested(tempo.monolith.resources, 1)));
-        add(ebsLine("tempo-volume", "Tempo volume (WAL, blocks being cut)", "traceBackend", tempo.monolith.volumeGb));
+        add(computeLine("tempo-compute", "Tempo monolith", traceBackend, requested(tempo.monolith.resources, 1)));
+        add(ebsLine("tempo-volume", "Tempo volume (WAL, blocks being cut)", traceBackend, tempo.monolith.volumeGb));
     }
 
     // --- collection --------------------------------------------------------------------------------
@@ -386,7 +402,14 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
             ["clusterNodes"],
         ),
     );
-    add(ebsLine("gateway-queues", `Gateway queue volumes (${plan.gateway.replicas} x ${plan.gateway.queueVolumeGb} GB)`, "collection", plan.gateway.replicas * plan.gateway.queueVolumeGb));
+    add(
+        ebsLine(
+            "gateway-queues",
+            `Gateway queue volumes (${plan.gateway.replicas} x ${plan.gateway.queueVolumeGb} GB)`,
+            "collection",
+            plan.gateway.replicas * plan.gateway.queueVolumeGb,
+        ),
+    );
 
     // --- span metrics --------------------------------------------------------------------------------
     const series = spanMetricSeries(settings, plan.gateway.replicas);
@@ -401,139 +424,133 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
         prices: ["ampSamplesIngested"],
         assumptions: ["operationsPerService", "statusCodesPerOperation", "spanMetricsFlushSeconds", "hoursPerMonth"],
     });
-    const ampStoredGb = (samples * (c.ampRetentionDays.value / daysPerMonth) * c.ampBytesPerSample.value) / 2 ** 30;
-    add({
-        id: "amp-storage",
-        label: `Managed Prometheus storage (${c.ampRetentionDays.value} days)`,
-        group: "metrics",
-        quantity: ampStoredGb,
-        unit: "GB-month",
-        usdPerMonth: ampStoredGb * prices.ampStorageGbMonth.value,
-        prices: ["ampStorageGbMonth"],
-        assumptions: ["ampRetentionDays", "ampBytesPerSample"],
-    });
-    const querySamples = samples * c.queryReadsPerSample.value;
-    add({
-        id: "amp-query",
-        label: "Managed Prometheus query samples (alerts, dashboards)",
-        group: "metrics",
-        quantity: querySamples,
-        unit: "samples",
-        usdPerMonth: (querySamples / 1e9) * prices.ampQuerySamplesPerBillion.value,
-        prices: ["ampQuerySamplesPerBillion"],
-        assumptions: ["queryReadsPerSample"],
-    });
+    add(
+        priced("ampStorageGbMonth", {
+            id: "amp-storage",
+            label: `Managed Prometheus storage (${c.ampRetentionDays.value} days)`,
+            group: "metrics",
+            quantity: (samples * (c.ampRetentionDays.value / daysPerMonth) * c.ampBytesPerSample.value) / 2 ** 30,
+            unit: "GB-month",
+            assumptions: ["ampRetentionDays", "ampBytesPerSample"],
+        }),
+    );
+    add(
+        priced("ampQuerySamplesPerBillion", {
+            id: "amp-query",
+            label: "Managed Prometheus query samples (alerts, dashboards)",
+            group: "metrics",
+            quantity: samples * c.queryReadsPerSample.value,
+            unit: "samples",
+            assumptions: ["queryReadsPerSample"],
+        }),
+    );
 
     // --- access, audit and keys --------------------------------------------------------------------
+    const accessAudit = "accessAudit" as const;
     const associations = settings.network.privateSubnetIds.length;
-    add({
-        id: "vpn-associations",
-        label: `Client VPN endpoint associations (${associations} subnets)`,
-        group: "accessAudit",
-        quantity: associations * hours,
-        unit: "association-hours",
-        usdPerMonth: associations * hours * prices.clientVpnAssociationHour.value,
-        prices: ["clientVpnAssociationHour"],
-        assumptions: ["hoursPerMonth"],
-    });
-    const connectionHours = c.vpnEngineers.value * c.vpnHoursPerEngineer.value;
-    add({
-        id: "vpn-connections",
-        label: `Client VPN connections (${c.vpnEngineers.value} engineers x ${c.vpnHoursPerEngineer.value} h)`,
-        group: "accessAudit",
-        quantity: connectionHours,
-        unit: "connection-hours",
-        usdPerMonth: connectionHours * prices.clientVpnConnectionHour.value,
-        prices: ["clientVpnConnectionHour"],
-        assumptions: ["vpnEngineers", "vpnHoursPerEngineer"],
-    });
+    add(
+        priced("clientVpnAssociationHour", {
+            id: "vpn-associations",
+            label: `Client VPN endpoint associations (${associations} subnets)`,
+            group: accessAudit,
+            quantity: associations * hours,
+            unit: "association-hours",
+            assumptions: ["hoursPerMonth"],
+        }),
+    );
+    add(
+        priced("clientVpnConnectionHour", {
+            id: "vpn-connections",
+            label: `Client VPN connections (${c.vpnEngineers.value} engineers x ${c.vpnHoursPerEngineer.value} h)`,
+            group: accessAudit,
+            quantity: c.vpnEngineers.value * c.vpnHoursPerEngineer.value,
+            unit: "connection-hours",
+            assumptions: ["vpnEngineers", "vpnHoursPerEngineer"],
+        }),
+    );
     // Every object-level request on the trace bucket is one data event (trail selects read and write).
     const dataEvents = putRequests + listRequests + getRequests;
-    add({
-        id: "cloudtrail-data-events",
-        label: "CloudTrail S3 data events (trace bucket)",
-        group: "accessAudit",
-        quantity: dataEvents,
-        unit: "events",
-        usdPerMonth: (dataEvents / 100_000) * prices.cloudTrailDataEventsPer100000.value,
-        prices: ["cloudTrailDataEventsPer100000"],
-        assumptions: [],
-    });
+    add(
+        priced("cloudTrailDataEventsPer100000", {
+            id: "cloudtrail-data-events",
+            label: "CloudTrail S3 data events (trace bucket)",
+            group: accessAudit,
+            quantity: dataEvents,
+            unit: "events",
+        }),
+    );
     const keyCount = Object.keys(awsResourceNames(settings.environment, settings.aws.accountId, settings.aws.region)).filter((k) =>
         k.endsWith("KeyAlias"),
     ).length;
     const s3KmsRequests = (putRequests + getRequests) * (1 - c.bucketKeyKmsReduction.value);
     const trailKmsRequests = (hours * 60) / c.cloudTrailFileMinutes.value;
     const kmsRequests = s3KmsRequests + trailKmsRequests;
-    const billedKmsRequests = Math.max(0, kmsRequests - freeAllowances.kmsRequests.value);
     const managementEvents = kmsRequests + c.otherManagementEvents.value;
-    add({
-        id: "cloudtrail-management",
-        label: "CloudTrail management events (first copy)",
-        group: "accessAudit",
-        quantity: managementEvents,
-        unit: "events",
-        usdPerMonth: (managementEvents / 100_000) * prices.cloudTrailManagementFirstCopy.value,
-        prices: ["cloudTrailManagementFirstCopy"],
-        assumptions: ["otherManagementEvents"],
-    });
+    add(
+        priced("cloudTrailManagementFirstCopy", {
+            id: "cloudtrail-management",
+            label: "CloudTrail management events (first copy)",
+            group: accessAudit,
+            quantity: managementEvents,
+            unit: "events",
+            assumptions: ["otherManagementEvents"],
+        }),
+    );
     const trailEvents = dataEvents + managementEvents;
     const auditMonths = settings.retention.auditDays / daysPerMonth;
-    const auditGb =
-        ((trailEvents * c.cloudTrailRecordBytes.value * c.gzipRatio.value + dataEvents * c.s3AccessLogRecordBytes.value) * auditMonths) / 1e9;
-    add({
-        id: "s3-audit-storage",
-        label: `S3 audit bucket (trail files, access logs; ${settings.retention.auditDays} days locked)`,
-        group: "accessAudit",
-        quantity: auditGb,
-        unit: "GB-month",
-        usdPerMonth: auditGb * prices.s3StandardGbMonth.value,
-        prices: ["s3StandardGbMonth"],
-        assumptions: ["cloudTrailRecordBytes", "gzipRatio", "s3AccessLogRecordBytes"],
-    });
+    const auditBytesPerMonth = trailEvents * c.cloudTrailRecordBytes.value * c.gzipRatio.value + dataEvents * c.s3AccessLogRecordBytes.value;
+    add(
+        priced("s3StandardGbMonth", {
+            id: "s3-audit-storage",
+            label: `S3 audit bucket (trail files, access logs; ${settings.retention.auditDays} days locked)`,
+            group: accessAudit,
+            quantity: (auditBytesPerMonth * auditMonths) / 1e9,
+            unit: "GB-month",
+            assumptions: ["cloudTrailRecordBytes", "gzipRatio", "s3AccessLogRecordBytes"],
+        }),
+    );
     const logGb = (trailEvents * c.cloudTrailRecordBytes.value) / 1e9 + c.otherLogGbPerMonth.value;
-    add({
-        id: "cloudwatch-logs-ingest",
-        label: "CloudWatch Logs ingestion (trail events, VPN connections)",
-        group: "accessAudit",
-        quantity: logGb,
-        unit: "GB",
-        usdPerMonth: logGb * prices.cloudWatchLogsIngestGb.value,
-        prices: ["cloudWatchLogsIngestGb"],
-        assumptions: ["cloudTrailRecordBytes", "otherLogGbPerMonth"],
-    });
-    const logStoredGb = logGb * c.gzipRatio.value * (settings.retention.logDays / daysPerMonth);
-    add({
-        id: "cloudwatch-logs-storage",
-        label: `CloudWatch Logs storage (${settings.retention.logDays} days)`,
-        group: "accessAudit",
-        quantity: logStoredGb,
-        unit: "GB-month",
-        usdPerMonth: logStoredGb * prices.cloudWatchLogsStorageGbMonth.value,
-        prices: ["cloudWatchLogsStorageGbMonth"],
-        assumptions: ["gzipRatio"],
-    });
-    add({
-        id: "kms-keys",
-        label: `KMS customer managed keys (${keyCount})`,
-        group: "accessAudit",
-        quantity: keyCount,
-        unit: "keys",
-        usdPerMonth: keyCount * prices.kmsKeyMonth.value,
-        prices: ["kmsKeyMonth"],
-        assumptions: [],
-    });
-    add({
-        id: "kms-requests",
-        label: "KMS requests (S3 with Bucket Key, CloudTrail files; after free tier)",
-        group: "accessAudit",
-        quantity: billedKmsRequests,
-        unit: "requests",
-        usdPerMonth: (billedKmsRequests / 10_000) * prices.kmsRequestsPer10000.value,
-        prices: ["kmsRequestsPer10000", "kmsRequests"],
-        assumptions: ["bucketKeyKmsReduction", "cloudTrailFileMinutes"],
-    });
-    add(ebsLine("grafana-volume", "Grafana volume", "accessAudit", settings.grafana.volumeGb));
+    add(
+        priced("cloudWatchLogsIngestGb", {
+            id: "cloudwatch-logs-ingest",
+            label: "CloudWatch Logs ingestion (trail events, VPN connections)",
+            group: accessAudit,
+            quantity: logGb,
+            unit: "GB",
+            assumptions: ["cloudTrailRecordBytes", "otherLogGbPerMonth"],
+        }),
+    );
+    add(
+        priced("cloudWatchLogsStorageGbMonth", {
+            id: "cloudwatch-logs-storage",
+            label: `CloudWatch Logs storage (${settings.retention.logDays} days)`,
+            group: accessAudit,
+            quantity: logGb * c.gzipRatio.value * (settings.retention.logDays / daysPerMonth),
+            unit: "GB-month",
+            assumptions: ["gzipRatio"],
+        }),
+    );
+    add(
+        priced("kmsKeyMonth", {
+            id: "kms-keys",
+            label: `KMS customer managed keys (${keyCount})`,
+            group: accessAudit,
+            quantity: keyCount,
+            unit: "keys",
+        }),
+    );
+    add(
+        priced("kmsRequestsPer10000", {
+            id: "kms-requests",
+            label: "KMS requests (S3 with Bucket Key, CloudTrail files; after free tier)",
+            group: accessAudit,
+            quantity: Math.max(0, kmsRequests - freeAllowances.kmsRequests.value),
+            unit: "requests",
+            assumptions: ["bucketKeyKmsReduction", "cloudTrailFileMinutes"],
+            allowances: ["kmsRequests"],
+        }),
+    );
+    add(ebsLine("grafana-volume", "Grafana volume", accessAudit, settings.grafana.volumeGb));
 
     const subtotals = Object.fromEntries(
         (Object.keys(costGroups) as CostGroup[]).map((group) => [group, total(lines.filter((l) => l.group === group))]),
@@ -562,62 +579,45 @@ function compare(settings: Settings, plan: CapacityPlan, selfHostedUsdPerMonth: 
 
     const recorded = Math.max(0, traces - freeAllowances.xrayTracesRecorded.value);
     const scanned = Math.max(0, traces * c.xrayScannedShare.value - freeAllowances.xrayTracesRetrieved.value);
+    const group = "traceBackend" as const;
     const xrayLines: CostLine[] = [
-        {
+        priced("xrayTracesRecordedPerMillion", {
             id: "xray-recorded",
             label: "X-Ray traces recorded",
-            group: "traceBackend",
+            group,
             quantity: recorded,
             unit: "traces",
-            usdPerMonth: (recorded / 1e6) * prices.xrayTracesRecordedPerMillion.value,
-            prices: ["xrayTracesRecordedPerMillion", "xrayTracesRecorded"],
-            assumptions: [],
-        },
-        {
+            allowances: ["xrayTracesRecorded"],
+        }),
+        priced("xrayTracesRetrievedPerMillion", {
             id: "xray-scanned",
             label: "X-Ray traces retrieved or scanned",
-            group: "traceBackend",
+            group,
             quantity: scanned,
             unit: "traces",
-            usdPerMonth: (scanned / 1e6) * prices.xrayTracesRetrievedPerMillion.value,
-            prices: ["xrayTracesRetrievedPerMillion", "xrayTracesRetrieved"],
             assumptions: ["xrayScannedShare"],
-        },
+            allowances: ["xrayTracesRetrieved"],
+        }),
     ];
 
-    const written = Math.max(0, gb - freeAllowances.grafanaCloudTracesGb.value);
     const extraIncrements = Math.max(0, Math.ceil((retentionDays - 30) / 30));
     const hostedLines: CostLine[] = [
-        {
-            id: "hosted-processed",
-            label: "Grafana Cloud Traces GB processed",
-            group: "traceBackend",
-            quantity: gb,
-            unit: "GB",
-            usdPerMonth: gb * prices.grafanaCloudTracesProcessedGb.value,
-            prices: ["grafanaCloudTracesProcessedGb"],
-            assumptions: [],
-        },
-        {
+        priced("grafanaCloudTracesProcessedGb", { id: "hosted-processed", label: "Grafana Cloud Traces GB processed", group, quantity: gb, unit: "GB" }),
+        priced("grafanaCloudTracesWrittenGb", {
             id: "hosted-written",
             label: "Grafana Cloud Traces GB written (30 days included)",
-            group: "traceBackend",
-            quantity: written,
+            group,
+            quantity: Math.max(0, gb - freeAllowances.grafanaCloudTracesGb.value),
             unit: "GB",
-            usdPerMonth: written * prices.grafanaCloudTracesWrittenGb.value,
-            prices: ["grafanaCloudTracesWrittenGb", "grafanaCloudTracesGb"],
-            assumptions: [],
-        },
-        {
+            allowances: ["grafanaCloudTracesGb"],
+        }),
+        priced("grafanaCloudTracesRetentionGbPer30Days", {
             id: "hosted-retention",
             label: `Grafana Cloud Traces retention beyond 30 days (${extraIncrements} x 30 days)`,
-            group: "traceBackend",
+            group,
             quantity: gb * extraIncrements,
             unit: "GB x 30 days",
-            usdPerMonth: gb * extraIncrements * prices.grafanaCloudTracesRetentionGbPer30Days.value,
-            prices: ["grafanaCloudTracesRetentionGbPer30Days"],
-            assumptions: [],
-        },
+        }),
     ];
 
     return {

@@ -11,8 +11,10 @@
 
 /** A unit price with its provenance. */
 export interface UnitPrice {
-    /** US dollars per `unit`. */
+    /** US dollars per `per` units (per one unit when absent). */
     readonly value: number;
+    /** How many units `value` buys (1,000 requests, 100,000 events...). */
+    readonly per?: number;
     readonly unit: string;
     readonly region: string;
     readonly source: string;
@@ -50,12 +52,14 @@ export const prices = {
     },
     s3PutPer1000: {
         value: 0.005,
+        per: 1000,
         unit: "USD per 1,000 PUT, COPY, POST or LIST requests (S3 Standard)",
         region: usEast1,
         source: "aws.amazon.com/s3/pricing (requests & data retrievals); c3x.dev/blog/s3-request-fees-explained (Tier 1 $0.005 per 1,000)",
     },
     s3GetPer1000: {
         value: 0.0004,
+        per: 1000,
         unit: "USD per 1,000 GET, SELECT and other requests (S3 Standard)",
         region: usEast1,
         source: "aws.amazon.com/s3/pricing (requests & data retrievals); c3x.dev/blog/s3-request-fees-explained (Tier 2 $0.0004 per 1,000)",
@@ -68,18 +72,21 @@ export const prices = {
     },
     kmsRequestsPer10000: {
         value: 0.03,
+        per: 10_000,
         unit: "USD per 10,000 symmetric KMS requests",
         region: usEast1,
         source: "aws.amazon.com/kms/pricing (key usage); wring.co/blog/aws-kms-pricing-guide ($0.03 per 10,000 after the free tier)",
     },
     cloudTrailDataEventsPer100000: {
         value: 0.1,
+        per: 100_000,
         unit: "USD per 100,000 data events delivered to a trail",
         region: "same in every commercial region",
         source: "aws.amazon.com/cloudtrail/pricing (data events are charged at $0.10 per 100,000 events)",
     },
     cloudTrailManagementFirstCopy: {
         value: 0,
+        per: 100_000,
         unit: "USD per 100,000 management events, first copy in a region",
         region: "every region",
         source: "aws.amazon.com/cloudtrail/pricing (the first copy of management events is delivered free of charge)",
@@ -110,6 +117,7 @@ export const prices = {
     },
     ampQuerySamplesPerBillion: {
         value: 0.1,
+        per: 1e9,
         unit: "USD per billion query samples processed (QSP)",
         region: usEast1,
         source: "aws.amazon.com/prometheus/pricing (query samples processed $0.10 per billion)",
@@ -140,12 +148,14 @@ export const prices = {
     },
     xrayTracesRecordedPerMillion: {
         value: 5.0,
+        per: 1e6,
         unit: "USD per million traces recorded",
         region: "same in every commercial region",
         source: "aws.amazon.com/xray/pricing ($5.00 per 1 million traces recorded; a trace is one request whatever its span count)",
     },
     xrayTracesRetrievedPerMillion: {
         value: 0.5,
+        per: 1e6,
         unit: "USD per million traces retrieved or scanned",
         region: "same in every commercial region",
         source: "aws.amazon.com/xray/pricing ($0.50 per 1 million traces retrieved or scanned)",
