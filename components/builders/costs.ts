@@ -48,6 +48,11 @@ export const costAssumptions = {
         unit: "times each stored byte is written to S3",
         source: "Our assumption: a block is written once when cut and rewritten once by compaction (Tempo 3 backend-workers)",
     },
+    traceNoncurrentDays: {
+        value: 3,
+        unit: "days a deleted or compacted-away trace object stays as a noncurrent version",
+        source: "The data plane's trace-bucket lifecycle (traceNoncurrentVersionDays = 3 in components/builders/bucket-lifecycle.ts): versioning makes deletions recoverable for three days",
+    },
     blocklistPollSeconds: {
         value: 300,
         unit: "seconds between blocklist polls",
@@ -318,6 +323,17 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
             unit: "GB-month",
         }),
     );
+    // Every byte written is deleted again (by compaction or retention) and lingers as a noncurrent version.
+    add(
+        priced("s3StandardGbMonth", {
+            id: "s3-trace-noncurrent",
+            label: `S3 trace bucket noncurrent versions (${c.traceNoncurrentDays.value} days recoverable)`,
+            group: traceBackend,
+            quantity: plan.storage.storedGbPerDay * c.s3WriteAmplification.value * c.traceNoncurrentDays.value,
+            unit: "GB-month",
+            assumptions: ["s3WriteAmplification", "traceNoncurrentDays"],
+        }),
+    );
     const writtenBytes = plan.storage.storedGbPerDay * 1e9 * daysPerMonth * c.s3WriteAmplification.value;
     const putRequests = writtenBytes / c.s3PartBytes.value;
     const listRequests = c.tenantIndexBuilders.value * (secondsPerMonth / c.blocklistPollSeconds.value) * c.listRequestsPerPoll.value;
@@ -502,7 +518,7 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
     add(
         priced("s3StandardGbMonth", {
             id: "s3-audit-storage",
-            label: `S3 audit bucket (trail files, access logs; ${settings.retention.auditDays} days locked)`,
+            label: `S3 audit and access-log buckets (${settings.retention.auditDays} days, Standard price as upper bound)`,
             group: accessAudit,
             quantity: (auditBytesPerMonth * auditMonths) / 1e9,
             unit: "GB-month",
