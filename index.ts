@@ -16,6 +16,7 @@ import { NetworkPerimeter } from "./components/network-perimeter";
 import { PlatformNetworkPolicies } from "./components/network-policies";
 import { PlatformPki } from "./components/pki";
 import { Providers } from "./components/providers";
+import { capacityPlanOutput } from "./components/builders/capacity-report";
 
 const settings = loadSettings();
 const providers = new Providers("tracing", { settings });
@@ -206,3 +207,4 @@ export const vpnEndpointId = vpn.endpointId;
 /** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
 export const vpnClientCertificate = pki.vpnClient.certificatePem;
 export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
+export const capacityPlan = capacityPlanOutput(settings);

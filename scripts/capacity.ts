@@ -1,0 +1,34 @@
+/**
+ * `npm run capacity -- --stack prod`: the capacity plan and monthly cost of a stack as Markdown,
+ * computed from the same configuration `pulumi up -s <stack>` would use (Pulumi.yaml defaults, then
+ * Pulumi.<stack>.yaml), without the Pulumi CLI or a cloud account.
+ */
+import { parseArgs } from "util";
+import { parseSettings, ConfigValidationError } from "../components/settings";
+import { planCapacity } from "../components/builders/capacity";
+import { planCosts } from "../components/builders/costs";
+import { renderCapacityTable } from "../components/builders/capacity-report";
+import { stackConfig } from "../test/harness/stack-config";
+
+function main(): number {
+    const { values } = parseArgs({ options: { stack: { type: "string" } } });
+    const stack = values.stack;
+    if (!stack) {
+        process.stderr.write("usage: npm run capacity -- --stack <dev|test|prod>\n");
+        return 2;
+    }
+    try {
+        const settings = parseSettings(stackConfig(stack), stack);
+        const plan = planCapacity(settings);
+        process.stdout.write(renderCapacityTable(plan, planCosts(settings, plan)));
+        return 0;
+    } catch (error) {
+        if (error instanceof ConfigValidationError || (error instanceof Error && error.message.startsWith("no stack file"))) {
+            process.stderr.write(`${error.message}\n`);
+            return 1;
+        }
+        throw error;
+    }
+}
+
+process.exitCode = main();
