@@ -723,10 +723,23 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     if (mode === "distributed" && privateSubnetIds.length > 0 && brokerCount % privateSubnetIds.length !== 0) {
         r.problem("mskBrokerCount", brokerCount, `a multiple of the number of privateSubnetIds (${privateSubnetIds.length})`);
     }
+    // Tempo's topic has replication factor 3 with min.insync.replicas 2: two brokers could not
+    // take a write while one of them is down.
+    if (mode === "distributed" && brokerCount < 3) {
+        r.problem("mskBrokerCount", brokerCount, "at least 3 in distributed mode (the trace topic has replication factor 3)");
+    }
     const mskVolumeGb = r.integer("mskVolumeGb", 1, 16384, "GiB");
     const kafkaVersion = r.string("kafkaVersion", "an MSK Kafka version such as 3.9.x");
-    if (kafkaVersion && !/^\d+\.\d+\.(x|\d+)(\.kraft)?$/.test(kafkaVersion)) {
+    const kafkaVersionParts = /^(\d+)\.(\d+)\.(x|\d+)(\.kraft)?$/.exec(kafkaVersion);
+    if (kafkaVersion && !kafkaVersionParts) {
         r.problem("kafkaVersion", kafkaVersion, "an MSK Kafka version such as 3.9.x");
+    }
+    // The program creates the trace topic through MSK's topic API, which needs Kafka 3.6.0 or later.
+    if (mode === "distributed" && kafkaVersionParts) {
+        const [major, minor] = [Number(kafkaVersionParts[1]), Number(kafkaVersionParts[2])];
+        if (major < 3 || (major === 3 && minor < 6)) {
+            r.problem("kafkaVersion", kafkaVersion, "3.6.x or later in distributed mode (MSK's topic API creates the trace topic)");
+        }
     }
 
     const hostname = r.string("grafanaHostname", "a DNS name such as grafana.tracing.dev.example.internal");
