@@ -119,7 +119,8 @@ export interface ReceiverTlsConfig {
     readonly min_version: string;
 }
 
-export interface GrpcClientConfig {
+/** dskit's client TLS block: every gRPC client and memberlist (both dial and accept with it) use it. */
+export interface ClientTlsConfig {
     readonly tls_enabled: true;
     readonly tls_cert_path: string;
     readonly tls_key_path: string;
@@ -128,16 +129,10 @@ export interface GrpcClientConfig {
     readonly tls_min_version: string;
 }
 
-export interface MemberlistConfig {
+export interface MemberlistConfig extends ClientTlsConfig {
     readonly cluster_label: string;
     readonly bind_port: number;
     readonly join_members?: readonly string[];
-    readonly tls_enabled: true;
-    readonly tls_cert_path: string;
-    readonly tls_key_path: string;
-    readonly tls_ca_path: string;
-    readonly tls_server_name: string;
-    readonly tls_min_version: string;
 }
 
 export interface CompactionConfig {
@@ -179,9 +174,9 @@ export interface TempoConfig {
     };
     readonly ingest?: { readonly kafka: KafkaClientConfig };
     readonly block_builder?: { readonly partitions_per_instance: number };
-    readonly querier: { readonly frontend_worker: { readonly frontend_address: string; readonly grpc_client_config: GrpcClientConfig } };
-    readonly live_store_client: { readonly grpc_client_config: GrpcClientConfig };
-    readonly backend_scheduler_client: { readonly grpc_client_config: GrpcClientConfig };
+    readonly querier: { readonly frontend_worker: { readonly frontend_address: string; readonly grpc_client_config: ClientTlsConfig } };
+    readonly live_store_client: { readonly grpc_client_config: ClientTlsConfig };
+    readonly backend_scheduler_client: { readonly grpc_client_config: ClientTlsConfig };
     readonly backend_scheduler: { readonly provider: { readonly compaction: { readonly compaction: CompactionConfig } } };
     readonly backend_worker: { readonly backend_scheduler_addr: string; readonly compaction: CompactionConfig; readonly ring: KvStore };
     readonly memberlist: MemberlistConfig;
@@ -234,7 +229,7 @@ function serverTls(clientAuth: ServerTlsConfig["client_auth_type"]): ServerTlsCo
     return { cert_file: certFile, key_file: keyFile, client_auth_type: clientAuth, client_ca_file: caFile };
 }
 
-function grpcClient(): GrpcClientConfig {
+function clientTls(): ClientTlsConfig {
     return {
         tls_enabled: true,
         tls_cert_path: certFile,
@@ -326,11 +321,11 @@ export function tempoConfig(input: TempoConfigInput): TempoConfig {
                 frontend_address: distributed
                     ? `${tempoServiceHost(tempoInternalServices.queryFrontendDiscovery)}:${ports.tempoGrpc}`
                     : loopback,
-                grpc_client_config: grpcClient(),
+                grpc_client_config: clientTls(),
             },
         },
-        live_store_client: { grpc_client_config: grpcClient() },
-        backend_scheduler_client: { grpc_client_config: grpcClient() },
+        live_store_client: { grpc_client_config: clientTls() },
+        backend_scheduler_client: { grpc_client_config: clientTls() },
         // Retention is enforced by the backend scheduler's retention jobs, which backend workers run;
         // both read the same block_retention so neither can delete earlier than configured.
         backend_scheduler: { provider: { compaction: { compaction: retention } } },
@@ -348,12 +343,7 @@ export function tempoConfig(input: TempoConfigInput): TempoConfig {
             ...(distributed
                 ? { join_members: [`dns+${tempoServiceHost(tempoInternalServices.memberlist)}:${ports.tempoMemberlist}`] }
                 : {}),
-            tls_enabled: true,
-            tls_cert_path: certFile,
-            tls_key_path: keyFile,
-            tls_ca_path: caFile,
-            tls_server_name: tempoTlsServerName,
-            tls_min_version: tempoTlsMinVersion,
+            ...clientTls(),
         },
         storage: {
             trace: {

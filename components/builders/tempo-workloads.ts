@@ -46,7 +46,8 @@ export interface TempoWorkload {
     readonly terminationGracePeriodSeconds: number;
 }
 
-const planKeys: Record<Exclude<TempoTarget, "all">, keyof TempoDistributedPlan["resources"]> = {
+/** Where each microservice's replicas and resources live in the capacity plan. */
+export const tempoPlanKeys: Readonly<Record<Exclude<TempoTarget, "all">, keyof TempoDistributedPlan["resources"]>> = {
     distributor: "distributor",
     "live-store": "liveStore",
     "block-builder": "blockBuilder",
@@ -115,7 +116,7 @@ export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]):
     const distributed = plan.distributed;
     if (!distributed) throw new Error("the capacity plan has no distributed sizing for distributed Tempo");
     return (Object.keys(shapes) as Exclude<TempoTarget, "all">[]).map((target) => {
-        const key = planKeys[target];
+        const key = tempoPlanKeys[target];
         return {
             component: target,
             name: `${workloads.tempo.name}-${target}`,
