@@ -95,16 +95,12 @@ export class Tempo extends pulumi.ComponentResource {
         const environment = this.environment;
         const namespace = args.namespace;
         const child = { parent: this };
-        const meta = (objectName: string, component?: string) => ({
-            name: objectName,
-            namespace,
-            labels: tempoLabels(environment, component ?? "tempo"),
-        });
+        const meta = (objectName: string, component: string) => ({ name: objectName, namespace, labels: tempoLabels(environment, component) });
 
         this.serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-service-account`,
             {
-                metadata: { ...meta(workloads.tempo.serviceAccount), labels: tempoLabels(environment, "identity") },
+                metadata: meta(workloads.tempo.serviceAccount, "identity"),
                 automountServiceAccountToken: false,
             },
             child,
