@@ -17,10 +17,14 @@ import { PlatformNetworkPolicies } from "./components/network-policies";
 import { PlatformPki } from "./components/pki";
 import { Providers } from "./components/providers";
 import { capacityPlanOutput } from "./components/builders/capacity-report";
+import { planCapacity } from "./components/builders/capacity";
+import { TempoKafka } from "./components/kafka";
+import { Tempo } from "./components/tempo";
 
 const settings = loadSettings();
+const capacity = planCapacity(settings);
 const providers = new Providers("tracing", { settings });
-const awsOnly = { providers: [providers.aws] };
+const awsOnly = { providers: [providers.aws, providers.random] };
 const kubernetesOnly = { providers: [providers.kubernetes] };
 const platformNamespaces = new PlatformNamespaces(
     "tracing",
@@ -184,6 +188,34 @@ new PlatformNetworkPolicies(
     kubernetesOnly,
 );
 
+const tempoKafka =
+    capacity.tempo.mode === "distributed" && capacity.tempo.distributed
+        ? new TempoKafka(
+              "tempo-kafka",
+              {
+                  settings,
+                  plan: capacity.tempo.distributed,
+                  storedBytesPerSecond: capacity.load.storedBytesPerSecond,
+                  kmsKeyArn: keys.traceKeyArn,
+                  logsKmsKeyArn: keys.auditKeyArn,
+              },
+              awsOnly,
+          )
+        : undefined;
+
+const tempo = new Tempo(
+    "tempo",
+    {
+        settings,
+        plan: capacity.tempo,
+        namespace: platformNamespaces.namespaces.tempo.metadata.name,
+        traceBucketName: traceBucket.bucketName,
+        traceKeyArn: keys.traceKeyArn,
+        ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
+    },
+    { ...kubernetesOnly, dependsOn: [pki, ...(tempoKafka ? [tempoKafka] : [])] },
+);
+
 export const environment = settings.environment;
 export const awsAccountId = settings.aws.accountId;
 export const awsRegion = settings.aws.region;
@@ -208,3 +240,7 @@ export const vpnEndpointId = vpn.endpointId;
 export const vpnClientCertificate = pki.vpnClient.certificatePem;
 export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
 export const capacityPlan = capacityPlanOutput(settings);
+export const tempoMode = capacity.tempo.mode;
+export const tempoIngestEndpoint = tempo.ingestEndpoint;
+export const tempoQueryUrl = tempo.queryUrl;
+export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;

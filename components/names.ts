@@ -71,6 +71,8 @@ export const ports = {
     collectorMetrics: 8888,
     tempoHttp: 3200,
     tempoGrpc: 9095,
+    /** Tempo's internal server: only /ready, for kubelet probes (which present no client certificate). */
+    tempoInternalHttp: 3101,
     tempoMemberlist: 7946,
     grafanaHttps: 3000,
     https: 443,

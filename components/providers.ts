@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import type { Settings } from "./settings";
 
@@ -20,6 +21,7 @@ export class Providers extends pulumi.ComponentResource {
     public readonly aws: aws.Provider;
     public readonly kubernetes: k8s.Provider;
     public readonly tls: tls.Provider;
+    public readonly random: random.Provider;
 
     constructor(name: string, args: ProvidersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:Providers", name, args, opts);
@@ -42,6 +44,7 @@ export class Providers extends pulumi.ComponentResource {
             { parent: this },
         );
         this.tls = new tls.Provider(`${name}-tls`, {}, { parent: this });
+        this.random = new random.Provider(`${name}-random`, {}, { parent: this });
         this.registerOutputs({});
     }
 }

@@ -39,6 +39,13 @@ export const minimumImageVersions = {
     grafana: { major: 13, minor: 0, patch: 0 },
 } as const;
 
+/**
+ * Distributed Tempo talks to MSK, which only offers TLS with SASL/SCRAM (or IAM). Tempo's Kafka
+ * client gained TLS and SCRAM in grafana/tempo#7586 (merged 2026-08-04, after v3.0.3 was cut from
+ * release-v3.0); 3.1.0 is the first release carrying it, so 3.0.x can only speak plaintext.
+ */
+export const tempoKafkaSecurityMinimumVersion = { major: 3, minor: 1, patch: 0 } as const;
+
 /** One traced system of the catalogue (ten by default). */
 export interface TracedSystem {
     /** Stable id (lowercase, dashes), used in policy, dashboard and alert names. */
@@ -363,7 +370,7 @@ export function parseImageReference(reference: string): ImageRef | string {
     };
 }
 
-function versionAtLeast(v: ImageRef["version"], floor: ImageRef["version"]): boolean {
+export function versionAtLeast(v: ImageRef["version"], floor: ImageRef["version"]): boolean {
     if (v.major !== floor.major) return v.major > floor.major;
     if (v.minor !== floor.minor) return v.minor > floor.minor;
     return v.patch >= floor.patch;
@@ -714,6 +721,13 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
         r.problem("tempoMode", mode, "distributed in prod (monolithic mode has no redundancy)");
     }
     if (isProduction && tempoReplicas < 3) r.problem("tempoReplicas", tempoReplicas, "at least 3 in prod");
+    if (mode === "distributed" && images.tempo.repository && !versionAtLeast(images.tempo.version, tempoKafkaSecurityMinimumVersion)) {
+        r.problem(
+            "tempoImage",
+            images.tempo.reference,
+            `Tempo ${formatVersion(tempoKafkaSecurityMinimumVersion)} or later in distributed mode (older Tempo has no Kafka TLS or SASL/SCRAM client, and MSK accepts nothing less)`,
+        );
+    }
     const tempoVolumeGb = r.integer("tempoVolumeGb", 5, 16000, "GiB");
     const mskInstanceType = r.string("mskInstanceType", "an MSK broker type such as kafka.m7g.large");
     if (mskInstanceType && !/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(mskInstanceType)) {
@@ -723,10 +737,23 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     if (mode === "distributed" && privateSubnetIds.length > 0 && brokerCount % privateSubnetIds.length !== 0) {
         r.problem("mskBrokerCount", brokerCount, `a multiple of the number of privateSubnetIds (${privateSubnetIds.length})`);
     }
+    // Tempo's topic has replication factor 3 with min.insync.replicas 2: two brokers could not
+    // take a write while one of them is down.
+    if (mode === "distributed" && brokerCount < 3) {
+        r.problem("mskBrokerCount", brokerCount, "at least 3 in distributed mode (the trace topic has replication factor 3)");
+    }
     const mskVolumeGb = r.integer("mskVolumeGb", 1, 16384, "GiB");
     const kafkaVersion = r.string("kafkaVersion", "an MSK Kafka version such as 3.9.x");
-    if (kafkaVersion && !/^\d+\.\d+\.(x|\d+)(\.kraft)?$/.test(kafkaVersion)) {
+    const kafkaVersionParts = /^(\d+)\.(\d+)\.(x|\d+)(\.kraft)?$/.exec(kafkaVersion);
+    if (kafkaVersion && !kafkaVersionParts) {
         r.problem("kafkaVersion", kafkaVersion, "an MSK Kafka version such as 3.9.x");
+    }
+    // The program creates the trace topic through MSK's topic API, which needs Kafka 3.6.0 or later.
+    if (mode === "distributed" && kafkaVersionParts) {
+        const [major, minor] = [Number(kafkaVersionParts[1]), Number(kafkaVersionParts[2])];
+        if (major < 3 || (major === 3 && minor < 6)) {
+            r.problem("kafkaVersion", kafkaVersion, "3.6.x or later in distributed mode (MSK's topic API creates the trace topic)");
+        }
     }
 
     const hostname = r.string("grafanaHostname", "a DNS name such as grafana.tracing.dev.example.internal");

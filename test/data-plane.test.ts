@@ -97,6 +97,14 @@ for (const stackName of shippedStacks) {
                 assert.equal(aps.length, 2, "Managed Prometheus uses the key (and creates grants) only through aps");
                 const grant = aps.find((st) => list(st.Action).includes("kms:CreateGrant"))!;
                 assert.deepEqual(conditionValues(grant, "Bool", "kms:GrantIsForAWSResource"), ["true"]);
+                const msk = statements(doc).filter((st) => conditionValues(st, "StringEquals", "kms:ViaService").includes(`kafka.${region()}.amazonaws.com`));
+                assert.equal(msk.length, 2, "MSK uses the key (and creates grants) only through kafka");
+                const secrets = statement(doc, "SecretsManagerUsesKeyForMskCredentials");
+                assert.deepEqual(conditionValues(secrets, "StringEquals", "kms:ViaService"), [`secretsmanager.${region()}.amazonaws.com`]);
+                assert.deepEqual(conditionValues(secrets, "StringLike", "kms:EncryptionContext:SecretARN"), [
+                    `arn:aws:secretsmanager:${region()}:${account()}:secret:AmazonMSK_*`,
+                ]);
+                for (const st of statements(doc)) assert.ok(!list(st.Action).includes("kms:*"), `${st.Sid} grants kms:*`);
                 const principals = statements(doc).flatMap((st) => (typeof st.Principal === "object" ? list(st.Principal.AWS) : []));
                 assert.ok(principals.every((p) => p === `arn:aws:iam::${account()}:root`), "only this account is named");
             });

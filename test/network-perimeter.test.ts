@@ -82,7 +82,7 @@ describe("Network perimeter", () => {
                 }
             });
 
-            it("opens exactly the intended paths: VPN -> Grafana NLB 443, app networks -> OTLP NLB 4317, nodes -> AWS endpoints 443", () => {
+            it("opens exactly the intended paths: VPN -> Grafana NLB 443, app networks -> OTLP NLB 4317, nodes -> AWS endpoints 443 (and MSK 9096 when distributed)", () => {
                 const settings = settingsOf(recording);
                 const vpc = settings.network.vpcCidr;
                 const resolver = `${addressInBlock(vpc, 2)}/32`;
@@ -95,6 +95,7 @@ describe("Network perimeter", () => {
                         `tracing-grafana-nlb tcp/${ports.https} tracing-client-vpn`,
                         ...settings.network.appOtlpCidrs.map((cidr) => `tracing-gateway-nlb tcp/${ports.otlpGrpc} ${cidr}`),
                         `tracing-aws-endpoints tcp/${ports.https} ${settings.cluster.nodeSecurityGroupId}`,
+                        ...(settings.tempo.mode === "distributed" ? [`tempo-kafka-brokers tcp/${ports.kafkaTlsSasl} ${settings.cluster.nodeSecurityGroupId}`] : []),
                     ].sort(),
                     egress: [
                         `tracing-client-vpn tcp/${ports.https} tracing-grafana-nlb`,

@@ -55,6 +55,13 @@ const badCases: BadCase[] = [
     { name: "prod image without a digest", stack: "prod", overrides: { [p("tempoImage")]: "docker.io/grafana/tempo:3.0.3" }, key: p("tempoImage"), allowed: "production pins the digest too" },
     { name: "Tempo 2.x image", overrides: { [p("tempoImage")]: "docker.io/grafana/tempo:2.10.8" }, key: p("tempoImage"), allowed: "a 3.x release at or above 3.0.0" },
     { name: "collector older than the component names", overrides: { [p("collectorImage")]: "otel/opentelemetry-collector-k8s:0.140.0" }, key: p("collectorImage"), allowed: "at or above 0.154.0" },
+    {
+        name: "distributed Tempo older than its Kafka TLS/SCRAM client",
+        stack: "prod",
+        overrides: { [p("tempoImage")]: "docker.io/grafana/tempo:3.0.3@sha256:" + "0".repeat(64) },
+        key: p("tempoImage"),
+        allowed: "Tempo 3.1.0 or later in distributed mode",
+    },
     { name: "gateway replicas below 1", overrides: { [p("gatewayMinReplicas")]: 0 }, key: p("gatewayMinReplicas"), allowed: "an integer from 1 to 100" },
     { name: "Tempo replicas below 3 in prod", stack: "prod", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "at least 3 in prod" },
     { name: "several monolithic Tempo replicas", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "1 in monolithic mode" },

@@ -70,6 +70,8 @@ export function anyLogGroupArn(region: string, accountId: string): string {
 }
 
 /** Regional endpoint name of a service, as KMS sees it in `kms:ViaService` (and as the CloudWatch Logs principal). */
-export function viaService(service: "s3" | "aps" | "logs" | "cloudtrail", region: string): string {
+export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager";
+
+export function viaService(service: KmsCallingService, region: string): string {
     return `${service}.${region}.amazonaws.com`;
 }

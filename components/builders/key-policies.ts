@@ -13,9 +13,11 @@ import {
     policyDocument,
     s3BucketArn,
     viaService,
+    type KmsCallingService,
     type PolicyDocument,
     type PolicyStatement,
 } from "./iam-policy";
+import { mskSecretNamePrefix } from "./msk-config";
 
 /**
  * Managing a key without using it: the account's administrators (through their IAM policies) can
@@ -78,15 +80,14 @@ export interface TraceKeyPolicyArgs {
  * S3 and only for objects of the trace bucket: with an S3 Bucket Key the encryption context is the
  * bucket ARN, without one the object ARN, so both are allowed.
  *
- * Prometheus: the workspace is created with this key; the service creates grants for itself, so
- * use is allowed only through aps in this account and grants only for AWS resources.
+ * Managed Prometheus (the span-metrics workspace) and MSK (Tempo's Kafka volumes in distributed
+ * mode) are created with this key and create grants for themselves; Secrets Manager encrypts the
+ * MSK SCRAM credentials with it (MSK refuses the AWS-managed key). Each may use the key only
+ * through its own service endpoint in this account, grants only for AWS resources, and Secrets
+ * Manager only for the `AmazonMSK_` secrets.
  */
 export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
     const bucketArn = s3BucketArn(args.traceBucketName);
-    const throughPrometheus = {
-        "kms:ViaService": viaService("aps", args.region),
-        "kms:CallerAccount": args.accountId,
-    };
     return policyDocument([
         keyAdministration(args.accountId),
         {
@@ -101,23 +102,51 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
                 StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
             },
         },
+        ...useThroughService("Prometheus", "MetricsWorkspace", "aps", args),
+        ...useThroughService("Msk", "TempoKafkaVolumes", "kafka", args),
         {
-            Sid: "PrometheusUsesKeyForMetricsWorkspace",
+            Sid: "SecretsManagerUsesKeyForMskCredentials",
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
             Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
             Resource: "*",
-            Condition: { StringEquals: throughPrometheus },
+            Condition: {
+                StringEquals: { "kms:ViaService": viaService("secretsmanager", args.region), "kms:CallerAccount": args.accountId },
+                StringLike: { "kms:EncryptionContext:SecretARN": `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*` },
+            },
+        },
+    ]);
+}
+
+/**
+ * A service that encrypts its own resources with the key: data-key use and grants (for AWS
+ * resources only), both only through that service's regional endpoint and only for this account.
+ */
+function useThroughService(
+    principalName: string,
+    purpose: string,
+    service: KmsCallingService,
+    args: { readonly accountId: string; readonly region: string },
+): PolicyStatement[] {
+    const through = { "kms:ViaService": viaService(service, args.region), "kms:CallerAccount": args.accountId };
+    return [
+        {
+            Sid: `${principalName}UsesKeyFor${purpose}`,
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId) },
+            Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: through },
         },
         {
-            Sid: "PrometheusCreatesGrantsForWorkspace",
+            Sid: `${principalName}CreatesGrantsFor${purpose}`,
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
             Action: "kms:CreateGrant",
             Resource: "*",
-            Condition: { StringEquals: throughPrometheus, Bool: { "kms:GrantIsForAWSResource": "true" } },
+            Condition: { StringEquals: through, Bool: { "kms:GrantIsForAWSResource": "true" } },
         },
-    ]);
+    ];
 }
 
 export interface AuditKeyPolicyArgs {
