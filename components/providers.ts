@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { Settings } from "./settings";
 
 export interface ProvidersArgs {
@@ -17,6 +18,8 @@ export interface ProvidersArgs {
 export class Providers extends pulumi.ComponentResource {
     public readonly aws: aws.Provider;
     public readonly kubernetes: k8s.Provider;
+    /** Generates secrets (passwords, keys) in the program; default providers are disabled, so it is explicit too. */
+    public readonly random: random.Provider;
 
     constructor(name: string, args: ProvidersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:Providers", name, args, opts);
@@ -38,6 +41,7 @@ export class Providers extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.random = new random.Provider(`${name}-random`, {}, { parent: this });
         this.registerOutputs({});
     }
 }
