@@ -67,5 +67,3 @@ export const collectorSelfMetricLabels = {
  * Tempo exporter this id: the Tempo-ingestion alert and dashboard panels select on it.
  */
 export const tempoExporterId = "otlp_grpc/tempo";
-
-export type CollectorSelfMetricName = (typeof collectorSelfMetricNames)[keyof typeof collectorSelfMetricNames];

@@ -221,13 +221,6 @@ export interface AlertingProvisioning {
     readonly policies: readonly Readonly<Record<string, unknown>>[];
 }
 
-/** Seconds in a Prometheus duration such as 5m or 10m. */
-function seconds(duration: string): number {
-    const match = /^(\d+)([smh])$/.exec(duration);
-    if (!match) throw new Error(`unsupported duration ${duration}`);
-    return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
-}
-
 function grafanaRule(alert: AlertDefinition): GrafanaAlertRule {
     return {
         uid: alert.uid,
@@ -326,9 +319,4 @@ export function prometheusRules(alerts: readonly AlertDefinition[]): string {
             })),
         })),
     }, { lineWidth: 0 });
-}
-
-/** Seconds of series history a rule needs before it can fire (window plus `for`). */
-export function historyNeededSeconds(alert: AlertDefinition): number {
-    return seconds(alertWindow) + seconds(alert.for);
 }

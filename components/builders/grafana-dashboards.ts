@@ -228,6 +228,21 @@ function fieldConfig(spec: PanelSpec, custom?: Record<string, unknown>): FieldCo
     };
 }
 
+/** The shell every metrics panel shares; options and custom field config come typed by the panel plugin. */
+function metricsPanel(type: "timeseries" | "stat", spec: PanelSpec, targets: PrometheusTarget[], options: object, custom?: object): Panel {
+    return {
+        type,
+        title: spec.title,
+        description: spec.description,
+        datasource: metricsSource,
+        gridPos: { x: 0, y: 0, w: spec.width, h: spec.height },
+        targets,
+        options: schemaRecord(options),
+        fieldConfig: fieldConfig(spec, custom ? schemaRecord(custom) : undefined),
+        ...(spec.links ? { links: spec.links } : {}),
+    };
+}
+
 function timeSeriesPanel(spec: PanelSpec, targets: PrometheusTarget[]): Panel {
     const options: TimeSeriesOptions = {
         legend: { showLegend: true, displayMode: "list" as LegendDisplayMode, placement: "bottom", calcs: [] },
@@ -238,17 +253,7 @@ function timeSeriesPanel(spec: PanelSpec, targets: PrometheusTarget[]): Panel {
         fillOpacity: 10,
         thresholdsStyle: { mode: (spec.thresholds ? "line" : "off") as GraphThresholdsStyleMode },
     };
-    return {
-        type: "timeseries",
-        title: spec.title,
-        description: spec.description,
-        datasource: metricsSource,
-        gridPos: { x: 0, y: 0, w: spec.width, h: spec.height },
-        targets,
-        options: schemaRecord(options),
-        fieldConfig: fieldConfig(spec, schemaRecord(custom)),
-        ...(spec.links ? { links: spec.links } : {}),
-    };
+    return metricsPanel("timeseries", spec, targets, options, custom);
 }
 
 function statPanel(spec: PanelSpec, target: PrometheusTarget): Panel {
@@ -263,17 +268,7 @@ function statPanel(spec: PanelSpec, target: PrometheusTarget): Panel {
         showPercentChange: false,
         percentChangeColorMode: "standard" as PercentChangeColorMode,
     };
-    return {
-        type: "stat",
-        title: spec.title,
-        description: spec.description,
-        datasource: metricsSource,
-        gridPos: { x: 0, y: 0, w: spec.width, h: spec.height },
-        targets: [target],
-        options: schemaRecord(options),
-        fieldConfig: fieldConfig(spec),
-        ...(spec.links ? { links: spec.links } : {}),
-    };
+    return metricsPanel("stat", spec, [target], options);
 }
 
 function traceTablePanel(title: string, description: string, query: string): Panel {

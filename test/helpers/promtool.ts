@@ -2,7 +2,7 @@
  * Runs Prometheus' own rule engine: `promtool` from Debian's `prometheus` package (the CI script
  * installs it). Missing promtool is a failure, never a skip: alert behaviour must be proven.
  */
-import { execFile, execFileSync, spawnSync } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -72,6 +72,3 @@ export async function testRules(rules: string, cases: readonly PromtoolTestCase[
     });
 }
 
-export function promtoolVersion(): string {
-    return execFileSync(promtoolBinary(), ["--version"], { encoding: "utf8" }).split("\n")[0];
-}
