@@ -98,6 +98,8 @@ export function grafanaDatasources(input: DatasourcesInput): DatasourceProvision
             nodeGraph: { enabled: true },
             search: { hide: false },
             traceQuery: { timeShiftEnabled: true, spanStartTimeShift: "-30m", spanEndTimeShift: "30m" },
+            // Streams results over the HTTPS port; Tempo's config sets stream_over_http_enabled.
+            streamingEnabled: { search: true, metrics: true },
             tracesToMetrics: {
                 datasourceUid: datasourceUids.metrics,
                 spanStartTimeShift: "-5m",
