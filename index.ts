@@ -20,6 +20,7 @@ import { capacityPlanOutput } from "./components/builders/capacity-report";
 import { planCapacity } from "./components/builders/capacity";
 import { TempoKafka } from "./components/kafka";
 import { Tempo } from "./components/tempo";
+import { Grafana } from "./components/grafana";
 
 const settings = loadSettings();
 const capacity = planCapacity(settings);
@@ -216,6 +217,15 @@ const tempo = new Tempo(
     { ...kubernetesOnly, dependsOn: [pki, ...(tempoKafka ? [tempoKafka] : [])] },
 );
 
+const grafana = new Grafana(
+    "grafana",
+    {
+        settings,
+        prometheusEndpoint: metricsStore.prometheusEndpoint,
+    },
+    { providers: [providers.kubernetes, providers.random], dependsOn: [platformNamespaces, pki] },
+);
+
 export const environment = settings.environment;
 export const awsAccountId = settings.aws.accountId;
 export const awsRegion = settings.aws.region;
@@ -244,3 +254,4 @@ export const tempoMode = capacity.tempo.mode;
 export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
+export const grafanaDeployment = grafana.deployment.metadata.name;

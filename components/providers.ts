@@ -21,6 +21,7 @@ export class Providers extends pulumi.ComponentResource {
     public readonly aws: aws.Provider;
     public readonly kubernetes: k8s.Provider;
     public readonly tls: tls.Provider;
+    /** Generates secrets (passwords, keys) in the program; default providers are disabled, so it is explicit too. */
     public readonly random: random.Provider;
 
     constructor(name: string, args: ProvidersArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,0 +1,116 @@
+import { strict as assert } from "assert";
+import * as yaml from "yaml";
+import { collectorSelfMetricNames } from "../components/builders/collector-self-metrics";
+import {
+    allAlerts,
+    contactPointName,
+    grafanaAlerting,
+    prometheusRules,
+    renderAlerting,
+    type AlertingProvisioning,
+} from "../components/builders/grafana-alerts";
+import { dashboardUids, grafanaFolder, maxUidLength } from "../components/builders/grafana-dashboards";
+import { datasourceUids, expressionDatasourceUid, grafanaDatasources } from "../components/builders/grafana-datasources";
+import { platformAlertThresholds } from "../components/builders/platform-queries";
+import { durationInHistogramUnit, spanMetricNames } from "../components/builders/span-metrics";
+import { parseSettings } from "../components/settings";
+import { stackConfig } from "./harness/stack-config";
+import { checkRules } from "./helpers/promtool";
+import { parsePromQL } from "./helpers/query-languages";
+
+const stacks = ["dev", "prod"] as const;
+const knownMetrics = new Set<string>([...Object.values(spanMetricNames), ...Object.values(collectorSelfMetricNames)]);
+
+describe("alert rules (Grafana provisioning)", () => {
+    for (const stack of stacks) {
+        describe(stack, () => {
+            const settings = parseSettings(stackConfig(stack), stack);
+            const provisioning = yaml.parse(renderAlerting(grafanaAlerting(settings.systems, settings.grafana.alertEmail))) as AlertingProvisioning;
+            const rules = provisioning.groups.flatMap((g) => g.rules);
+            const provisioned = new Set(grafanaDatasources({ prometheusEndpoint: "https://aps.example/ws", region: settings.aws.region }).datasources.map((d) => d.uid));
+
+            it("every system has an errors and a p95 rule, queue systems one for processing time; the platform has its own", () => {
+                for (const system of settings.systems) {
+                    const group = provisioning.groups.find((g) => g.name === `slo-${system.id}`);
+                    assert.ok(group, system.id);
+                    assert.equal(group.rules.length, system.kind === "queue" ? 3 : 2, system.id);
+                    assert.equal(group.folder, grafanaFolder.title);
+                    for (const rule of group.rules) assert.equal(rule.labels.system, system.id);
+                }
+                const platform = provisioning.groups.find((g) => g.name === "platform")!;
+                assert.equal(platform.rules.length, Object.keys(platformAlertThresholds).length + 1, "one rule per platform threshold (exporter share used twice)");
+            });
+
+            it("rules query the provisioned metrics data source and reduce/threshold through server-side expressions", () => {
+                for (const rule of rules) {
+                    assert.equal(rule.condition, "C");
+                    const byRef = Object.fromEntries(rule.data.map((d) => [d.refId, d]));
+                    assert.ok(provisioned.has(byRef.A.datasourceUid), `${rule.title}: ${byRef.A.datasourceUid}`);
+                    assert.equal(byRef.A.datasourceUid, datasourceUids.metrics);
+                    assert.equal(byRef.A.model.instant, true);
+                    assert.equal(byRef.B.datasourceUid, expressionDatasourceUid);
+                    assert.deepEqual([byRef.B.model.type, byRef.B.model.expression], ["reduce", "A"]);
+                    assert.equal(byRef.C.datasourceUid, expressionDatasourceUid);
+                    assert.deepEqual([byRef.C.model.type, byRef.C.model.expression], ["threshold", "B"]);
+                    assert.ok(rule.uid.length <= maxUidLength, rule.uid);
+                    assert.equal(rule.noDataState, "OK");
+                    assert.ok(["critical", "warning"].includes(rule.labels.severity));
+                }
+                assert.equal(new Set(rules.map((r) => r.uid)).size, rules.length, "rule uids are unique");
+            });
+
+            it("every threshold is the catalogue's objective (or the platform's named threshold)", () => {
+                const alerts = allAlerts(settings.systems);
+                for (const alert of alerts) {
+                    const rule = rules.find((r) => r.uid === alert.uid)!;
+                    const threshold = (rule.data.find((d) => d.refId === "C")!.model.conditions as { evaluator: { type: string; params: number[] } }[])[0].evaluator;
+                    assert.equal(threshold.type, "gt");
+                    const source = alert.thresholdSource;
+                    if (source.kind === "system") {
+                        const system = settings.systems.find((s) => s.id === source.systemId)!;
+                        const objective = system[source.objective]!;
+                        const expected = source.objective === "errorsPer1000Slo" ? objective : durationInHistogramUnit(objective);
+                        assert.deepEqual(threshold.params, [expected], `${rule.title}`);
+                        assert.equal(rule.labels.system, system.id);
+                    } else {
+                        assert.deepEqual(threshold.params, [platformAlertThresholds[source.threshold]], rule.title);
+                    }
+                }
+            });
+
+            it("every expression parses as PromQL and names only metrics the collectors emit", () => {
+                for (const rule of rules) {
+                    const parsed = parsePromQL(rule.data.find((d) => d.refId === "A")!.model.expr as string);
+                    assert.ok(parsed.metricNames.length > 0);
+                    for (const metric of parsed.metricNames) assert.ok(knownMetrics.has(metric), `${rule.title}: ${metric}`);
+                }
+            });
+
+            it("alerts mail the configured address through one contact point, the root notification policy", () => {
+                assert.equal(provisioning.contactPoints.length, 1);
+                const [contact] = provisioning.contactPoints;
+                assert.equal(contact.name, contactPointName);
+                assert.deepEqual(contact.receivers.map((r) => [r.type, r.settings.addresses]), [["email", settings.grafana.alertEmail]]);
+                assert.equal(provisioning.policies.length, 1);
+                assert.equal(provisioning.policies[0].receiver, contactPointName);
+            });
+
+            it("the provisioning file carries no `$` (Grafana would expand it as an environment variable)", () => {
+                assert.ok(!renderAlerting(grafanaAlerting(settings.systems, settings.grafana.alertEmail)).includes("$"));
+            });
+
+            it("rules link to the dashboard of what they watch", () => {
+                for (const alert of allAlerts(settings.systems)) {
+                    const rule = rules.find((r) => r.uid === alert.uid)!;
+                    const expected = alert.thresholdSource.kind === "system" ? dashboardUids.system(settings.systems.find((s) => s.id === rule.labels.system)!) : dashboardUids.platform;
+                    assert.equal(rule.annotations.dashboard, `/d/${expected}`);
+                }
+            });
+
+            it("the Prometheus rendering of the same rules passes promtool check rules", () => {
+                const result = checkRules(prometheusRules(allAlerts(settings.systems)));
+                assert.ok(result.ok, result.output);
+            });
+        });
+    }
+});
