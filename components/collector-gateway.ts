@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "./builders/capacity";
-import { buildGatewayConfig, collectorEnv, collectorPaths, renderCollectorConfig } from "./builders/collector-config";
+import { buildGatewayConfig, collectorEnv, collectorPaths, gatewayConfigInput, renderCollectorConfig } from "./builders/collector-config";
 import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./builders/collector-pod";
 import { zoneSpread } from "./builders/hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "./names";
@@ -47,20 +47,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
         const selector = selectorLabels(workload.name);
         const parent = { parent: this };
 
-        this.renderedConfig = renderCollectorConfig(
-            buildGatewayConfig({
-                image: settings.images.collectorGateway,
-                region: args.region,
-                dropClientAddress: settings.collectors.dropClientAddress,
-                tailSampling: {
-                    systems: settings.systems,
-                    numTraces: plan.gateway.numTraces,
-                    expectedNewTracesPerSecond: plan.gateway.expectedNewTracesPerSecond,
-                    gatewayMinReplicas: settings.collectors.gatewayMinReplicas,
-                },
-                queueVolumeGb: plan.gateway.queueVolumeGb,
-            }),
-        );
+        this.renderedConfig = renderCollectorConfig(buildGatewayConfig(gatewayConfigInput(settings, plan, args.region)));
 
         // The gateways call AWS (SigV4 remote write), not the Kubernetes API: no API token. EKS Pod
         // Identity / IRSA inject their own projected token regardless of this setting.

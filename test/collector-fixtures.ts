@@ -5,6 +5,7 @@ import { planCapacity, type CapacityPlan } from "../components/builders/capacity
 import {
     buildAgentConfig,
     buildGatewayConfig,
+    gatewayConfigInput,
     renderCollectorConfig,
     type CollectorConfig,
     type GatewayConfigInput,
@@ -16,18 +17,7 @@ export function stackSettings(stack: string, overrides: Record<string, unknown> 
 }
 
 export function gatewayInput(settings: Settings, plan: CapacityPlan = planCapacity(settings)): GatewayConfigInput {
-    return {
-        image: settings.images.collectorGateway,
-        region: settings.aws.region,
-        dropClientAddress: settings.collectors.dropClientAddress,
-        tailSampling: {
-            systems: settings.systems,
-            numTraces: plan.gateway.numTraces,
-            expectedNewTracesPerSecond: plan.gateway.expectedNewTracesPerSecond,
-            gatewayMinReplicas: settings.collectors.gatewayMinReplicas,
-        },
-        queueVolumeGb: plan.gateway.queueVolumeGb,
-    };
+    return gatewayConfigInput(settings, plan, settings.aws.region);
 }
 
 export interface FleetConfigs {

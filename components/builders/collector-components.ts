@@ -56,7 +56,7 @@ export const componentSupport: Readonly<Record<ComponentKind, Readonly<Record<st
         prometheus_remote_write: {
             since: v(154),
             distributions: ["contrib"],
-            source: "contrib#48705 (released in v0.154.0); otelcol-k8s admits only OTLP exporters (releases#942 was declined for that rule)",
+            source: "contrib#48705 (released in v0.154.0); otelcol-k8s admits only OTLP exporters (maintainers cite that rule on releases#942)",
         },
     },
     connectors: {

@@ -28,7 +28,8 @@ import {
 import { buildTailSampling, type TailSamplingConfig, type TailSamplingInput } from "./tail-sampling";
 import { assertImageSupportsConfig } from "./collector-components";
 import { ports, serviceDnsNames, services, workloads } from "../names";
-import type { ImageRef } from "../settings";
+import type { CapacityPlan } from "./capacity";
+import type { ImageRef, Settings } from "../settings";
 
 /** Where the pod specs mount what the config reads. */
 export const collectorPaths = {
@@ -491,6 +492,22 @@ export interface GatewayConfigInput {
     readonly tailSampling: TailSamplingInput;
     /** Size of each gateway's queue volume in GiB (capacity plan). */
     readonly queueVolumeGb: number;
+}
+
+/** The gateway inputs a stack's settings and capacity plan determine. */
+export function gatewayConfigInput(settings: Settings, plan: CapacityPlan, region: string): GatewayConfigInput {
+    return {
+        image: settings.images.collectorGateway,
+        region,
+        dropClientAddress: settings.collectors.dropClientAddress,
+        tailSampling: {
+            systems: settings.systems,
+            numTraces: plan.gateway.numTraces,
+            expectedNewTracesPerSecond: plan.gateway.expectedNewTracesPerSecond,
+            gatewayMinReplicas: settings.collectors.gatewayMinReplicas,
+        },
+        queueVolumeGb: plan.gateway.queueVolumeGb,
+    };
 }
 
 export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
