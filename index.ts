@@ -3,7 +3,7 @@ import { ClientVpn } from "./components/client-vpn";
 import { loadSettings } from "./components/config";
 import { InternalEndpoints } from "./components/internal-endpoints";
 import { PlatformNamespaces } from "./components/namespaces";
-import { awsResourceNames, serviceDnsNames, ports } from "./components/names";
+import { awsResourceNames } from "./components/names";
 import { auditObjectLockMode } from "./components/builders/bucket-lifecycle";
 import { PlatformKeys } from "./components/kms-keys";
 import { AccessLogBucket } from "./components/access-log-bucket";
@@ -21,6 +21,7 @@ import { planCapacity } from "./components/builders/capacity";
 import { TempoKafka } from "./components/kafka";
 import { Tempo } from "./components/tempo";
 import { Grafana } from "./components/grafana";
+import { CollectorFleet } from "./components/collector-fleet";
 
 const settings = loadSettings();
 const capacity = planCapacity(settings);
@@ -226,6 +227,12 @@ const grafana = new Grafana(
     { providers: [providers.kubernetes, providers.random], dependsOn: [platformNamespaces, pki] },
 );
 
+const collectors = new CollectorFleet(
+    "tracing-collectors",
+    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
+    { providers: [providers.kubernetes, providers.random], dependsOn: [platformNamespaces, pki] },
+);
+
 export const environment = settings.environment;
 export const awsAccountId = settings.aws.accountId;
 export const awsRegion = settings.aws.region;
@@ -243,8 +250,6 @@ export const workloadRoleArns = workloadIdentities.roleArns;
 /** The platform CA (public PEM): install it where users and senders must trust the platform's endpoints. */
 export const caCertificate = pki.caCertificatePem;
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
-/** OTLP/gRPC endpoint for in-cluster applications: the node-local agents, TLS with the platform CA. */
-export const otlpEndpoint = `https://${serviceDnsNames("agent").at(-1)}:${ports.otlpGrpc}`;
 export const vpnEndpointId = vpn.endpointId;
 /** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
 export const vpnClientCertificate = pki.vpnClient.certificatePem;
@@ -255,3 +260,5 @@ export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** OTLP/gRPC endpoint for in-cluster applications: the node-local agents, TLS with the platform CA. */
+export const otlpEndpoint = collectors.otlpEndpoint;

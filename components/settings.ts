@@ -124,7 +124,14 @@ export interface Settings {
         readonly logDays: number;
     };
     readonly kms: { readonly deletionWindowDays: number };
-    readonly images: { readonly collector: ImageRef; readonly tempo: ImageRef; readonly grafana: ImageRef };
+    readonly images: {
+        /** Agents: the Kubernetes distribution (otelcol-k8s). */
+        readonly collector: ImageRef;
+        /** Gateways: the contrib distribution, the one with Prometheus remote write and SigV4 auth. */
+        readonly collectorGateway: ImageRef;
+        readonly tempo: ImageRef;
+        readonly grafana: ImageRef;
+    };
     readonly collectors: {
         readonly gatewayMinReplicas: number;
         readonly gatewayMaxReplicas: number;
@@ -200,6 +207,7 @@ export const declaredKeys = [
     "logRetentionDays",
     "kmsDeletionWindowDays",
     "collectorImage",
+    "collectorGatewayImage",
     "tempoImage",
     "grafanaImage",
     "gatewayMinReplicas",
@@ -699,9 +707,19 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
 
     const images = {
         collector: readImage(r, "collectorImage", minimumImageVersions.collector, isProduction),
+        collectorGateway: readImage(r, "collectorGatewayImage", minimumImageVersions.collector, isProduction),
         tempo: readImage(r, "tempoImage", minimumImageVersions.tempo, isProduction),
         grafana: readImage(r, "grafanaImage", minimumImageVersions.grafana, isProduction),
     };
+
+    // One fleet, one release: both tiers are patched together and speak the same component names.
+    if (images.collector.tag && images.collectorGateway.tag && formatVersion(images.collector.version) !== formatVersion(images.collectorGateway.version)) {
+        r.problem(
+            "collectorGatewayImage",
+            images.collectorGateway.reference,
+            `the same collector release as collectorImage (${formatVersion(images.collector.version)})`,
+        );
+    }
 
     const gatewayMinReplicas = r.integer("gatewayMinReplicas", 1, 100);
     const gatewayMaxReplicas = r.integer("gatewayMaxReplicas", 1, 200);

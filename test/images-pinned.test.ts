@@ -125,8 +125,8 @@ function imageManager() {
 }
 
 describe("container images are pinned and configured in one place", () => {
-    it("declares exactly the collector, Tempo and Grafana images as config keys", () => {
-        assert.deepEqual(imageKeys().sort(), ["collectorImage", "grafanaImage", "tempoImage"]);
+    it("declares exactly the collector (agent and gateway), Tempo and Grafana images as config keys", () => {
+        assert.deepEqual(imageKeys().sort(), ["collectorGatewayImage", "collectorImage", "grafanaImage", "tempoImage"]);
     });
 
     it("pins every configured image to a release tag (never :latest or untagged), and prod to a digest", () => {

@@ -134,7 +134,7 @@ describe("Tempo (program)", () => {
             assert.strictEqual(podsSelectedBy(prod, gossip.selector).length, distributedTargets.length);
             const discovery = kubernetesObject(prod, "core/v1", "Service", "tempo-query-frontend-discovery", namespaces.tempo).inputs.spec;
             assert.strictEqual(discovery.clusterIP, "None", "queriers must resolve every frontend");
-            for (const statefulSet of kubernetesObjects(prod, "apps/v1", "StatefulSet")) {
+            for (const statefulSet of tempoWorkloads(prod).filter((w) => w.inputs.kind === "StatefulSet")) {
                 assert.strictEqual(statefulSet.inputs.spec.serviceName, "tempo-memberlist");
             }
         });
