@@ -138,7 +138,7 @@ const pki = new PlatformPki(
         environment: settings.environment,
         validity: settings.pki,
         grafanaHostname: settings.grafana.hostname,
-        gatewayMaxReplicas: settings.collectors.gatewayMaxReplicas,
+        gatewayMaxReplicas: capacity.gateway.maxReplicas,
         namespaces: platformNamespaces.namespaces,
     },
     { providers: [providers.tls, providers.kubernetes] },

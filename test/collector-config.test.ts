@@ -145,12 +145,17 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             assert.deepEqual(traces.exporters, [agentIds.tracesExporter]);
             const lb = fleet.agent.exporters[agentIds.tracesExporter] as any;
             assert.equal(lb.routing_key, "traceID");
-            assert.deepEqual(lb.resolver.k8s, { service: `${services.gatewayHeadless.name}.${services.gatewayHeadless.namespace}`, ports: [ports.otlpGrpc], timeout: "1s" });
+            assert.deepEqual(lb.resolver.k8s, {
+                service: `${services.gatewayHeadless.name}.${services.gatewayHeadless.namespace}`,
+                ports: [ports.otlpGrpc],
+                timeout: "1s",
+                return_hostnames: true,
+            });
             const tls = lb.protocol.otlp.tls;
             assert.equal(tls.ca_file, `${collectorPaths.caDir}/ca.crt`);
             assert.equal(tls.cert_file, `${collectorPaths.clientTlsDir}/tls.crt`);
             assert.equal(tls.key_file, `${collectorPaths.clientTlsDir}/tls.key`);
-            assert.equal(tls.server_name_override, tlsServerNames.gateway);
+            assert.equal(tls.server_name_override, undefined, "each gateway pod is verified by its own hostname");
             assert.equal(tls.min_version, "1.3");
             // Retries happen where a failed batch can be re-routed, not inside a per-gateway sub-exporter.
             assert.equal(lb.protocol.otlp.retry_on_failure.enabled, false);

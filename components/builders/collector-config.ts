@@ -62,10 +62,13 @@ export const selfMetricsJobs = { agent: workloads.agent.name, gateway: workloads
 /** TLS 1.3 on every hop: every SDK and collector in the platform supports it, and it drops legacy suites. */
 export const tlsMinVersion = "1.3";
 
-/** Server names the TLS clients verify (certificates carry the Services' DNS names). */
+/**
+ * Server names the TLS clients verify (certificates carry the Services' DNS names). The gateways
+ * need none: the agents' resolver returns each pod's stable hostname
+ * (`otel-gateway-<n>.otel-gateway-headless.<ns>`), which the gateway certificate lists, so every
+ * connection verifies the very pod it reaches and the trace-ID ring survives pod restarts.
+ */
 export const tlsServerNames = {
-    /** The k8s resolver dials gateway pod IPs, so the exporter verifies the headless Service's name instead. */
-    gateway: serviceDnsNames("gatewayHeadless").at(-1)!,
     tempo: serviceDnsNames("tempoIngest").at(-1)!,
 } as const;
 
@@ -193,7 +196,9 @@ export interface OtlpGrpcExporterConfig {
 export interface LoadBalancingExporterConfig {
     readonly routing_key: "traceID" | "resource";
     readonly protocol: { readonly otlp: OtlpGrpcExporterConfig };
-    readonly resolver: { readonly k8s: { readonly service: string; readonly ports: readonly number[]; readonly timeout: string } };
+    readonly resolver: {
+        readonly k8s: { readonly service: string; readonly ports: readonly number[]; readonly timeout: string; readonly return_hostnames: boolean };
+    };
     readonly timeout: string;
     readonly sending_queue: QueueSettings;
     readonly retry_on_failure: RetrySettings;
@@ -360,7 +365,7 @@ function loadBalancing(routingKey: LoadBalancingExporterConfig["routing_key"]): 
         routing_key: routingKey,
         protocol: {
             otlp: {
-                tls: mutualClientTls(tlsServerNames.gateway),
+                tls: mutualClientTls(),
                 compression: "gzip",
                 timeout: "10s",
                 sending_queue: { enabled: false },
@@ -368,7 +373,7 @@ function loadBalancing(routingKey: LoadBalancingExporterConfig["routing_key"]): 
             },
         },
         // EndpointSlices of the headless Service (RBAC in the agent component), so scaling is seen at once.
-        resolver: { k8s: { service: `${gateway.name}.${gateway.namespace}`, ports: [ports.otlpGrpc], timeout: "1s" } },
+        resolver: { k8s: { service: `${gateway.name}.${gateway.namespace}`, ports: [ports.otlpGrpc], timeout: "1s", return_hostnames: true } },
         timeout: "10s",
         sending_queue: { enabled: true, queue_size: 1000, num_consumers: 10 },
         retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "300s" },
