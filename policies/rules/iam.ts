@@ -226,7 +226,7 @@ const noUsersOrAccessKeys = resourceRule({
     controls: ["Checkov CKV_AWS_40", "Security Hub IAM.2"],
     appliesTo: awsTypes.iamUserResources,
     validate: ({ type, name }, report) => {
-        report(`'${name}' is a ${type.split(":")[2]}: long-lived IAM user credentials; use a role instead.`);
+        report(`${type.split(":")[2]} '${name}': IAM users and their keys are long-lived credentials; use a role instead.`);
     },
     violate: mutation("add an IAM user next to the first role", (resources) => {
         const role = pick(resources, awsTypes.iamRole, "IAM role");
