@@ -80,9 +80,10 @@ function throwNotApplicable(reason?: string): never {
     throw new NotApplicable(reason ?? "not applicable");
 }
 
-function typeMatcher(type: string) {
+/** `isType`/`asType` by the Pulumi type token SDK resource classes carry. */
+function typeMatcher(type: string, props: Record<string, any>) {
     const isType = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType === type;
-    return { isType };
+    return { isType, asType: ((resourceClass: unknown) => (isType(resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"] };
 }
 
 function optionsOf(resource: RecordedResourceLike): PolicyResourceOptions {
@@ -125,8 +126,7 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
     const policies = (options.policies ?? (packPolicies as readonly PackPolicy[])).filter((p) => levelOf(p, options) !== "disabled");
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const stackTags = options.stackTags ?? new Map<string, string>();
-    // One private, proxied copy per resource, shared by every policy (policies only read).
-    const prepared = resources.map((resource) => ({ resource, props: proxiedInputs(resource), provider: providerOf(resource, byUrn), opts: optionsOf(resource) }));
+    const prepared = resources.map(prepare(byUrn));
     let stack: PolicyResource[] | undefined;
     const violations: PolicyViolation[] = [];
     const undecided: UndecidedCheck[] = [];
@@ -142,21 +142,9 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
 
         if ("validateResource" in policy && policy.validateResource) {
             const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-            for (const { resource, props, provider, opts } of prepared) {
+            for (const { resource, view } of prepared) {
                 for (const validate of validations) {
-                    const args: ResourceValidationArgs = {
-                        type: resource.type,
-                        props,
-                        urn: resource.urn,
-                        name: resource.name,
-                        opts,
-                        ...(provider ? { provider } : {}),
-                        stackTags,
-                        ...typeMatcher(resource.type),
-                        asType: ((resourceClass: unknown) => (typeMatcher(resource.type).isType(resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
-                        getConfig,
-                        notApplicable: throwNotApplicable,
-                    };
+                    const args: ResourceValidationArgs = { ...view, stackTags, getConfig, notApplicable: throwNotApplicable };
                     try {
                         await validate(args, (message) =>
                             violations.push({ policy: policy.name, resourceUrn: resource.urn, resourceName: resource.name, message, enforcementLevel: reportedLevel }),
@@ -203,25 +191,27 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
     return { stack: resources.length > 0 ? stackOfUrn(resources[0].urn) : "", resourceCount: resources.length, violations, undecided, outcomes };
 }
 
+/** What every policy sees of one resource, whether validating it alone or as part of the stack. */
+interface PreparedResource {
+    readonly resource: RecordedResourceLike;
+    readonly view: Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "provider" | "isType"> & { readonly asType: ReturnType<typeof typeMatcher>["asType"] };
+}
+
+/** One private, proxied copy of each resource's inputs, shared by every policy of a run (policies only read). */
+function prepare(byUrn: ReadonlyMap<string, RecordedResourceLike>): (resource: RecordedResourceLike) => PreparedResource {
+    return (resource) => {
+        const props = proxiedInputs(resource);
+        const provider = providerOf(resource, byUrn);
+        return {
+            resource,
+            view: { type: resource.type, props, urn: resource.urn, name: resource.name, opts: optionsOf(resource), ...(provider ? { provider } : {}), ...typeMatcher(resource.type, props) },
+        };
+    };
+}
+
 /** The stack as the engine's analyzeStack call presents it: resources linked to their parents and dependencies. */
-function stackResources(
-    prepared: readonly { resource: RecordedResourceLike; props: Record<string, any>; provider?: PolicyProviderResource; opts: PolicyResourceOptions }[],
-): PolicyResource[] {
-    const built = new Map<string, PolicyResource>();
-    for (const { resource, props, provider, opts } of prepared) {
-        built.set(resource.urn, {
-            type: resource.type,
-            props,
-            urn: resource.urn,
-            name: resource.name,
-            opts,
-            ...(provider ? { provider } : {}),
-            dependencies: [],
-            propertyDependencies: {},
-            ...typeMatcher(resource.type),
-            asType: ((resourceClass: unknown) => (typeMatcher(resource.type).isType(resourceClass) ? props : undefined)) as PolicyResource["asType"],
-        });
-    }
+function stackResources(prepared: readonly PreparedResource[]): PolicyResource[] {
+    const built = new Map<string, PolicyResource>(prepared.map(({ resource, view }) => [resource.urn, { ...view, dependencies: [], propertyDependencies: {} }]));
     const resolve = (urns: readonly string[] | undefined) => (urns ?? []).map((urn) => built.get(urn)).filter((r): r is PolicyResource => r !== undefined);
     for (const { resource } of prepared) {
         const target = built.get(resource.urn)!;

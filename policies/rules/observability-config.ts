@@ -13,6 +13,11 @@ import type { RuleDefinition } from "./types";
 
 const configMap = ["kubernetes:core/v1:ConfigMap"];
 
+/** The config files `select` finds in a ConfigMap, each with how messages name it. */
+function configFiles<D>(props: Record<string, any>, name: string, select: (props: Record<string, any>) => { key: string; document: D }[]): { where: string; document: D }[] {
+    return select(props).map(({ key, document }) => ({ where: `ConfigMap '${objectLabel(props, name)}' file '${key}'`, document }));
+}
+
 /** OTTL functions that delete, mask or hash attribute values. */
 const scrubbingFunctions = /\b(delete_key|delete_matching_keys|keep_keys|keep_matching_keys|replace_pattern|replace_all_patterns|replace_match|replace_all_matches|SHA256|SHA512)\s*\(/;
 
@@ -49,12 +54,12 @@ const collectorScrubsPii = resourceRule({
     controls: [],
     appliesTo: configMap,
     validate: ({ name, props }, report) => {
-        for (const { key, document } of collectorConfigs(props)) {
+        for (const { where, document } of configFiles(props, name, collectorConfigs)) {
             const processors = isRecord(document.processors) ? document.processors : {};
             for (const [id, pipeline] of externalTracePipelines(document)) {
                 const scrubbing = stringList(pipeline.processors).filter((p) => p in processors && scrubs(p, processors[p]));
                 if (scrubbing.length === 0) {
-                    report(`ConfigMap '${objectLabel(props, name)}' file '${key}': trace pipeline '${id}' has no PII scrubbing processor (redaction, attributes delete/hash or transform).`);
+                    report(`${where}: trace pipeline '${id}' has no PII scrubbing processor (redaction, attributes delete/hash or transform).`);
                 }
             }
         }
@@ -104,9 +109,9 @@ const collectorReceiversTls = resourceRule({
     controls: [],
     appliesTo: configMap,
     validate: ({ name, props }, report) => {
-        for (const { key, document } of collectorConfigs(props)) {
+        for (const { where, document } of configFiles(props, name, collectorConfigs)) {
             for (const [protocol, settings] of otlpProtocols(document.receivers)) {
-                for (const problem of serverTlsProblems(settings.tls)) report(`ConfigMap '${objectLabel(props, name)}' file '${key}': receiver ${protocol} ${problem}.`);
+                for (const problem of serverTlsProblems(settings.tls)) report(`${where}: receiver ${protocol} ${problem}.`);
             }
         }
     },
@@ -145,11 +150,11 @@ const collectorExportersTls = resourceRule({
     controls: [],
     appliesTo: configMap,
     validate: ({ name, props }, report) => {
-        for (const { key, document } of collectorConfigs(props)) {
+        for (const { where, document } of configFiles(props, name, collectorConfigs)) {
             const exporters = isRecord(document.exporters) ? document.exporters : {};
             for (const [id, settings] of Object.entries(exporters)) {
                 if (localExporters.includes(normalisedComponentType(id))) continue;
-                for (const setting of insecureSettings(settings, `exporters.${id}`)) report(`ConfigMap '${objectLabel(props, name)}' file '${key}': ${setting}; export over verified TLS.`);
+                for (const setting of insecureSettings(settings, `exporters.${id}`)) report(`${where}: ${setting}; export over verified TLS.`);
             }
         }
     },
@@ -175,8 +180,7 @@ const tempoStorageEncrypted = resourceRule({
     controls: [],
     appliesTo: configMap,
     validate: ({ name, props }, report) => {
-        for (const { key, document } of tempoConfigs(props)) {
-            const where = `ConfigMap '${objectLabel(props, name)}' file '${key}'`;
+        for (const { where, document } of configFiles(props, name, tempoConfigs)) {
             const trace = document.storage.trace;
             if (trace.backend !== "s3") report(`${where} stores traces on '${trace.backend ?? "unset"}'; use the s3 backend with SSE-KMS.`);
             const s3 = isRecord(trace.s3) ? trace.s3 : {};
@@ -208,8 +212,7 @@ const tempoListenersTls = resourceRule({
     controls: [],
     appliesTo: configMap,
     validate: ({ name, props }, report) => {
-        for (const { key, document } of tempoConfigs(props)) {
-            const where = `ConfigMap '${objectLabel(props, name)}' file '${key}'`;
+        for (const { where, document } of configFiles(props, name, tempoConfigs)) {
             const server = isRecord(document.server) ? document.server : {};
             for (const listener of ["http_tls_config", "grpc_tls_config"]) {
                 const tls = server[listener];
@@ -239,8 +242,8 @@ const tempoUsageReportingOff = resourceRule({
     controls: [],
     appliesTo: configMap,
     validate: ({ name, props }, report) => {
-        for (const { key, document } of tempoConfigs(props)) {
-            if (document.usage_report?.reporting_enabled !== false) report(`ConfigMap '${objectLabel(props, name)}' file '${key}' leaves Tempo usage reporting on; set usage_report.reporting_enabled: false.`);
+        for (const { where, document } of configFiles(props, name, tempoConfigs)) {
+            if (document.usage_report?.reporting_enabled !== false) report(`${where} leaves Tempo usage reporting on; set usage_report.reporting_enabled: false.`);
         }
     },
     violate: mutation("turn Tempo usage reporting on", (resources) =>
@@ -265,10 +268,10 @@ function grafanaSettingRule(
 ): (resource: { type: string; name: string; props: Record<string, any> }, report: (message: string) => void) => void {
     return ({ type, name, props }, report) => {
         if (configMap.includes(type)) {
-            for (const { key, document } of grafanaIni(props)) {
+            for (const { where, document } of configFiles(props, name, grafanaIni)) {
                 for (const setting of settings) {
                     const problem = setting.bad(document[setting.section]?.[setting.key], false);
-                    if (problem) report(`ConfigMap '${objectLabel(props, name)}' file '${key}': [${setting.section}] ${setting.key} ${problem}.`);
+                    if (problem) report(`${where}: [${setting.section}] ${setting.key} ${problem}.`);
                 }
             }
             return;

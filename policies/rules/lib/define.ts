@@ -71,6 +71,11 @@ function configSchema<C>(spec: ConfigSpec<C> | undefined) {
     return spec && Object.keys(spec).length > 0 ? { configSchema: { properties: { ...spec } as Record<string, any> } } : {};
 }
 
+/** The policy fields both kinds of rule share. */
+function policyHeader<C>(spec: RuleSpecBase<C>) {
+    return { name: spec.name, description: spec.description, severity: spec.severity, ...configSchema(spec.config) };
+}
+
 function metadata<C>(spec: RuleSpecBase<C>) {
     return { area: spec.area, securityRule: spec.securityRule, controls: spec.controls, violate: spec.violate };
 }
@@ -81,10 +86,7 @@ export function resourceRule<C extends object = {}>(spec: ResourceRuleSpec<C>): 
     const defaults = configDefaults(spec.config);
     return {
         policy: {
-            name: spec.name,
-            description: spec.description,
-            severity: spec.severity,
-            ...configSchema(spec.config),
+            ...policyHeader(spec),
             validateResource: (args: ResourceValidationArgs, reportViolation) => {
                 if (!applies(args.type)) args.notApplicable(`applies to ${scope}`);
                 spec.validate(
@@ -110,10 +112,7 @@ export function stackRule<C extends object = {}>(spec: StackRuleSpec<C>): RuleDe
     const defaults = configDefaults(spec.config);
     return {
         policy: {
-            name: spec.name,
-            description: spec.description,
-            severity: spec.severity,
-            ...configSchema(spec.config),
+            ...policyHeader(spec),
             validateStack: (args: StackValidationArgs, reportViolation) => {
                 if (!args.resources.some((r) => spec.appliesTo.includes(r.type))) {
                     args.notApplicable(`no ${spec.appliesTo.join(" or ")} in the stack`);
