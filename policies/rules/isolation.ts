@@ -23,6 +23,9 @@ function isProviderType(type: string): boolean {
     return type.startsWith("pulumi:providers:");
 }
 
+/** Component resources of the Kubernetes package: their children carry the provider, they do not. */
+const kubernetesComponents = ["kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:kustomize/v2:Directory"];
+
 /** The first resource matching `where` (for open-ended type sets such as every AWS type). */
 function pickWhere(resources: EditableResource[], what: string, where: (r: EditableResource) => boolean): EditableResource {
     const found = resources.find(where);
@@ -40,7 +43,8 @@ const explicitProviders = resourceRule({
     area: "isolation",
     securityRule: 7,
     controls: [],
-    appliesTo: (type) => providerPackages.includes(packageOf(type)) && !isProviderType(type),
+    appliesTo: (type) => providerPackages.includes(packageOf(type)) && !isProviderType(type) && !kubernetesComponents.includes(type),
+    scope: "aws, kubernetes, tls and random resources",
     validate: ({ type, name, provider }, report) => {
         if (!provider) report(`${type} '${name}' has no provider.`);
         else if (provider.name.startsWith("default")) report(`${type} '${name}' uses the default provider '${provider.name}'; pass the stack's explicit provider.`);
@@ -109,6 +113,7 @@ const tagsMatchStack = resourceRule<{ environmentTag: string; requiredTags: stri
         },
     },
     appliesTo: (type) => type === awsTypes.awsProvider[0] || isAwsResource(type),
+    scope: "AWS resources and AWS providers",
     validate: ({ type, name, props, stack, config }, report) => {
         if (isAwsResource(type)) {
             const tags = isRecord(props.tags) ? props.tags : {};
@@ -159,6 +164,7 @@ const arnsInEnvironmentAccount = resourceRule<{ accountId: string; trustedAccoun
         trustedAccountIds: { type: "array", items: { type: "string" }, default: [], description: "Other accounts ARNs may name (e.g. a log archive)." },
     },
     appliesTo: isAwsResource,
+    scope: "AWS resources",
     validate: ({ name, props, provider, config }, report) => {
         const providerAccounts = stringList(parseJsonish(provider?.props.allowedAccountIds));
         const expected = isSet(config.accountId) ? config.accountId : providerAccounts.length === 1 ? providerAccounts[0] : undefined;
@@ -226,6 +232,7 @@ const kubernetesEnvironmentLabel = resourceRule<{ environmentLabel: string }>({
     controls: [],
     config: { environmentLabel: { type: "string", default: "environment", description: "Label key naming the environment." } },
     appliesTo: (type) => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/"),
+    scope: "Kubernetes objects",
     validate: ({ type, name, props, stack, config }, report) => {
         if (!isRecord(props.metadata)) return;
         const label = metadataOf(props).labels?.[config.environmentLabel];

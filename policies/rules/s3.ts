@@ -443,6 +443,7 @@ const s3CurrentResourceTypes = resourceRule({
     securityRule: 5,
     controls: [],
     appliesTo: (type) => type.startsWith("aws:s3/"),
+    scope: "aws:s3/* resources",
     validate: ({ type, name, props }, report) => {
         if (deprecatedS3Types.includes(type)) report(`'${name}' uses the deprecated type ${type}; use the v7 resource without the V2 suffix.`);
         if (awsTypes.bucket.includes(type as (typeof awsTypes.bucket)[number])) {

@@ -41,8 +41,10 @@ export interface ResourceContext<C> {
 }
 
 export interface ResourceRuleSpec<C> extends RuleSpecBase<C> {
-    /** Resource type tokens the rule applies to, or a predicate on the type. */
+    /** Resource type tokens the rule applies to, or a predicate on the type (then say which in `scope`). */
     readonly appliesTo: readonly string[] | ((type: string) => boolean);
+    /** What a predicate `appliesTo` selects, for "not applicable" reasons. */
+    readonly scope?: string;
     readonly validate: (resource: ResourceContext<C>, report: (message: string) => void) => void;
 }
 
@@ -82,7 +84,7 @@ function metadata<C>(spec: RuleSpecBase<C>) {
 
 export function resourceRule<C extends object = {}>(spec: ResourceRuleSpec<C>): RuleDefinition {
     const applies = typeof spec.appliesTo === "function" ? spec.appliesTo : (type: string) => (spec.appliesTo as readonly string[]).includes(type);
-    const scope = typeof spec.appliesTo === "function" ? "other resource types" : spec.appliesTo.join(", ");
+    const scope = typeof spec.appliesTo === "function" ? (spec.scope ?? "some resource types") : spec.appliesTo.join(", ");
     const defaults = configDefaults(spec.config);
     return {
         policy: {
