@@ -70,10 +70,12 @@ export interface RunOptions {
     readonly stackTags?: ReadonlyMap<string, string>;
 }
 
-class NotApplicable extends Error {
-    constructor(readonly reason: string) {
-        super(reason);
-    }
+/**
+ * What `notApplicable()` throws. Not an Error: it is thrown for nearly every resource/policy pair,
+ * and capturing a stack trace each time would dominate a run.
+ */
+class NotApplicable {
+    constructor(readonly reason: string) {}
 }
 
 function throwNotApplicable(reason?: string): never {

@@ -24,7 +24,7 @@ import {
     type PodSpec,
 } from "./lib/kubernetes";
 import { addSibling, ensurePath, mutation, MutationTargetMissing, pick, remove } from "./lib/mutate";
-import { isCredentialName, isReference, literalCredentials, secretShapeIn } from "./lib/secrets";
+import { holdsLiteralSecret, literalCredentials, secretShapeIn } from "./lib/secrets";
 import { asList, isRecord, isSet, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
@@ -450,7 +450,7 @@ const configMapsWithoutSecrets = resourceRule({
             for (const [key, value] of entries) {
                 const text = typeof value === "string" ? value : "";
                 const decoded = field === "binaryData" ? Buffer.from(text, "base64").toString("utf8") : text;
-                if (isCredentialName(key) && !isReference(decoded)) report(`${label} key '${key}' holds a literal credential.`);
+                if (holdsLiteralSecret(key, decoded)) report(`${label} key '${key}' holds a literal credential.`);
                 const shape = secretShapeIn(decoded);
                 if (shape) report(`${label} key '${key}' contains ${shape}.`);
             }
@@ -461,7 +461,7 @@ const configMapsWithoutSecrets = resourceRule({
         for (const { key, document } of iniDocuments(props)) {
             for (const [section, settings] of Object.entries(document)) {
                 for (const [setting, value] of Object.entries(settings)) {
-                    if (isCredentialName(setting) && !isReference(value)) report(`${label} file '${key}' sets [${section}] ${setting} to a literal credential.`);
+                    if (holdsLiteralSecret(setting, value)) report(`${label} file '${key}' sets [${section}] ${setting} to a literal credential.`);
                 }
             }
         }
@@ -485,7 +485,7 @@ const envWithoutSecrets = resourceRule({
         for (const entry of containersOf(spec)) {
             for (const variable of asList(entry.container.env)) {
                 if (typeof variable.value !== "string" || variable.value === "") continue;
-                if (isCredentialName(variable.name) && !isReference(variable.value)) report(`${owner} ${containerLabel(entry)} sets ${variable.name} to a literal credential.`);
+                if (holdsLiteralSecret(variable.name, variable.value)) report(`${owner} ${containerLabel(entry)} sets ${variable.name} to a literal credential.`);
                 const shape = secretShapeIn(variable.value);
                 if (shape) report(`${owner} ${containerLabel(entry)} env ${variable.name} contains ${shape}.`);
             }

@@ -63,7 +63,8 @@ const bucketEncryptedWithCustomerKey = stackRule<{ allowSseS3ForAccessLogTargets
         allowSseS3ForAccessLogTargets: {
             type: "boolean",
             default: false,
-            description: "Accept SSE-S3 (AES256) on buckets that only receive server access logs.",
+            description:
+                "Accept SSE-S3 (AES256) on buckets that receive server access logs: S3 log delivery does not support SSE-KMS default encryption on the target bucket.",
         },
     },
     appliesTo: awsTypes.bucket,
@@ -98,8 +99,10 @@ const bucketEncryptedWithCustomerKey = stackRule<{ allowSseS3ForAccessLogTargets
             report,
         );
     },
-    violate: mutation("encrypt the first bucket encryption configuration with SSE-S3 (AES256) instead of KMS", (resources) => {
-        const encryption = pick(resources, awsTypes.bucketEncryption, "bucket encryption configuration");
+    violate: mutation("encrypt the first KMS-encrypted bucket with SSE-S3 (AES256) instead", (resources) => {
+        const encryption = pick(resources, awsTypes.bucketEncryption, "bucket encryption configuration using KMS", (r) =>
+            asList(r.inputs.rules).some((rule: any) => String(rule?.applyServerSideEncryptionByDefault?.sseAlgorithm).startsWith("aws:kms")),
+        );
         encryption.inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }];
         if (encryption.propertyDependencies) encryption.propertyDependencies.rules = [];
     }),
@@ -364,7 +367,7 @@ const bucketLifecycleExpires = stackRule<{ maximumDays: number; maximumAuditDays
     name: "s3-bucket-lifecycle-expires-objects",
     description:
         "Every S3 bucket deletes data once it is no longer needed: an enabled lifecycle rule expires current objects within " +
-        "the maximum retention (audit buckets: not before their Object Lock retention ends), expires noncurrent versions of " +
+        "the maximum retention (longer for audit buckets, and never before their Object Lock retention ends), expires noncurrent versions of " +
         "versioned buckets, and aborts incomplete multipart uploads. Fix: add an aws.s3.BucketLifecycleConfiguration with " +
         "expiration.days, noncurrentVersionExpiration.noncurrentDays and abortIncompleteMultipartUpload.daysAfterInitiation.",
     severity: "medium",
@@ -372,13 +375,14 @@ const bucketLifecycleExpires = stackRule<{ maximumDays: number; maximumAuditDays
     securityRule: 6,
     controls: ["Checkov CKV2_AWS_61", "Checkov CKV_AWS_300", "Security Hub S3.13"],
     config: {
-        maximumDays: { type: "integer", minimum: 1, default: 400, description: "Longest expiration for buckets other than the CloudTrail destination." },
-        maximumAuditDays: { type: "integer", minimum: 1, default: 3653, description: "Longest expiration for the CloudTrail destination bucket." },
+        maximumDays: { type: "integer", minimum: 1, default: 400, description: "Longest expiration for data buckets (traces)." },
+        maximumAuditDays: { type: "integer", minimum: 1, default: 3653, description: "Longest expiration for audit buckets (CloudTrail destination, access-log targets)." },
         maximumAbortDays: { type: "integer", minimum: 1, default: 7, description: "Longest wait before incomplete multipart uploads are aborted." },
     },
     appliesTo: awsTypes.bucket,
     validate: ({ view, config }, report) => {
-        const auditBuckets = new Set(trailDestinations(view).map((b) => b.urn));
+        // CloudTrail files and server access logs are audit records, kept as long as audit requires.
+        const auditBuckets = new Set([...trailDestinations(view), ...accessLogTargets(view)].map((b) => b.urn));
         forEachBucketCompanion(
             view,
             awsTypes.bucketLifecycle,

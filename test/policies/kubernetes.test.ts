@@ -242,10 +242,12 @@ describe("policies: Kubernetes namespaces, secrets and exposure", () => {
             ],
         },
         {
-            title: "compliant: credentials referenced by file path and environment expansion",
+            title: "compliant: credentials referenced by file path or environment expansion; credential-named flags and numbers",
             change: (rs) => {
                 const tempo = object(rs, "ConfigMap", "tempo-config").inputs.data;
                 tempo["tempo.yaml"] += "ingest:\n  kafka:\n    sasl_password: ${KAFKA_PASSWORD}\n    tls_key_path: /etc/tls/tls.key\n    secret_name: tempo-kafka\n";
+                const grafanaConfig = object(rs, "ConfigMap", "grafana-config").inputs.data;
+                grafanaConfig["grafana.ini"] += "[auth.basic]\npassword_policy = true\n[security]\nsecret_key_rotation_days = 30\n";
             },
             expect: [],
         },

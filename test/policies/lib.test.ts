@@ -3,7 +3,7 @@ import { providerUrnOfReference, stackOfUrn } from "../../policies/resource-shap
 import { isAllowListed, isOpenCidr } from "../../policies/rules/lib/cidrs";
 import { parseIni, stringifyIni } from "../../policies/rules/lib/config-documents";
 import { grantsPublicAccess, isServiceWildcard, policyStatements } from "../../policies/rules/lib/policy-document";
-import { isCredentialName, isReference, literalCredentials, secretShapeIn } from "../../policies/rules/lib/secrets";
+import { holdsLiteralSecret, isCredentialName, isReference, literalCredentials, secretShapeIn } from "../../policies/rules/lib/secrets";
 import { ifKnown, parseJsonish, unknownCheckingProxy, unknownValue } from "../../policies/rules/lib/values";
 
 describe("policies: shared helpers", () => {
@@ -23,6 +23,8 @@ describe("policies: shared helpers", () => {
         }
         for (const value of ["/etc/secret", "${env:TOKEN}", "$__file{/x}", "", "{{ .Values.x }}"]) assert.ok(isReference(value), value);
         assert.ok(!isReference("hunter2"));
+        assert.ok(holdsLiteralSecret("admin_password", "hunter2"));
+        for (const value of ["true", "FALSE", "8", "0.5", "/run/secrets/x"]) assert.ok(!holdsLiteralSecret("password_policy", value), value);
         assert.strictEqual(secretShapeIn("key: AKIAIOSFODNN7EXAMPLE"), "an AWS access key id");
         assert.strictEqual(secretShapeIn("-----BEGIN RSA PRIVATE KEY-----"), "a PEM private key");
         assert.strictEqual(secretShapeIn("-----BEGIN CERTIFICATE-----"), undefined);

@@ -12,16 +12,27 @@ import { runPolicies, type PolicyViolation } from "../../policies/runner";
 export interface MutationOutcome {
     readonly rule: string;
     readonly mutation: string;
-    /** caught: only this rule reports new violations; collateral: it does, and others too; missed: it does not; no-target: nothing to mutate. */
+    /**
+     * caught: this rule reports a new violation and no other rule fails on a resource it passed before;
+     * collateral: others do too; missed: this rule reports nothing new; no-target: nothing to mutate.
+     */
     readonly status: "caught" | "collateral" | "missed" | "no-target";
-    /** Rules reporting violations the unmutated stack did not have. */
+    /** This rule (when it fired) and the rules newly failing on a resource. */
     readonly fired: readonly string[];
 }
 
 const key = (v: PolicyViolation) => `${v.policy}\u0000${v.resourceUrn ?? ""}\u0000${v.message}`;
+const onResource = (v: PolicyViolation) => `${v.policy}\u0000${v.resourceUrn ?? ""}`;
 
+/**
+ * Runs every rule's mutation on `resources`. The mutated rule must report a violation the stack did
+ * not have; another rule counts against it only if it now fails on a resource it passed before (an
+ * advisory violation that merely changes wording, such as an unpinned image retagged, does not).
+ */
 export async function checkMutations(resources: readonly RecordedResourceLike[], config: PolicyPackConfig): Promise<MutationOutcome[]> {
-    const baseline = new Set((await runPolicies(resources, { config })).violations.map(key));
+    const baselineViolations = (await runPolicies(resources, { config })).violations;
+    const baseline = new Set(baselineViolations.map(key));
+    const alreadyFailing = new Set(baselineViolations.map(onResource));
     const outcomes: MutationOutcome[] = [];
     for (const rule of ruleDefinitions) {
         const name = rule.policy.name;
@@ -34,7 +45,7 @@ export async function checkMutations(resources: readonly RecordedResourceLike[],
             continue;
         }
         const added = (await runPolicies(mutated, { config })).violations.filter((v) => !baseline.has(key(v)));
-        const fired = [...new Set(added.map((v) => v.policy))].sort();
+        const fired = [...new Set(added.filter((v) => v.policy === name || !alreadyFailing.has(onResource(v))).map((v) => v.policy))].sort();
         const status = !fired.includes(name) ? "missed" : fired.length === 1 ? "caught" : "collateral";
         outcomes.push({ rule: name, mutation: rule.violate.description, status, fired });
     }

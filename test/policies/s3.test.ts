@@ -39,16 +39,17 @@ describe("policies: S3", () => {
             expect: [],
         },
         {
-            title: "SSE-S3 on the access-log target is refused unless the config allows it",
+            title: "compliant under the shipped configs: SSE-S3 on the access-log target (S3 log delivery cannot use SSE-KMS)",
             change: (rs) => (named(rs, "tracing-audit-encryption").inputs.rules[0].applyServerSideEncryptionByDefault = { sseAlgorithm: "AES256" }),
-            expect: [`${audit} is encrypted with 'AES256'; use sseAlgorithm 'aws:kms' with a customer-managed key.`],
+            expect: [],
         },
     ]);
 
-    it("s3-bucket-encrypted-with-customer-managed-key accepts SSE-S3 on access-log targets when configured", async () => {
+    it("s3-bucket-encrypted-with-customer-managed-key refuses SSE-S3 on access-log targets unless the config allows it", async () => {
         const resources = edited((rs) => (named(rs, "tracing-audit-encryption").inputs.rules[0].applyServerSideEncryptionByDefault = { sseAlgorithm: "AES256" }));
-        const config = { "s3-bucket-encrypted-with-customer-managed-key": { allowSseS3ForAccessLogTargets: true } };
-        assert.deepStrictEqual(await messages("s3-bucket-encrypted-with-customer-managed-key", resources, "prod", config), []);
+        assert.deepStrictEqual(await messages("s3-bucket-encrypted-with-customer-managed-key", resources, "prod", {}), [
+            `${audit} is encrypted with 'AES256'; use sseAlgorithm 'aws:kms' with a customer-managed key.`,
+        ]);
     });
 
     it("s3-bucket-encrypted-with-customer-managed-key does not decide on an unknown algorithm (preview)", async () => {
@@ -202,6 +203,17 @@ describe("policies: S3", () => {
                 `${trace} keeps objects 500 days, above the maximum of 400.`,
                 `${audit} expires objects after 100 days, before their Object Lock retention of 2557 days ends.`,
             ],
+        },
+        {
+            title: "an access-log bucket may keep its logs as long as audit records, not longer",
+            change: (rs) => {
+                const audit = named(rs, "tracing-audit");
+                rs.splice(rs.indexOf(named(rs, "tracing-audit-trail")), 1);
+                audit.inputs.objectLockEnabled = false;
+                rs.splice(rs.indexOf(named(rs, "tracing-audit-object-lock")), 1);
+                named(rs, "tracing-audit-lifecycle").inputs.rules[0].expiration.days = 4000;
+            },
+            expect: [`${audit} keeps objects 4000 days, above the maximum of 3653.`],
         },
         {
             title: "a disabled rule does not count",

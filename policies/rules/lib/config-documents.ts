@@ -11,19 +11,37 @@ export interface ConfigDocument {
     readonly document: Record<string, any>;
 }
 
-/** Data entries of a ConfigMap that parse as YAML mappings. */
+/** Parsed files by their text, so the several rules reading one ConfigMap parse it once (callers never modify them). */
+const parsedTexts = new Map<string, unknown>();
+const parsedTextsLimit = 512;
+
+/** A file's content as data: JSON first (dashboards are big and YAML parsing JSON is slow), then YAML; undefined when neither. */
+function parseDocument(text: string): unknown {
+    if (parsedTexts.has(text)) return parsedTexts.get(text);
+    let document: unknown;
+    try {
+        document = JSON.parse(text);
+    } catch {
+        try {
+            document = yaml.parse(text);
+        } catch {
+            // Not YAML (a script, a PEM bundle...): other rules look at it as text.
+        }
+    }
+    if (parsedTexts.size >= parsedTextsLimit) parsedTexts.delete(parsedTexts.keys().next().value as string);
+    parsedTexts.set(text, document);
+    return document;
+}
+
+/** Data entries of a ConfigMap that parse as YAML (or JSON) mappings. */
 export function yamlDocuments(props: Record<string, any>): ConfigDocument[] {
     const data = props.data;
     if (!isRecord(data)) return [];
     const documents: ConfigDocument[] = [];
     for (const [key, text] of Object.entries(data)) {
         if (typeof text !== "string" || key.endsWith(".ini")) continue;
-        try {
-            const document: unknown = yaml.parse(text);
-            if (isRecord(document)) documents.push({ key, document });
-        } catch {
-            // Not YAML (a script, a PEM bundle...): other rules look at it as text.
-        }
+        const document = parseDocument(text);
+        if (isRecord(document)) documents.push({ key, document });
     }
     return documents;
 }

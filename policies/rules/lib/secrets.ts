@@ -29,6 +29,11 @@ export function isReference(value: string): boolean {
     return trimmed === "" || trimmed.startsWith("/") || trimmed.startsWith("./") || trimmed.startsWith("$") || /^\{\{.*\}\}$/.test(trimmed);
 }
 
+/** True when a credential-named setting holds its secret literally (not a reference, not a flag or number such as password_policy = true). */
+export function holdsLiteralSecret(name: string, value: string): boolean {
+    return isCredentialName(name) && !isReference(value) && !/^(true|false|yes|no|on|off|-?\d+(\.\d+)?)$/i.test(value.trim());
+}
+
 /** What kind of secret material a text contains, if any. */
 export function secretShapeIn(text: string): string | undefined {
     return secretShapes.find((shape) => shape.pattern.test(text))?.what;
@@ -41,7 +46,7 @@ export function literalCredentials(document: unknown, path = ""): string[] {
     const found: string[] = [];
     for (const [key, value] of Object.entries(document)) {
         const at = path ? `${path}.${key}` : key;
-        if (typeof value === "string" && isCredentialName(key) && !isReference(value)) found.push(at);
+        if (typeof value === "string" && holdsLiteralSecret(key, value)) found.push(at);
         else found.push(...literalCredentials(value, at));
     }
     return found;
