@@ -1,0 +1,87 @@
+/** Shared helpers for the policy-pack tests: the golden stacks, edited copies, and one-rule runs. */
+import * as assert from "assert";
+import { readPolicyConfig, type PolicyPackConfig } from "../../policies/enforcement";
+import type { EditableResource } from "../../policies/resource-shape";
+import { ruleNamed } from "../../policies/rules";
+import { runPolicies, type PolicyRunResult } from "../../policies/runner";
+import { goldenStack } from "../fixtures/golden-stack";
+import type { RecordedResource } from "../harness/recording";
+
+export type Stack = "dev" | "prod";
+
+const goldens = new Map<Stack, RecordedResource[]>();
+
+/** The golden (fully compliant) stack; callers get a deep copy. */
+export function golden(stack: Stack = "prod"): RecordedResource[] {
+    if (!goldens.has(stack)) goldens.set(stack, goldenStack(stack));
+    return structuredClone(goldens.get(stack)!);
+}
+
+/** A golden copy edited in place by `change`. */
+export function edited(change: (resources: EditableResource[]) => void, stack: Stack = "prod"): RecordedResource[] {
+    const resources = golden(stack) as unknown as EditableResource[];
+    change(resources);
+    return resources as unknown as RecordedResource[];
+}
+
+/** The resource named `name` (the Pulumi resource name); fails the test when absent. */
+export function named(resources: readonly EditableResource[], name: string): EditableResource {
+    const found = resources.find((r) => r.name === name);
+    assert.ok(found, `no resource named ${name}`);
+    return found;
+}
+
+/** The first resource of `type`. */
+export function ofType(resources: readonly EditableResource[], type: string): EditableResource {
+    const found = resources.find((r) => r.type === type);
+    assert.ok(found, `no resource of type ${type}`);
+    return found;
+}
+
+/** Parses, edits and re-serialises a JSON-string input. */
+export function editJson(resource: EditableResource, property: string, change: (document: any) => void): void {
+    const document = JSON.parse(resource.inputs[property]);
+    change(document);
+    resource.inputs[property] = JSON.stringify(document);
+}
+
+const configs = new Map<Stack, PolicyPackConfig>();
+
+export function stackPolicyConfig(stack: Stack): PolicyPackConfig {
+    if (!configs.has(stack)) configs.set(stack, readPolicyConfig(stack));
+    return configs.get(stack)!;
+}
+
+/** Runs one rule (with the stack's policy config) and returns the whole result. */
+export function runRule(rule: string, resources: readonly RecordedResource[], stack: Stack = "prod", config?: PolicyPackConfig): Promise<PolicyRunResult> {
+    return runPolicies(resources, { policies: [ruleNamed(rule).policy], config: config ?? stackPolicyConfig(stack) });
+}
+
+/** The messages one rule reports on `resources`, sorted (report order is not part of a rule's contract). */
+export async function messages(rule: string, resources: readonly RecordedResource[], stack: Stack = "prod", config?: PolicyPackConfig): Promise<string[]> {
+    return (await runRule(rule, resources, stack, config)).violations.map((v) => v.message).sort();
+}
+
+/** A test case for one rule: an edit of the golden stack and the exact messages it must produce ([] = compliant). */
+export interface RuleCase {
+    readonly title: string;
+    readonly change: (resources: EditableResource[]) => void;
+    readonly expect: readonly string[];
+    readonly stack?: Stack;
+}
+
+/** Declares mocha tests for a rule: the untouched golden stack passes, then each case's exact messages. */
+export function describeRule(rule: string, cases: readonly RuleCase[]): void {
+    describe(rule, () => {
+        it("passes on the compliant golden stack (dev and prod)", async () => {
+            for (const stack of ["dev", "prod"] as const) assert.deepStrictEqual(await messages(rule, golden(stack), stack), [], stack);
+        });
+        for (const c of cases) {
+            it(c.title, async () => {
+                const stack = c.stack ?? "prod";
+                assert.deepStrictEqual(await messages(rule, edited(c.change, stack), stack), [...c.expect].sort());
+            });
+        }
+        it("has at least one violating case", () => assert.ok(cases.some((c) => c.expect.length > 0)));
+    });
+}
