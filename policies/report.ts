@@ -1,8 +1,8 @@
 /**
- * The Markdown policy review `npm run review` prints: what the stack would create, which rules
- * passed, failed or had nothing to check, and each violation with its resource and the fix.
+ * The policy part of the Markdown review `npm run review` prints (after the resources it would
+ * create): which rules passed, failed or had nothing to check, and each violation with its resource
+ * and the fix.
  */
-import type { RecordedResourceLike } from "./resource-shape";
 import { packName, ruleMetadata } from "./rules";
 import type { PolicyRunResult } from "./runner";
 
@@ -17,13 +17,8 @@ function cell(text: string): string {
 }
 
 /** Renders the review of one stack as Markdown. */
-export function renderPolicyReport(result: PolicyRunResult, resources: readonly RecordedResourceLike[]): string {
-    const lines: string[] = [`## Policy review of stack \`${result.stack}\` (${packName})`, ""];
-
-    const byType = new Map<string, number>();
-    for (const resource of resources) byType.set(resource.type, (byType.get(resource.type) ?? 0) + 1);
-    lines.push(`### Resources by type (${resources.length})`, "", "| Type | Count |", "|---|---|");
-    for (const [type, count] of [...byType].sort(([a], [b]) => a.localeCompare(b))) lines.push(`| \`${type}\` | ${count} |`);
+export function renderPolicyReport(result: PolicyRunResult): string {
+    const lines: string[] = [`## Policy review of stack \`${result.stack}\` (${packName})`];
 
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = result.violations.length - mandatory;

@@ -1,7 +1,10 @@
 /**
  * Renders the offline review of a recorded stack as Markdown: what the stack would create, its key
- * settings and its outputs. Pure, so the review script and the tests render the same report.
+ * settings, its outputs and the policy pack's verdict. Pure, so the review script and the tests
+ * render the same report.
  */
+import { renderPolicyReport } from "../policies/report";
+import { hasMandatoryViolations, type PolicyRunResult } from "../policies/runner";
 import type { StackRecording } from "../test/harness/recording";
 
 function table(header: string[], rows: string[][]): string {
@@ -41,7 +44,12 @@ const keySettings: [string, string][] = [
     ["OTLP allow-list", "tracing-platform:appOtlpCidrs"],
 ];
 
-export function renderReview(recording: StackRecording): string {
+/** Exit status of a review: 1 when a mandatory rule is violated. */
+export function reviewExitCode(policies: PolicyRunResult): number {
+    return hasMandatoryViolations(policies) ? 1 : 0;
+}
+
+export function renderReview(recording: StackRecording, policies: PolicyRunResult): string {
     const groups = resourcesByType(recording);
     const custom = recording.resources.filter((r) => r.custom).length;
     return [
@@ -64,5 +72,6 @@ export function renderReview(recording: StackRecording): string {
         "",
         table(["output", "value"], Object.entries(recording.outputs).map(([name, value]) => [name, `\`${short(value)}\``])),
         "",
+        renderPolicyReport(policies),
     ].join("\n");
 }

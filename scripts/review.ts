@@ -1,7 +1,8 @@
 /**
- * `npm run review -- --stack <name>`: the offline preview. Runs the real program under Pulumi mocks
- * with the stack's configuration and prints what it would create as Markdown. Exits 1 on invalid
- * configuration or a program error. `--set key=value` (repeatable, value parsed as YAML) tries a
+ * `npm run review -- --stack <name>`: the offline preview and policy review. Runs the real program
+ * under Pulumi mocks with the stack's configuration, runs every rule of the policy pack (with the
+ * stack's policies/config.<stack>.json) over what it would create, and prints both as Markdown.
+ * Exits 1 on invalid configuration, a program error or a mandatory policy violation. `--set key=value` (repeatable, value parsed as YAML) tries a
  * change without editing the stack file, e.g. `--set tracing-platform:tempoReplicas=2`.
  */
 import * as fs from "fs";
@@ -9,7 +10,9 @@ import * as path from "path";
 import { recordStack } from "../test/harness/program";
 import { projectRoot } from "../test/harness/stack-config";
 import * as yaml from "yaml";
-import { renderReview } from "./review-report";
+import { readPolicyConfig } from "../policies/enforcement";
+import { runPolicies } from "../policies/runner";
+import { renderReview, reviewExitCode } from "./review-report";
 
 function overridesFromArgs(args: string[]): Record<string, unknown> {
     const overrides: Record<string, unknown> = {};
@@ -39,8 +42,9 @@ async function main(): Promise<number> {
         console.error(`The ${stack} program failed before deploying anything:\n${recording.error}`);
         return 1;
     }
-    process.stdout.write(renderReview(recording));
-    return 0;
+    const policies = await runPolicies(recording.resources, { config: readPolicyConfig(stack) });
+    process.stdout.write(renderReview(recording, policies));
+    return reviewExitCode(policies);
 }
 
 main().then(

@@ -3,7 +3,9 @@ import { execFile } from "child_process";
 import { promisify } from "util";
 import { stackRecording } from "./harness/program";
 import { projectRoot } from "./harness/stack-config";
-import { renderReview, resourcesByType } from "../scripts/review-report";
+import { readPolicyConfig } from "../policies/enforcement";
+import { runPolicies } from "../policies/runner";
+import { renderReview, resourcesByType, reviewExitCode } from "../scripts/review-report";
 
 const run = promisify(execFile);
 
@@ -13,10 +15,25 @@ describe("offline review", () => {
         const groups = resourcesByType(recording);
         const listed = [...groups.values()].reduce((n, names) => n + names.length, 0);
         assert.equal(listed, recording.resources.length);
-        const report = renderReview(recording);
+        const policies = await runPolicies(recording.resources, { config: readPolicyConfig("prod") });
+        const report = renderReview(recording, policies);
         for (const type of groups.keys()) assert.ok(report.includes(`\`${type}\``), type);
         assert.match(report, /^# Offline review: stack `prod`/);
         assert.match(report, /\| Tempo mode \| `distributed` \|/);
+        assert.match(report, /^### Violations: 0 mandatory, 0 advisory$/m);
+        assert.equal(reviewExitCode(policies), 0);
+    });
+
+    it("reports a violation with its resource and fix, and fails on a mandatory one", async () => {
+        const recording = await stackRecording("prod");
+        const resources = recording.resources.map((r) =>
+            r.type === "aws:s3/bucketVersioning:BucketVersioning" ? { ...r, inputs: { ...r.inputs, versioningConfiguration: { status: "Suspended" } } } : r,
+        );
+        const policies = await runPolicies(resources, { config: readPolicyConfig("prod") });
+        const report = renderReview({ ...recording, resources }, policies);
+        assert.match(report, /^### Violations: [1-9]\d* mandatory/m);
+        assert.match(report, /\| mandatory \| `s3-[a-z-]*version[a-z-]*` \| [^|]*traces[^|]* \|/);
+        assert.equal(reviewExitCode(policies), 1);
     });
 
     it("exits non-zero with the validation message on bad configuration", async () => {

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { packName, policies, renderRulesTable, ruleDefinitions, ruleMetadata, securityRules } from "../../policies/rules";
 
 /** Parses a Markdown table into rows of cells. */
@@ -64,5 +66,15 @@ describe("policies: pack metadata", () => {
                 rule.controls.length > 0 ? rule.controls.join(", ") : "—",
             ]);
         });
+    });
+});
+
+describe("policies: README", () => {
+    it("shows the rules table exactly as the rule metadata renders it", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const start = readme.indexOf("<!-- policy-rules:start -->");
+        const end = readme.indexOf("<!-- policy-rules:end -->");
+        assert.ok(start >= 0 && end > start, "README.md has the policy rules table between markers");
+        assert.strictEqual(readme.slice(start + "<!-- policy-rules:start -->".length, end).trim(), renderRulesTable().trim());
     });
 });
