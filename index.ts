@@ -1,43 +1,41 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClientVpn } from "./components/client-vpn";
-import { loadSettings } from "./components/config";
-import { InternalEndpoints } from "./components/internal-endpoints";
-import { PlatformNamespaces } from "./components/namespaces";
-import { awsResourceNames } from "./components/names";
-import { auditObjectLockMode } from "./components/builders/bucket-lifecycle";
-import { PlatformKeys } from "./components/kms-keys";
 import { AccessLogBucket } from "./components/access-log-bucket";
-import { TraceBucket } from "./components/trace-bucket";
 import { AuditBucket } from "./components/audit-bucket";
 import { AuditTrail } from "./components/audit-trail";
+import { auditObjectLockMode } from "./components/builders/bucket-lifecycle";
+import { planCapacity } from "./components/builders/capacity";
+import { capacityPlanOutput } from "./components/builders/capacity-report";
+import { ClientVpn } from "./components/client-vpn";
+import { CollectorFleet } from "./components/collector-fleet";
+import { loadSettings } from "./components/config";
+import { Grafana } from "./components/grafana";
+import { InternalEndpoints } from "./components/internal-endpoints";
+import { TempoKafka } from "./components/kafka";
+import { PlatformKeys } from "./components/kms-keys";
 import { MetricsStore } from "./components/metrics-store";
-import { WorkloadIdentities } from "./components/workload-identities";
+import { awsResourceNames } from "./components/names";
+import { PlatformNamespaces } from "./components/namespaces";
 import { NetworkPerimeter } from "./components/network-perimeter";
 import { PlatformNetworkPolicies } from "./components/network-policies";
 import { PlatformPki } from "./components/pki";
 import { Providers } from "./components/providers";
-import { capacityPlanOutput } from "./components/builders/capacity-report";
-import { planCapacity } from "./components/builders/capacity";
-import { TempoKafka } from "./components/kafka";
 import { Tempo } from "./components/tempo";
-import { Grafana } from "./components/grafana";
-import { CollectorFleet } from "./components/collector-fleet";
+import { TraceBucket } from "./components/trace-bucket";
+import { WorkloadIdentities } from "./components/workload-identities";
 
 const settings = loadSettings();
 const capacity = planCapacity(settings);
 const providers = new Providers("tracing", { settings });
 const awsOnly = { providers: [providers.aws, providers.random] };
 const kubernetesOnly = { providers: [providers.kubernetes] };
-const platformNamespaces = new PlatformNamespaces(
-    "tracing",
-    { environment: settings.environment },
-    { providers: [providers.aws, providers.kubernetes] },
-);
+const kubernetesWithSecrets = { providers: [providers.kubernetes, providers.random] };
+const platformNamespaces = new PlatformNamespaces("tracing", { environment: settings.environment }, kubernetesOnly);
 
 const { accountId, region } = settings.aws;
 const names = awsResourceNames(settings.environment, accountId, region);
 const retain = settings.protectStatefulResources;
 
+// AWS: perimeter first, because the trace bucket only admits data access through its S3 endpoint.
 const perimeter = new NetworkPerimeter(
     "tracing",
     {
@@ -132,6 +130,7 @@ const workloadIdentities = new WorkloadIdentities(
     awsOnly,
 );
 
+// Certificates before the workloads that mount them; the gateway certificate names every pod the autoscaler may run.
 const pki = new PlatformPki(
     "tracing",
     {
@@ -224,13 +223,13 @@ const grafana = new Grafana(
         settings,
         prometheusEndpoint: metricsStore.prometheusEndpoint,
     },
-    { providers: [providers.kubernetes, providers.random], dependsOn: [platformNamespaces, pki] },
+    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
 );
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
     { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
-    { providers: [providers.kubernetes, providers.random], dependsOn: [platformNamespaces, pki] },
+    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
 );
 
 export const environment = settings.environment;

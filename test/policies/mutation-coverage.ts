@@ -1,7 +1,7 @@
 /**
  * Proves each rule fires on a given stack: applies every rule's mutation to a copy of the stack's
  * resources and checks that the violations it adds come from that rule and no other. Used on the
- * golden stacks now and on the real program's recordings once the components are merged.
+ * golden stacks and on the real program's recordings (test/policies/whole-stack.test.ts).
  */
 import type { PolicyPackConfig } from "../../policies/enforcement";
 import type { RecordedResourceLike } from "../../policies/resource-shape";
