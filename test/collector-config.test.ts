@@ -178,10 +178,11 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             assert.ok(fleet.gateway.service.pipelines[gatewayIds.metricsSelf].receivers.includes(gatewayIds.selfMetricsReceiver));
         });
 
-        it("gateways: span metrics are fed before tail sampling, from the same receiver, after PII scrubbing", () => {
+        it("gateways: span metrics and the service graph are fed before tail sampling, from the same receiver, after PII scrubbing", () => {
             const g = fleet.gateway;
-            const metricsFeeders = feeding(g, gatewayIds.spanMetrics);
-            assert.ok(metricsFeeders.length > 0, "nothing feeds span_metrics");
+            const metricsFeeders = [...feeding(g, gatewayIds.spanMetrics), ...feeding(g, gatewayIds.serviceGraph)];
+            assert.ok(feeding(g, gatewayIds.spanMetrics).length > 0, "nothing feeds span_metrics");
+            assert.ok(feeding(g, gatewayIds.serviceGraph).length > 0, "nothing feeds service_graph");
             for (const [name] of metricsFeeders) {
                 const up = upstream(g, name);
                 assert.ok(!up.processors.has(gatewayIds.tailSampling), `${name} sees only sampled spans`);
@@ -208,6 +209,9 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             for (const d of [...spanMetricsExtraDimensions, collectorInstanceAttribute]) assert.ok(dimensions.includes(d), `dimension ${d} missing`);
             assert.ok(dimensions.includes("messaging.destination.name"), "queue processing time needs the queue dimension");
             assert.equal(connector.aggregation_temporality, "AGGREGATION_TEMPORALITY_CUMULATIVE", "remote write needs cumulative series");
+            const graph = fleet.gateway.connectors![gatewayIds.serviceGraph] as any;
+            assert.deepEqual(graph.dimensions, [collectorInstanceAttribute], "service-graph series have one writer too");
+            assert.deepEqual(graph.latency_histogram_buckets, spanMetricsBucketsMs.map((b) => `${b}ms`));
             const stamp = (fleet.gateway.processors[gatewayIds.gatewayInstance] as any).attributes;
             assert.deepEqual(stamp, [{ key: collectorInstanceAttribute, value: `\${env:${collectorEnv.podName}}`, action: "upsert" }]);
         });
@@ -236,7 +240,7 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             assert.equal(remoteWrite.auth.authenticator, "sigv4auth");
             assert.deepEqual(fleet.gateway.extensions.sigv4auth, { region: fleet.settings.aws.region, service: "aps" });
             const spanMetricsPipeline = fleet.gateway.service.pipelines[gatewayIds.metricsSpanMetrics];
-            assert.deepEqual(spanMetricsPipeline.receivers, [gatewayIds.spanMetrics]);
+            assert.deepEqual(spanMetricsPipeline.receivers, [gatewayIds.spanMetrics, gatewayIds.serviceGraph]);
             assert.deepEqual(spanMetricsPipeline.exporters, [gatewayIds.remoteWrite]);
         });
 

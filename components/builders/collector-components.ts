@@ -66,6 +66,11 @@ export const componentSupport: Readonly<Record<ComponentKind, Readonly<Record<st
             distributions: both,
             source: "contrib#47963 (opened 2026-04-28 after v0.151.0 was cut); v0.153.0 is the first release it is certainly in",
         },
+        service_graph: {
+            since: v(153),
+            distributions: both,
+            source: "contrib#47971 (servicegraph renamed to service_graph, opened 2026-04-28 with #47963 in the same rename wave, contrib#45339)",
+        },
     },
     extensions: {
         health_check: { since: v(100), distributions: both, source: k8sManifest },

@@ -225,6 +225,14 @@ export interface SpanMetricsConnectorConfig {
     readonly aggregation_cardinality_limit: number;
 }
 
+/** service_graph connector: request, failure and latency series per client -> server edge. */
+export interface ServiceGraphConnectorConfig {
+    readonly latency_histogram_buckets: readonly string[];
+    readonly dimensions: readonly string[];
+    readonly store: { readonly ttl: string; readonly max_items: number };
+    readonly metrics_flush_interval: string;
+}
+
 export interface HealthCheckConfig {
     readonly endpoint: string;
 }
@@ -273,7 +281,7 @@ export type ProcessorConfig =
     | FilterConfig
     | TailSamplingConfig;
 export type ExporterConfig = OtlpGrpcExporterConfig | LoadBalancingExporterConfig | PrometheusRemoteWriteExporterConfig;
-export type ConnectorConfig = SpanMetricsConnectorConfig | Record<string, never>;
+export type ConnectorConfig = SpanMetricsConnectorConfig | ServiceGraphConnectorConfig | Record<string, never>;
 export type ExtensionConfig = HealthCheckConfig | FileStorageConfig | SigV4AuthConfig;
 
 export interface CollectorConfig {
@@ -464,6 +472,7 @@ export const gatewayIds = {
     fanout: "forward/fanout",
     gatewayInstance: "resource/gateway_instance",
     spanMetrics: "span_metrics",
+    serviceGraph: "service_graph",
     spanMetricsResource: "transform/span_metrics_resource",
     tailSampling: "tail_sampling",
     queueStorage: "file_storage/queue",
@@ -566,6 +575,15 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 // Beyond this a gateway folds new label sets into one overflow series rather than growing without bound.
                 aggregation_cardinality_limit: 50_000,
             },
+            // Grafana's service map (traces_service_graph_*), computed like the RED metrics from every span
+            // before sampling. Agents route by trace id, so both spans of an edge reach the same gateway; the
+            // store waits long enough for a consumer to pick a message up after its producer finished.
+            [ids.serviceGraph]: {
+                latency_histogram_buckets: spanMetricsBucketsMs.map((ms) => `${ms}ms`),
+                dimensions: [collectorInstanceAttribute],
+                store: { ttl: "10s", max_items: 50_000 },
+                metrics_flush_interval: "15s",
+            },
         },
         exporters: {
             [tempoExporterId]: {
@@ -599,10 +617,10 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
             pipelines: {
                 // Scrub once, then fan out: RED metrics from every span, sampling on the same scrubbed data.
                 [ids.tracesIngest]: { receivers: ["otlp"], processors: ["memory_limiter", ids.pii], exporters: [ids.fanout] },
-                [ids.tracesSpanMetrics]: { receivers: [ids.fanout], processors: [ids.gatewayInstance], exporters: [ids.spanMetrics] },
+                [ids.tracesSpanMetrics]: { receivers: [ids.fanout], processors: [ids.gatewayInstance], exporters: [ids.spanMetrics, ids.serviceGraph] },
                 [ids.tracesSampling]: { receivers: [ids.fanout], processors: [ids.tailSampling, "batch"], exporters: [tempoExporterId] },
                 [ids.metricsSpanMetrics]: {
-                    receivers: [ids.spanMetrics],
+                    receivers: [ids.spanMetrics, ids.serviceGraph],
                     processors: [ids.spanMetricsResource, "batch"],
                     exporters: [ids.remoteWrite],
                 },
