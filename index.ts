@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "./components/access-log-bucket";
+import { AlertTopic } from "./components/alert-topic";
 import { AuditBucket } from "./components/audit-bucket";
 import { AuditTrail } from "./components/audit-trail";
 import { auditObjectLockMode } from "./components/builders/bucket-lifecycle";
@@ -117,6 +118,19 @@ const metricsStore = new MetricsStore(
     },
     awsOnly,
 );
+const alertTopic = new AlertTopic(
+    "tracing-alerts",
+    {
+        environment: settings.environment,
+        accountId,
+        region,
+        names,
+        keyArn: keys.auditKeyArn,
+        email: settings.grafana.alertEmail,
+        retain,
+    },
+    awsOnly,
+);
 const workloadIdentities = new WorkloadIdentities(
     "tracing",
     {
@@ -126,6 +140,8 @@ const workloadIdentities = new WorkloadIdentities(
         names,
         traceKeyArn: keys.traceKeyArn,
         metricsWorkspaceArn: metricsStore.workspaceArn,
+        alertTopicArn: alertTopic.topicArn,
+        alertTopicKeyArn: keys.auditKeyArn,
     },
     awsOnly,
 );
@@ -222,6 +238,7 @@ const grafana = new Grafana(
     {
         settings,
         prometheusEndpoint: metricsStore.prometheusEndpoint,
+        alertTopicArn: alertTopic.topicArn,
     },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
 );
@@ -246,6 +263,8 @@ export const metricsWorkspaceId = metricsStore.workspaceId;
 export const metricsWorkspaceArn = metricsStore.workspaceArn;
 export const metricsWorkspaceEndpoint = metricsStore.prometheusEndpoint;
 export const workloadRoleArns = workloadIdentities.roleArns;
+/** Topic Grafana's alert notifications go to; alertEmail must confirm its subscription once. */
+export const alertTopicArn = alertTopic.topicArn;
 /** The platform CA (public PEM): install it where users and senders must trust the platform's endpoints. */
 export const caCertificate = pki.caCertificatePem;
 export const grafanaUrl = `https://${settings.grafana.hostname}`;

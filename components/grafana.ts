@@ -14,10 +14,12 @@ type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
 export interface GrafanaArgs {
-    /** Validated settings of this stack (hostname, volume, alert email, systems catalogue, image). */
+    /** Validated settings of this stack (hostname, volume, region, systems catalogue, image). */
     readonly settings: Settings;
     /** Query endpoint of the span-metrics workspace (Amazon Managed Service for Prometheus). */
     readonly prometheusEndpoint: pulumi.Input<string>;
+    /** ARN of the SNS topic the alert contact point publishes to. */
+    readonly alertTopicArn: pulumi.Input<string>;
 }
 
 /** Grafana's own Secret: admin password and secret_key. */
@@ -38,7 +40,7 @@ function configMapVolume(name: string, configMapName: pulumi.Input<string>, moun
  * Grafana for the tracing platform: one replica on a persistent volume, HTTPS with the PKI's server
  * certificate, provisioned data sources (Tempo over mutual TLS, the span-metrics workspace with
  * SigV4 through the pod's workload identity), dashboards and alert rules generated from the systems
- * catalogue. Users reach it only through the perimeter's internal load balancer (VPN CIDR); this
+ * catalogue, whose notifications go to the alert SNS topic (signed with the same identity). Users reach it only through the perimeter's internal load balancer (VPN CIDR); this
  * component creates no Service of its own.
  */
 export class Grafana extends pulumi.ComponentResource {
@@ -97,7 +99,9 @@ export class Grafana extends pulumi.ComponentResource {
             .apply((endpoint) => renderDatasources(grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region })));
         const provider = dashboardProvider();
         const dashboards = renderDashboards(grafanaDashboards(settings.systems));
-        const alerting = renderAlerting(grafanaAlerting(settings.systems, settings.grafana.alertEmail));
+        const alerting = pulumi
+            .output(args.alertTopicArn)
+            .apply((topicArn) => renderAlerting(grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region })));
 
         const configFiles = {
             config: configMap("config", { "grafana.ini": ini }),
@@ -106,10 +110,10 @@ export class Grafana extends pulumi.ComponentResource {
             dashboards: configMap("dashboards", dashboards),
             alerting: configMap("alerting", { "alerting.yaml": alerting }),
         };
-        const configHash = datasources.apply((ds) =>
+        const configHash = pulumi.all([datasources, alerting]).apply(([ds, alerts]) =>
             crypto
                 .createHash("sha256")
-                .update([ini, ds, provider, alerting, ...Object.entries(dashboards).flat()].join("\0"))
+                .update([ini, ds, provider, alerts, ...Object.entries(dashboards).flat()].join("\0"))
                 .digest("hex"),
         );
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { auditKeyPolicy, traceKeyPolicy } from "./builders/key-policies";
-import { iamRoleArn, type PolicyDocument } from "./builders/iam-policy";
+import { iamRoleArn, snsTopicArn, type PolicyDocument } from "./builders/iam-policy";
 import type { AwsResourceNames } from "./names";
 
 export interface PlatformKeysArgs {
@@ -22,7 +22,8 @@ export interface PlatformKeysArgs {
 /**
  * The environment's two customer managed keys, one per purpose: the trace key (Tempo's S3 blocks,
  * span metrics) and the audit key (CloudTrail logs, CloudWatch log groups). Symmetric, single
- * region, rotated yearly by KMS, each with an alias and a key policy that names every use.
+ * region, rotated yearly by KMS, each with an alias and a key policy that names every use. The
+ * audit key also encrypts the alert topic's messages.
  */
 export class PlatformKeys extends pulumi.ComponentResource {
     public readonly traceKey: aws.kms.Key;
@@ -70,8 +71,16 @@ export class PlatformKeys extends pulumi.ComponentResource {
         this.auditKey = key(
             "audit",
             names.auditKeyAlias,
-            `Tracing platform (${args.environment}): CloudTrail logs and CloudWatch log groups`,
-            auditKeyPolicy({ accountId, region, trailName: names.trail, auditBucketName: names.auditBucket }),
+            `Tracing platform (${args.environment}): CloudTrail logs, CloudWatch log groups and the alert topic`,
+            // The topic is created after the key: its ARN is derived from its name, not taken from it.
+            auditKeyPolicy({
+                accountId,
+                region,
+                trailName: names.trail,
+                auditBucketName: names.auditBucket,
+                alertTopicArn: snsTopicArn(region, accountId, names.alertTopic),
+                alertPublisherRoleArn: iamRoleArn(accountId, names.workloadRoles.grafana),
+            }),
         );
 
         this.traceKeyArn = this.traceKey.arn;

@@ -128,6 +128,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         /** Vended-logs prefix: CloudWatch Logs keeps the delivery resource policy small for /aws/vendedlogs/ groups. */
         metricsLogGroup: `/aws/vendedlogs/prometheus/tracing-span-metrics-${environment}`,
         kafkaCluster: `tracing-tempo-${environment}`,
+        /** SNS topic Grafana publishes alert notifications to (topic names are per account and region). */
+        alertTopic: `tracing-alerts-${environment}`,
         /** Pod Identity roles of the workloads that call AWS (the agents do not). */
         workloadRoles: {
             tempo: `tracing-tempo-${roleSuffix}`,

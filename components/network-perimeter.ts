@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { addressInBlock } from "./cidr";
-import { prometheusEndpointPolicy, s3GatewayEndpointPolicy } from "./builders/aws-policies";
+import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy, type PolicyDocument } from "./builders/aws-policies";
 import { awsResourceNames, ports } from "./names";
 import type { Settings } from "./settings";
 
@@ -43,8 +43,10 @@ interface RuleSpec {
  *  - the S3 gateway endpoint on the private route tables, limited to the platform's buckets. It
  *    carries every S3 request leaving those route tables, so these must be the platform's own
  *    route tables (AWS also refuses a second S3 gateway endpoint on a route table that has one).
- *  - an interface endpoint for Managed Prometheus (private DNS), so the gateway's remote write and
- *    Grafana's queries stay inside the VPC CIDR, which is all their NetworkPolicies allow on 443.
+ *  - interface endpoints (private DNS) for Managed Prometheus and SNS, so the gateway's remote
+ *    write, Grafana's queries and Grafana's alert notifications stay inside the VPC CIDR, which is
+ *    all their NetworkPolicies allow on 443. Each endpoint policy admits only this account's
+ *    principals and resources (SNS: publishing only).
  *    No STS endpoint: EKS Pod Identity hands pods credentials through the node-local agent, so
  *    pods never call STS. No eks-auth endpoint: that call is made by the cluster's Pod Identity
  *    agent on the node, which belongs to the cluster, and a second private-DNS endpoint for the
@@ -69,6 +71,8 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
     public readonly s3GatewayEndpointId: pulumi.Output<string>;
     /** The Managed Prometheus interface endpoint. */
     public readonly prometheusEndpointId: pulumi.Output<string>;
+    /** The SNS interface endpoint (Grafana's alert notifications). */
+    public readonly snsEndpointId: pulumi.Output<string>;
 
     private readonly resourceName: string;
 
@@ -131,32 +135,37 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const prometheusEndpoint = new aws.ec2.VpcEndpoint(
-            `${name}-aps-workspaces`,
-            {
-                vpcId: network.vpcId,
-                serviceName: `com.amazonaws.${args.region}.aps-workspaces`,
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: [...network.privateSubnetIds],
-                securityGroupIds: [endpointSg.id],
-                policy: JSON.stringify(prometheusEndpointPolicy(args.accountId, args.region)),
-                tags: { Name: `tracing-${environment}-aps-workspaces` },
-            },
-            { parent: this },
-        );
+        const interfaceEndpoint = (service: string, policy: PolicyDocument): aws.ec2.VpcEndpoint =>
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}`,
+                {
+                    vpcId: network.vpcId,
+                    serviceName: `com.amazonaws.${args.region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: [...network.privateSubnetIds],
+                    securityGroupIds: [endpointSg.id],
+                    policy: JSON.stringify(policy),
+                    tags: { Name: `tracing-${environment}-${service}` },
+                },
+                { parent: this },
+            );
+        const prometheusEndpoint = interfaceEndpoint("aps-workspaces", prometheusEndpointPolicy(args.accountId, args.region));
+        const snsEndpoint = interfaceEndpoint("sns", snsEndpointPolicy(args.accountId, args.region));
 
         this.vpnEndpointSecurityGroupId = vpnSg.id;
         this.grafanaLoadBalancerSecurityGroupId = grafanaSg.id;
         this.gatewayLoadBalancerSecurityGroupId = gatewaySg.id;
         this.s3GatewayEndpointId = s3Endpoint.id;
         this.prometheusEndpointId = prometheusEndpoint.id;
+        this.snsEndpointId = snsEndpoint.id;
         this.registerOutputs({
             vpnEndpointSecurityGroupId: this.vpnEndpointSecurityGroupId,
             grafanaLoadBalancerSecurityGroupId: this.grafanaLoadBalancerSecurityGroupId,
             gatewayLoadBalancerSecurityGroupId: this.gatewayLoadBalancerSecurityGroupId,
             s3GatewayEndpointId: this.s3GatewayEndpointId,
             prometheusEndpointId: this.prometheusEndpointId,
+            snsEndpointId: this.snsEndpointId,
         });
     }
 

@@ -26,6 +26,10 @@ export interface WorkloadIdentitiesArgs {
     readonly traceKeyArn: pulumi.Input<string>;
     /** ARN of the span metrics workspace. */
     readonly metricsWorkspaceArn: pulumi.Input<string>;
+    /** ARN of the alert topic Grafana publishes to. */
+    readonly alertTopicArn: pulumi.Input<string>;
+    /** ARN of the key the alert topic is encrypted with (the audit key). */
+    readonly alertTopicKeyArn: pulumi.Input<string>;
 }
 
 /**
@@ -50,7 +54,11 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                 .output(args.traceKeyArn)
                 .apply((traceKeyArn) => tempoPermissionPolicy({ traceBucketName: args.names.traceBucket, traceKeyArn })),
             gateway: pulumi.output(args.metricsWorkspaceArn).apply(gatewayPermissionPolicy),
-            grafana: pulumi.output(args.metricsWorkspaceArn).apply(grafanaPermissionPolicy),
+            grafana: pulumi
+                .all([args.metricsWorkspaceArn, args.alertTopicArn, args.alertTopicKeyArn])
+                .apply(([metricsWorkspaceArn, alertTopicArn, alertTopicKeyArn]) =>
+                    grafanaPermissionPolicy({ region: args.region, metricsWorkspaceArn, alertTopicArn, alertTopicKeyArn }),
+                ),
         };
 
         for (const key of awsWorkloads) {

@@ -15,6 +15,7 @@ import {
     podIdentityTrustPolicy,
     tempoPermissionPolicy,
 } from "../components/builders/workload-policies";
+import { alertTopicPolicy } from "../components/builders/alert-topic-policy";
 import { trailEventSelectors } from "../components/builders/audit-trail";
 import { traceKeyPolicy } from "../components/builders/key-policies";
 import { awsResourceNames, workloads } from "../components/names";
@@ -36,7 +37,7 @@ const roleArn = (name: string, account = accountId) => `arn:aws:iam::${account}:
 const identity = {
     tempo: tempoPermissionPolicy({ traceBucketName: traceBucket, traceKeyArn }),
     gateway: gatewayPermissionPolicy(workspaceArn),
-    grafana: grafanaPermissionPolicy(workspaceArn),
+    grafana: grafanaPermissionPolicy({ region, metricsWorkspaceArn: workspaceArn, alertTopicArn: `arn:aws:sns:${region}:${accountId}:${names.alertTopic}`, alertTopicKeyArn: `arn:aws:kms:${region}:${accountId}:key/0b1c2d3e-aaaa-bbbb-cccc-000000000002` }),
 };
 
 interface Request {
@@ -205,6 +206,46 @@ describe("data plane policies under the IAM simulator", () => {
                 await decide({ principal: roleArn(names.workloadRoles.gateway), action: "aps:RemoteWrite", resource: other, identityPolicies: [identity.gateway] }),
                 "ImplicitlyDenied",
             );
+        });
+    });
+
+    describe("alert topic", () => {
+        const topicArn = `arn:aws:sns:${region}:${accountId}:${names.alertTopic}`;
+        const grafanaRole = roleArn(names.workloadRoles.grafana);
+        const topicPolicy = alertTopicPolicy({ accountId, topicArn, publisherRoleArn: grafanaRole });
+        const allSns = policyDocument([{ Sid: "AllSns", Effect: "Allow", Action: "sns:*", Resource: "*" }]);
+        const publish = (principal: string, identityPolicies: PolicyDocument[], overrides: { resource?: string; action?: string; tls?: string } = {}) =>
+            decide({
+                principal,
+                action: overrides.action ?? "sns:Publish",
+                resource: overrides.resource ?? topicArn,
+                identityPolicies,
+                resourcePolicy: topicPolicy,
+                context: { "aws:SecureTransport": overrides.tls ?? "true", "aws:PrincipalArn": principal, "aws:PrincipalAccount": principal.split(":")[4] },
+            });
+
+        it("lets Grafana's role publish to its topic over TLS, and nothing more", async () => {
+            assert.equal(await publish(grafanaRole, [identity.grafana]), "Allowed");
+            for (const action of ["sns:Subscribe", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:Unsubscribe"]) {
+                assert.equal(await publish(grafanaRole, [identity.grafana], { action }), "ImplicitlyDenied", action);
+            }
+            const otherTopic = `arn:aws:sns:${region}:${accountId}:somebody-elses-topic`;
+            assert.equal(
+                await decide({ principal: grafanaRole, action: "sns:Publish", resource: otherTopic, identityPolicies: [identity.grafana], context: { "aws:SecureTransport": "true" } }),
+                "ImplicitlyDenied",
+            );
+        });
+
+        it("refuses publishing without TLS, by other roles of the account even with sns:*, and by other accounts", async () => {
+            assert.equal(await publish(grafanaRole, [identity.grafana], { tls: "false" }), "ExplicitlyDenied");
+            assert.equal(await publish(roleArn(names.workloadRoles.tempo), [allSns]), "ExplicitlyDenied", "an admin-like role of this account");
+            assert.equal(await publish(roleArn(names.workloadRoles.grafana, otherAccountId), [allSns]), "ExplicitlyDenied", "a same-named role elsewhere");
+            assert.equal(await publish(roleArn(names.workloadRoles.tempo), [identity.tempo]), "ExplicitlyDenied");
+        });
+
+        it("keeps the topic manageable by the account's administrators (no lock-out)", async () => {
+            assert.equal(await publish(roleArn("platform-admin"), [allSns], { action: "sns:SetTopicAttributes" }), "Allowed");
+            assert.equal(await publish(roleArn("platform-admin"), [allSns], { action: "sns:Subscribe" }), "Allowed");
         });
     });
 

@@ -391,6 +391,9 @@ for (const stackName of shippedStacks) {
                 const bucket = s3Arn(s.names.traceBucket);
                 const traceKeyArn = String(s.rec.outputs.traceKeyArn);
                 const workspaceArn = String(s.rec.outputs.metricsWorkspaceArn);
+                const auditKeyArn = String(s.rec.outputs.auditKeyArn);
+                const alertTopicArn = String(s.rec.outputs.alertTopicArn);
+                assert.equal(alertTopicArn, `arn:aws:sns:${region()}:${account()}:${s.names.alertTopic}`);
                 assert.match(traceKeyArn, new RegExp(`^arn:aws:kms:${region()}:${account()}:key/`));
                 assert.match(workspaceArn, new RegExp(`^arn:aws:aps:${region()}:${account()}:workspace/`));
                 const expectations: Record<(typeof awsWorkloadKeys)[number], Record<string, string[]>> = {
@@ -407,6 +410,8 @@ for (const stackName of shippedStacks) {
                             "aps:GetSeries",
                             "aps:QueryMetrics",
                         ],
+                        [alertTopicArn]: ["sns:Publish"],
+                        [auditKeyArn]: ["kms:Decrypt", "kms:GenerateDataKey"],
                     },
                 };
                 for (const key of awsWorkloadKeys) {
@@ -417,6 +422,9 @@ for (const stackName of shippedStacks) {
                 }
                 const kms = statement(permissionsOf("tempo"), "UseTraceKeyThroughS3");
                 assert.deepEqual(conditionValues(kms, "StringLike", "kms:EncryptionContext:aws:s3:arn"), [bucket, `${bucket}/*`]);
+                const alertKey = statement(permissionsOf("grafana"), "UseAlertTopicKeyThroughSns");
+                assert.deepEqual(conditionValues(alertKey, "StringEquals", "kms:ViaService"), [`sns.${region()}.amazonaws.com`]);
+                assert.deepEqual(conditionValues(alertKey, "StringEquals", "kms:EncryptionContext:aws:sns:topicArn"), [alertTopicArn]);
             });
         });
 

@@ -5,6 +5,9 @@ import {
     allAlerts,
     contactPointName,
     grafanaAlerting,
+    notificationSubject,
+    snsReceiverType,
+    subjectLabels,
     prometheusRules,
     renderAlerting,
     type AlertingProvisioning,
@@ -25,7 +28,8 @@ describe("alert rules (Grafana provisioning)", () => {
     for (const stack of stacks) {
         describe(stack, () => {
             const settings = parseSettings(stackConfig(stack), stack);
-            const provisioning = yaml.parse(renderAlerting(grafanaAlerting(settings.systems, settings.grafana.alertEmail))) as AlertingProvisioning;
+            const delivery = { topicArn: `arn:aws:sns:${settings.aws.region}:${settings.aws.accountId}:alerts-${stack}`, region: settings.aws.region };
+            const provisioning = yaml.parse(renderAlerting(grafanaAlerting(settings.systems, delivery))) as AlertingProvisioning;
             const rules = provisioning.groups.flatMap((g) => g.rules);
             const provisioned = new Set(grafanaDatasources({ prometheusEndpoint: "https://aps.example/ws", region: settings.aws.region }).datasources.map((d) => d.uid));
 
@@ -86,17 +90,43 @@ describe("alert rules (Grafana provisioning)", () => {
                 }
             });
 
-            it("alerts mail the configured address through one contact point, the root notification policy", () => {
+            it("alerts publish to the SNS topic through one contact point, the root notification policy, with no stored credentials", () => {
                 assert.equal(provisioning.contactPoints.length, 1);
                 const [contact] = provisioning.contactPoints;
                 assert.equal(contact.name, contactPointName);
-                assert.deepEqual(contact.receivers.map((r) => [r.type, r.settings.addresses]), [["email", settings.grafana.alertEmail]]);
+                assert.equal(contact.receivers.length, 1);
+                const [receiver] = contact.receivers;
+                assert.equal(receiver.type, snsReceiverType);
+                assert.equal(receiver.settings.topic_arn, delivery.topicArn);
+                // Region set explicitly (Pod Identity gives the SDK credentials, not a region); nothing else in sigv4: the default chain signs.
+                assert.deepEqual(receiver.settings.sigv4, { region: settings.aws.region });
+                assert.equal(receiver.settings.api_url, undefined, "the SDK's regional endpoint, which private DNS points at the VPC endpoint");
+                for (const key of ["access_key", "secret_key", "role_arn", "profile"]) assert.ok(!JSON.stringify(receiver.settings).includes(key), key);
+                assert.equal(receiver.disableResolveMessage, false);
                 assert.equal(provisioning.policies.length, 1);
                 assert.equal(provisioning.policies[0].receiver, contactPointName);
             });
 
+            it("the notification subject is ASCII and under SNS's 100 characters, whatever the catalogue's display names", () => {
+                const [receiver] = provisioning.contactPoints[0].receivers;
+                assert.equal(receiver.settings.subject, notificationSubject);
+                const referenced = [...notificationSubject.matchAll(/\.CommonLabels\.([A-Za-z_]+)/g)].map((m) => m[1]);
+                assert.deepEqual(referenced, [...subjectLabels]);
+                const ascii = /^[\x20-\x7e]*$/;
+                let longestValues = 0;
+                for (const label of subjectLabels) {
+                    const values = rules.map((r) => r.labels[label]);
+                    for (const value of values) assert.ok(value !== undefined && ascii.test(value), `${label}=${value} is set and ASCII on every rule`);
+                    longestValues += Math.max(...values.map((v) => v.length));
+                }
+                const literal = notificationSubject.replace(/\{\{[^}]*\}\}/g, "");
+                assert.ok(ascii.test(literal));
+                // Status (RESOLVED) and a three-digit firing count at most.
+                assert.ok(literal.length + "RESOLVED".length + 4 + longestValues < 100, `subject up to ${literal.length + 12 + longestValues} characters`);
+            });
+
             it("the provisioning file carries no `$` (Grafana would expand it as an environment variable)", () => {
-                assert.ok(!renderAlerting(grafanaAlerting(settings.systems, settings.grafana.alertEmail)).includes("$"));
+                assert.ok(!renderAlerting(grafanaAlerting(settings.systems, delivery)).includes("$"));
             });
 
             it("rules link to the dashboard of what they watch", () => {

@@ -168,7 +168,12 @@ describe("Grafana component (program)", () => {
                 assert.ok(metrics.url.includes(`aps-workspaces.${settings.aws.region}.amazonaws.com/workspaces/`));
                 assert.equal(Object.keys(configMap("grafana-dashboards").inputs.data).length, settings.systems.length + 2);
                 const alerting = yaml.parse(configMap("grafana-alerting").inputs.data["alerting.yaml"]);
-                assert.equal(alerting.contactPoints[0].receivers[0].settings.addresses, settings.grafana.alertEmail);
+                const [receiver] = alerting.contactPoints[0].receivers;
+                assert.equal(receiver.type, "sns");
+                const [topic] = ofType(recording, "aws:sns/topic:Topic");
+                assert.equal(receiver.settings.topic_arn, `arn:aws:sns:${settings.aws.region}:${settings.aws.accountId}:${topic.inputs.name}`);
+                assert.equal(receiver.settings.topic_arn, recording.outputs.alertTopicArn, "the topic the program exports");
+                assert.equal(receiver.settings.sigv4.region, settings.aws.region);
                 for (const [dir, name] of [
                     ["datasources", "grafana-datasources"],
                     ["dashboards", "grafana-dashboard-provider"],

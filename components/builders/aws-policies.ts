@@ -97,3 +97,23 @@ export function prometheusEndpointPolicy(accountId: string, region: string): Pol
         ],
     };
 }
+
+/** What passes the SNS interface endpoint: publishing (Grafana's alert notifications), nothing else. */
+export const snsEndpointActions = ["sns:Publish"] as const;
+
+/** The SNS interface endpoint's policy: publishing to this account's topics, by this account's principals. */
+export function snsEndpointPolicy(accountId: string, region: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "OwnTopicsPublish",
+                Effect: "Allow",
+                Principal: "*",
+                Action: [...snsEndpointActions],
+                Resource: `arn:aws:sns:${region}:${accountId}:*`,
+                Condition: { StringEquals: { "aws:PrincipalAccount": accountId } },
+            },
+        ],
+    };
+}

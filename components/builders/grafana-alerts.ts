@@ -181,8 +181,48 @@ export function allAlerts(systems: readonly TracedSystem[]): AlertDefinition[] {
     return [...systems.flatMap(systemAlerts), ...platformAlerts()];
 }
 
-/** Name of the provisioned contact point. */
+/** Name of the provisioned contact point (kept from its e-mail days: policies and silences refer to it). */
 export const contactPointName = "tracing-oncall-email";
+
+/** Grafana alerting's Amazon SNS integration (grafana/alerting receivers/sns, schema v1). */
+export const snsReceiverType = "sns";
+
+/** Labels every alert rule carries that the notification subject shows. */
+export const subjectLabels = ["severity", "system"] as const;
+
+/**
+ * Subject of the notification (the e-mail subject SNS sends). SNS accepts only ASCII subjects
+ * under 100 characters, and rule titles carry the catalogue's display names, which need not be
+ * ASCII; so the subject shows the status, count and the ASCII-only labels (severity, system id),
+ * and the default message (alert titles, summaries, links) goes into the body.
+ */
+export const notificationSubject =
+    `[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ` +
+    subjectLabels.map((label) => `{{ .CommonLabels.${label} }}`).join(" ") +
+    " (tracing platform)";
+
+/** Where Grafana delivers notifications: the environment's SNS topic. */
+export interface AlertDelivery {
+    /** ARN of the alert topic. */
+    readonly topicArn: string;
+    /** Region of the topic (Pod Identity does not tell the AWS SDK a region). */
+    readonly region: string;
+}
+
+/**
+ * The one receiver: publish to the SNS topic with the pod's default AWS credential chain (EKS Pod
+ * Identity), so the provisioning carries no key. Settings keys: grafana/alerting
+ * receivers/sns/v1/config.go (topic_arn, sigv4.region, subject; api_url left unset so the SDK's
+ * regional endpoint resolves to the perimeter's private-DNS interface endpoint).
+ */
+export function snsReceiver(delivery: AlertDelivery) {
+    return {
+        uid: contactPointName,
+        type: snsReceiverType,
+        settings: { topic_arn: delivery.topicArn, sigv4: { region: delivery.region }, subject: notificationSubject },
+        disableResolveMessage: false,
+    };
+}
 
 interface GrafanaAlertQuery {
     readonly refId: string;
@@ -267,7 +307,7 @@ function grouped(alerts: readonly AlertDefinition[]): [string, AlertDefinition[]
 /** Rule evaluation interval of every group. */
 export const evaluationInterval = "1m";
 
-export function grafanaAlerting(systems: readonly TracedSystem[], alertEmail: string): AlertingProvisioning {
+export function grafanaAlerting(systems: readonly TracedSystem[], delivery: AlertDelivery): AlertingProvisioning {
     return {
         apiVersion: 1,
         groups: grouped(allAlerts(systems)).map(([name, alerts]) => ({
@@ -281,7 +321,7 @@ export function grafanaAlerting(systems: readonly TracedSystem[], alertEmail: st
             {
                 orgId: 1,
                 name: contactPointName,
-                receivers: [{ uid: contactPointName, type: "email", settings: { addresses: alertEmail, singleEmail: true }, disableResolveMessage: false }],
+                receivers: [snsReceiver(delivery)],
             },
         ],
         policies: [

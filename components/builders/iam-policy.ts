@@ -64,13 +64,17 @@ export function logGroupArn(region: string, accountId: string, logGroupName: str
     return `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
 }
 
+export function snsTopicArn(region: string, accountId: string, topicName: string): string {
+    return `arn:aws:sns:${region}:${accountId}:${topicName}`;
+}
+
 /** Every log group of the account in the region: the scope CloudWatch Logs may use a key for. */
 export function anyLogGroupArn(region: string, accountId: string): string {
     return logGroupArn(region, accountId, "*");
 }
 
 /** Regional endpoint name of a service, as KMS sees it in `kms:ViaService` (and as the CloudWatch Logs principal). */
-export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager";
+export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager" | "sns";
 
 export function viaService(service: KmsCallingService, region: string): string {
     return `${service}.${region}.amazonaws.com`;

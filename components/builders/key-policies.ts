@@ -49,8 +49,14 @@ export const keyAdministrationActions = [
     "kms:RevokeGrant",
 ] as const;
 
-/** What S3 asks KMS for when it encrypts (data key) and decrypts (object or bucket key) an object. */
+/**
+ * What S3 asks KMS for when it encrypts (data key) and decrypts (object or bucket key) an object;
+ * SNS asks the same on behalf of a publisher to an encrypted topic.
+ */
 export const sseKmsActions = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/** Encryption context key SNS sends with every KMS call for an encrypted topic (value: the topic ARN). */
+export const snsTopicEncryptionContext = "kms:EncryptionContext:aws:sns:topicArn";
 
 function keyAdministration(accountId: string): PolicyStatement {
     return {
@@ -156,6 +162,10 @@ export interface AuditKeyPolicyArgs {
     readonly trailName: string;
     /** Name of the audit bucket the trail delivers to. */
     readonly auditBucketName: string;
+    /** ARN of the SNS topic carrying Grafana's alert notifications (encrypted with this key). */
+    readonly alertTopicArn: string;
+    /** ARN of Grafana's role, the only publisher of the alert topic. */
+    readonly alertPublisherRoleArn: string;
 }
 
 /**
@@ -167,7 +177,10 @@ export interface AuditKeyPolicyArgs {
  * the bucket ARN). CloudWatch Logs: the regional service principal, only for log groups of this
  * account and region (the `aws:logs:arn` encryption context it always sends). Reading: principals
  * of this account whose IAM policies allow it decrypt trail logs through S3 (and CloudTrail, which
- * checks it when a trail is created on a Bucket Key bucket).
+ * checks it when a trail is created on a Bucket Key bucket). SNS: the alert topic is encrypted with
+ * this key, and SNS asks KMS for a data key (and decrypts it) as the publisher, so Grafana's role
+ * may use the key only through SNS, only in this account, and only for that topic (SNS's
+ * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same.
  */
 export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
     const trail = cloudTrailArn(args.region, args.accountId, args.trailName);
@@ -235,6 +248,21 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             ],
             Resource: "*",
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": anyLogGroupArn(args.region, args.accountId) } },
+        },
+        {
+            Sid: "GrafanaUsesKeyThroughSnsForAlertTopic",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId) },
+            Action: sseKmsActions,
+            Resource: "*",
+            Condition: {
+                ArnEquals: { "aws:PrincipalArn": args.alertPublisherRoleArn },
+                StringEquals: {
+                    "kms:ViaService": viaService("sns", args.region),
+                    "kms:CallerAccount": args.accountId,
+                    [snsTopicEncryptionContext]: args.alertTopicArn,
+                },
+            },
         },
     ]);
 }

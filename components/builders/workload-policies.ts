@@ -2,10 +2,10 @@
  * Trust and permission policies of the workloads' EKS Pod Identity roles. Each role can be assumed
  * only by its own service account in its own namespace on the environment's cluster, and may do
  * only what that workload does: Tempo reads and writes trace blocks, the gateway remote-writes
- * span metrics, Grafana queries them.
+ * span metrics, Grafana queries them and publishes alert notifications.
  */
-import { policyDocument, s3BucketArn, type PolicyDocument } from "./iam-policy";
-import { sseKmsActions } from "./key-policies";
+import { policyDocument, s3BucketArn, viaService, type PolicyDocument } from "./iam-policy";
+import { snsTopicEncryptionContext, sseKmsActions } from "./key-policies";
 
 /** The service principal EKS Pod Identity assumes roles as. */
 export const podIdentityServicePrincipal = "pods.eks.amazonaws.com";
@@ -99,9 +99,33 @@ export function gatewayPermissionPolicy(metricsWorkspaceArn: string): PolicyDocu
     ]);
 }
 
-/** Grafana: query the one workspace. */
-export function grafanaPermissionPolicy(metricsWorkspaceArn: string): PolicyDocument {
+/** What Grafana's Amazon SNS contact point calls. */
+export const grafanaAlertActions = ["sns:Publish"] as const;
+
+export interface GrafanaPermissionArgs {
+    readonly region: string;
+    readonly metricsWorkspaceArn: string;
+    /** The alert topic Grafana's contact point publishes to. */
+    readonly alertTopicArn: string;
+    /** The key the alert topic is encrypted with (the audit key). */
+    readonly alertTopicKeyArn: string;
+}
+
+/**
+ * Grafana: query the one workspace and publish to the one alert topic. Publishing to an SSE-KMS
+ * topic needs the publisher's own kms:GenerateDataKey and kms:Decrypt on the topic's key (SNS
+ * calls KMS as the publisher), here only through SNS and only for that topic.
+ */
+export function grafanaPermissionPolicy(args: GrafanaPermissionArgs): PolicyDocument {
     return policyDocument([
-        { Sid: "QuerySpanMetrics", Effect: "Allow", Action: grafanaMetricsActions, Resource: metricsWorkspaceArn },
+        { Sid: "QuerySpanMetrics", Effect: "Allow", Action: grafanaMetricsActions, Resource: args.metricsWorkspaceArn },
+        { Sid: "PublishAlerts", Effect: "Allow", Action: grafanaAlertActions, Resource: args.alertTopicArn },
+        {
+            Sid: "UseAlertTopicKeyThroughSns",
+            Effect: "Allow",
+            Action: sseKmsActions,
+            Resource: args.alertTopicKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": viaService("sns", args.region), [snsTopicEncryptionContext]: args.alertTopicArn } },
+        },
     ]);
 }

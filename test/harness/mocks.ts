@@ -57,6 +57,8 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, iden
                     bootstrapBrokersSaslIam: `b-1.${name}.kafka.${region}.amazonaws.com:9098,b-2.${name}.kafka.${region}.amazonaws.com:9098`,
                     bootstrapBrokersTls: `b-1.${name}.kafka.${region}.amazonaws.com:9094,b-2.${name}.kafka.${region}.amazonaws.com:9094`,
                 };
+            case "aws:sns/topic:Topic":
+                return { ...common, arn: `arn:aws:sns:${region}:${accountId}:${inputs.name ?? name}` };
             case "aws:secretsmanager/secret:Secret":
                 return { ...common, arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${inputs.name ?? name}-AbCdEf` };
             case "aws:ec2clientvpn/endpoint:Endpoint":
