@@ -46,6 +46,30 @@ function ingressSources(recording: StackRecording): { readonly where: string; re
     return sources;
 }
 
+/** AWS's decision on a request through an endpoint with `policy`, by a principal whose own IAM policy allows everything. */
+async function throughEndpoint(
+    policy: any,
+    request: { principal: string; principalAccount: string; action: string; resource: string; accountId: string },
+): Promise<string> {
+    const response = await runSimulation(
+        {
+            request: {
+                principal: request.principal,
+                action: request.action,
+                resource: { resource: request.resource, accountId: request.accountId },
+                contextVariables: { "aws:PrincipalAccount": request.principalAccount },
+            },
+            identityPolicies: [{ name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            vpcEndpointPolicies: [{ name: "endpoint", policy }],
+        },
+        {},
+    );
+    assert.equal(response.resultType, "single", JSON.stringify(response));
+    return response.resultType === "single" ? response.overallResult : "error";
+}
+
 function describeRule(recording: StackRecording, rule: RecordedResource): string {
     const [group] = dependenciesOf(recording, rule, "securityGroupId");
     const peer = rule.inputs.cidrIpv4 ?? dependenciesOf(recording, rule, "referencedSecurityGroupId")[0]?.name ?? rule.inputs.referencedSecurityGroupId;
@@ -122,25 +146,8 @@ describe("Network perimeter", () => {
                 const policy = JSON.parse(endpoint.inputs.policy);
                 const { accountId, region } = settings.aws;
                 const buckets = awsResourceNames(settings.environment, accountId, region);
-                const decide = async (action: string, resource: string, principalAccount = accountId) => {
-                    const response = await runSimulation(
-                        {
-                            request: {
-                                principal: `arn:aws:iam::${principalAccount}:role/tempo`,
-                                action,
-                                resource: { resource, accountId },
-                                contextVariables: { "aws:PrincipalAccount": principalAccount },
-                            },
-                            identityPolicies: [{ name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] } }],
-                            serviceControlPolicies: [],
-                            resourceControlPolicies: [],
-                            vpcEndpointPolicies: [{ name: "s3-gateway", policy }],
-                        },
-                        {},
-                    );
-                    assert.equal(response.resultType, "single", JSON.stringify(response));
-                    return response.resultType === "single" ? response.overallResult : "error";
-                };
+                const decide = (action: string, resource: string, principalAccount = accountId) =>
+                    throughEndpoint(policy, { principal: `arn:aws:iam::${principalAccount}:role/tempo`, principalAccount, action, resource, accountId });
                 const trace = `arn:aws:s3:::${buckets.traceBucket}`;
                 const audit = `arn:aws:s3:::${buckets.auditBucket}`;
                 for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) assert.equal(await decide(action, `${trace}/single/block`), "Allowed", action);
@@ -155,15 +162,35 @@ describe("Network perimeter", () => {
 
             it("reaches Managed Prometheus through a private-DNS interface endpoint scoped to this account", () => {
                 const settings = settingsOf(recording);
-                const endpoint = ofType(recording, endpointType).find((e) => e.inputs.vpcEndpointType === "Interface");
+                const endpoint = ofType(recording, endpointType).find((e) => e.inputs.serviceName === `com.amazonaws.${settings.aws.region}.aps-workspaces`);
                 assert.ok(endpoint);
-                assert.equal(endpoint.inputs.serviceName, `com.amazonaws.${settings.aws.region}.aps-workspaces`);
+                assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
                 assert.equal(endpoint.inputs.privateDnsEnabled, true);
                 assert.deepEqual(endpoint.inputs.subnetIds, settings.network.privateSubnetIds);
                 assert.deepEqual(dependenciesOf(recording, endpoint, "securityGroupIds").map((g) => g.name), ["tracing-aws-endpoints"]);
                 const [statement] = JSON.parse(endpoint.inputs.policy).Statement;
                 assert.equal(statement.Resource, `arn:aws:aps:${settings.aws.region}:${settings.aws.accountId}:workspace/*`);
                 assert.deepEqual(statement.Condition, { StringEquals: { "aws:PrincipalAccount": settings.aws.accountId } });
+            });
+
+            it("reaches SNS through a private-DNS interface endpoint that only publishes to this account's topics", async () => {
+                const settings = settingsOf(recording);
+                const { accountId, region } = settings.aws;
+                const interfaces = ofType(recording, endpointType).filter((e) => e.inputs.vpcEndpointType === "Interface");
+                assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), [`com.amazonaws.${region}.aps-workspaces`, `com.amazonaws.${region}.sns`]);
+                const endpoint = interfaces.find((e) => e.inputs.serviceName === `com.amazonaws.${region}.sns`)!;
+                assert.equal(endpoint.inputs.privateDnsEnabled, true, "Grafana's SDK resolves sns.<region>.amazonaws.com to the endpoint");
+                assert.deepEqual(endpoint.inputs.subnetIds, settings.network.privateSubnetIds);
+                assert.deepEqual(dependenciesOf(recording, endpoint, "securityGroupIds").map((g) => g.name), ["tracing-aws-endpoints"]);
+                const policy = JSON.parse(endpoint.inputs.policy);
+                const grafanaRole = awsResourceNames(settings.environment, accountId, region).workloadRoles.grafana;
+                const decide = (action: string, resource: string, principalAccount = accountId) =>
+                    throughEndpoint(policy, { principal: `arn:aws:iam::${principalAccount}:role/${grafanaRole}`, principalAccount, action, resource, accountId });
+                const alertTopic = `arn:aws:sns:${region}:${accountId}:${awsResourceNames(settings.environment, accountId, region).alertTopic}`;
+                assert.equal(await decide("sns:Publish", alertTopic), "Allowed");
+                assert.notEqual(await decide("sns:Publish", `arn:aws:sns:${region}:999999999999:elsewhere`), "Allowed", "no other account's topic");
+                assert.notEqual(await decide("sns:Publish", alertTopic, "999999999999"), "Allowed", "no other account's principal");
+                assert.notEqual(await decide("sns:Subscribe", alertTopic), "Allowed", "publishing only");
             });
 
             it("exposes only Grafana and the gateway's OTLP port, each through an internal NLB restricted to its allow-list", () => {
