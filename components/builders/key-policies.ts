@@ -14,6 +14,7 @@ import {
     s3BucketArn,
     viaService,
     type KmsCallingService,
+    type PolicyConditions,
     type PolicyDocument,
     type PolicyStatement,
 } from "./iam-policy";
@@ -68,6 +69,40 @@ function keyAdministration(accountId: string): PolicyStatement {
     };
 }
 
+interface WorkloadKeyUse {
+    readonly accountId: string;
+    readonly region: string;
+    /** The workload's role. */
+    readonly roleArn: string;
+    /** The service that calls KMS on the role's behalf. */
+    readonly service: KmsCallingService;
+    /** Conditions on the encryption context the service sends, naming the data the key may protect. */
+    readonly encryptionContext: PolicyConditions;
+}
+
+/**
+ * A workload role's data-key use, made by an AWS service on the role's behalf: the account
+ * principal plus `aws:PrincipalArn` (rather than naming the role as principal) so the key can be
+ * created before the role exists and keeps working if the role is re-created; the role's own IAM
+ * policy must allow the same actions, so both sides have to agree. Only through that service's
+ * endpoint, only in this account, only for the data the encryption context names.
+ */
+function workloadUsesKeyThroughService(sid: string, use: WorkloadKeyUse): PolicyStatement {
+    const { StringEquals: contextEquals, ...otherContext } = use.encryptionContext;
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(use.accountId) },
+        Action: sseKmsActions,
+        Resource: "*",
+        Condition: {
+            ArnEquals: { "aws:PrincipalArn": use.roleArn },
+            StringEquals: { "kms:ViaService": viaService(use.service, use.region), "kms:CallerAccount": use.accountId, ...contextEquals },
+            ...otherContext,
+        },
+    };
+}
+
 export interface TraceKeyPolicyArgs {
     readonly accountId: string;
     readonly region: string;
@@ -80,10 +115,7 @@ export interface TraceKeyPolicyArgs {
 /**
  * The trace key encrypts Tempo's blocks in S3 and the span metrics in Managed Prometheus.
  *
- * Tempo: the account principal plus `aws:PrincipalArn` (rather than naming the role as principal)
- * so the key can be created before the role exists and keeps working if the role is re-created;
- * the role's own IAM policy must allow the same actions, so both sides have to agree. Only through
- * S3 and only for objects of the trace bucket: with an S3 Bucket Key the encryption context is the
+ * Tempo: only through S3 and only for objects of the trace bucket: with an S3 Bucket Key the encryption context is the
  * bucket ARN, without one the object ARN, so both are allowed.
  *
  * Managed Prometheus (the span-metrics workspace) and MSK (Tempo's Kafka volumes in distributed
@@ -96,18 +128,12 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
     const bucketArn = s3BucketArn(args.traceBucketName);
     return policyDocument([
         keyAdministration(args.accountId),
-        {
-            Sid: "TempoUsesKeyThroughS3ForTraceBucket",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(args.accountId) },
-            Action: sseKmsActions,
-            Resource: "*",
-            Condition: {
-                ArnEquals: { "aws:PrincipalArn": args.tempoRoleArn },
-                StringEquals: { "kms:ViaService": viaService("s3", args.region), "kms:CallerAccount": args.accountId },
-                StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
-            },
-        },
+        workloadUsesKeyThroughService("TempoUsesKeyThroughS3ForTraceBucket", {
+            ...args,
+            roleArn: args.tempoRoleArn,
+            service: "s3",
+            encryptionContext: { StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] } },
+        }),
         ...useThroughService("Prometheus", "MetricsWorkspace", "aps", args),
         ...useThroughService("Msk", "TempoKafkaVolumes", "kafka", args),
         {
@@ -249,20 +275,11 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             Resource: "*",
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": anyLogGroupArn(args.region, args.accountId) } },
         },
-        {
-            Sid: "GrafanaUsesKeyThroughSnsForAlertTopic",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(args.accountId) },
-            Action: sseKmsActions,
-            Resource: "*",
-            Condition: {
-                ArnEquals: { "aws:PrincipalArn": args.alertPublisherRoleArn },
-                StringEquals: {
-                    "kms:ViaService": viaService("sns", args.region),
-                    "kms:CallerAccount": args.accountId,
-                    [snsTopicEncryptionContext]: args.alertTopicArn,
-                },
-            },
-        },
+        workloadUsesKeyThroughService("GrafanaUsesKeyThroughSnsForAlertTopic", {
+            ...args,
+            roleArn: args.alertPublisherRoleArn,
+            service: "sns",
+            encryptionContext: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn } },
+        }),
     ]);
 }
