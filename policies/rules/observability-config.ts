@@ -5,7 +5,7 @@
  * usage; Grafana serves HTTPS with secure cookies and admits no anonymous users.
  */
 import { collectorConfigs, componentType, iniDocuments, isCollectorConfig, isTempoConfig, normalisedComponentType, tempoConfigs, type IniDocument } from "./lib/config-documents";
-import { resourceRule } from "./lib/define";
+import { resourceRule, type ResourceRuleSpec } from "./lib/define";
 import { containersOf, objectLabel, podSpecOf, workloadTypes } from "./lib/kubernetes";
 import { editConfigMapIni, editConfigMapYaml, ensurePath, mutation } from "./lib/mutate";
 import { asList, isRecord, isSet, isTrue, stringList } from "./lib/values";
@@ -16,6 +16,28 @@ const configMap = ["kubernetes:core/v1:ConfigMap"];
 /** The config files `select` finds in a ConfigMap, each with how messages name it. */
 function configFiles<D>(props: Record<string, any>, name: string, select: (props: Record<string, any>) => { key: string; document: D }[]): { where: string; document: D }[] {
     return select(props).map(({ key, document }) => ({ where: `ConfigMap '${objectLabel(props, name)}' file '${key}'`, document }));
+}
+
+/**
+ * A rule over the config files of one kind (collector, Tempo) that ConfigMaps carry: `check` sees
+ * each parsed file and how messages name it. No public control covers these files.
+ */
+function configFileRule<D>(
+    spec: Omit<ResourceRuleSpec<{}>, "area" | "controls" | "appliesTo" | "validate"> & {
+        readonly files: (props: Record<string, any>) => { key: string; document: D }[];
+        readonly check: (document: D, where: string, report: (message: string) => void) => void;
+    },
+): RuleDefinition {
+    const { files, check, ...header } = spec;
+    return resourceRule({
+        ...header,
+        area: "observability-config",
+        controls: [],
+        appliesTo: configMap,
+        validate: ({ name, props }, report) => {
+            for (const { where, document } of configFiles(props, name, files)) check(document, where, report);
+        },
+    });
 }
 
 /** OTTL functions that delete, mask or hash attribute values. */
@@ -42,25 +64,21 @@ function externalTracePipelines(document: Record<string, any>): [string, Record<
     );
 }
 
-const collectorScrubsPii = resourceRule({
+const collectorScrubsPii = configFileRule({
     name: "collector-trace-pipelines-scrub-pii",
     description:
         "Every collector trace pipeline that receives spans from outside runs a processor that removes or masks personal " +
         "data (redaction, attributes delete/hash, or transform with delete_key/replace_pattern...). Fix: add the PII " +
         "scrubbing processor from the collector config builder to the pipeline's processors.",
     severity: "high",
-    area: "observability-config",
     securityRule: 6,
-    controls: [],
-    appliesTo: configMap,
-    validate: ({ name, props }, report) => {
-        for (const { where, document } of configFiles(props, name, collectorConfigs)) {
-            const processors = isRecord(document.processors) ? document.processors : {};
-            for (const [id, pipeline] of externalTracePipelines(document)) {
-                const scrubbing = stringList(pipeline.processors).filter((p) => p in processors && scrubs(p, processors[p]));
-                if (scrubbing.length === 0) {
-                    report(`${where}: trace pipeline '${id}' has no PII scrubbing processor (redaction, attributes delete/hash or transform).`);
-                }
+    files: collectorConfigs,
+    check: (document, where, report) => {
+        const processors = isRecord(document.processors) ? document.processors : {};
+        for (const [id, pipeline] of externalTracePipelines(document)) {
+            const scrubbing = stringList(pipeline.processors).filter((p) => p in processors && scrubs(p, processors[p]));
+            if (scrubbing.length === 0) {
+                report(`${where}: trace pipeline '${id}' has no PII scrubbing processor (redaction, attributes delete/hash or transform).`);
             }
         }
     },
@@ -98,21 +116,17 @@ function otlpProtocols(receivers: unknown): [string, Record<string, any>][] {
         );
 }
 
-const collectorReceiversTls = resourceRule({
+const collectorReceiversTls = configFileRule({
     name: "collector-otlp-receivers-use-tls",
     description:
         "Collector OTLP receivers (gRPC and HTTP) accept only TLS 1.2+ connections with the platform certificate. Fix: set " +
         "protocols.<grpc|http>.tls { cert_file, key_file } (and client_ca_file for mutual TLS) from the mounted TLS Secret.",
     severity: "high",
-    area: "observability-config",
     securityRule: 1,
-    controls: [],
-    appliesTo: configMap,
-    validate: ({ name, props }, report) => {
-        for (const { where, document } of configFiles(props, name, collectorConfigs)) {
-            for (const [protocol, settings] of otlpProtocols(document.receivers)) {
-                for (const problem of serverTlsProblems(settings.tls)) report(`${where}: receiver ${protocol} ${problem}.`);
-            }
+    files: collectorConfigs,
+    check: (document, where, report) => {
+        for (const [protocol, settings] of otlpProtocols(document.receivers)) {
+            for (const problem of serverTlsProblems(settings.tls)) report(`${where}: receiver ${protocol} ${problem}.`);
         }
     },
     violate: mutation("remove TLS from the first collector OTLP receiver protocol", (resources) =>
@@ -139,23 +153,19 @@ function insecureSettings(settings: unknown, path: string): string[] {
 /** Exporters that send nothing over the network. */
 const localExporters = ["debug", "logging", "nop", "file"];
 
-const collectorExportersTls = resourceRule({
+const collectorExportersTls = configFileRule({
     name: "collector-exporters-verify-tls",
     description:
         "Collector exporters send only over verified TLS: no tls.insecure, no insecure_skip_verify, no http:// endpoints. " +
         "Fix: remove those settings and give the exporter ca_file (and cert_file/key_file for mutual TLS).",
     severity: "high",
-    area: "observability-config",
     securityRule: 1,
-    controls: [],
-    appliesTo: configMap,
-    validate: ({ name, props }, report) => {
-        for (const { where, document } of configFiles(props, name, collectorConfigs)) {
-            const exporters = isRecord(document.exporters) ? document.exporters : {};
-            for (const [id, settings] of Object.entries(exporters)) {
-                if (localExporters.includes(normalisedComponentType(id))) continue;
-                for (const setting of insecureSettings(settings, `exporters.${id}`)) report(`${where}: ${setting}; export over verified TLS.`);
-            }
+    files: collectorConfigs,
+    check: (document, where, report) => {
+        const exporters = isRecord(document.exporters) ? document.exporters : {};
+        for (const [id, settings] of Object.entries(exporters)) {
+            if (localExporters.includes(normalisedComponentType(id))) continue;
+            for (const setting of insecureSettings(settings, `exporters.${id}`)) report(`${where}: ${setting}; export over verified TLS.`);
         }
     },
     violate: mutation("turn TLS off on the first network exporter of a collector config", (resources) =>
@@ -168,30 +178,26 @@ const collectorExportersTls = resourceRule({
     ),
 });
 
-const tempoStorageEncrypted = resourceRule({
+const tempoStorageEncrypted = configFileRule({
     name: "tempo-trace-storage-encrypted",
     description:
         "Tempo stores trace blocks in S3 with SSE-KMS under the trace key, over verified TLS, using the pod's workload " +
         "identity rather than static keys (and never SSE-C, whose key Tempo exposes on /status/config). Fix: set " +
         "storage.trace.backend s3 and s3.sse { type: SSE-KMS, kms_key_id: <trace key> }, drop access_key/secret_key and insecure settings.",
     severity: "high",
-    area: "observability-config",
     securityRule: 1,
-    controls: [],
-    appliesTo: configMap,
-    validate: ({ name, props }, report) => {
-        for (const { where, document } of configFiles(props, name, tempoConfigs)) {
-            const trace = document.storage.trace;
-            if (trace.backend !== "s3") report(`${where} stores traces on '${trace.backend ?? "unset"}'; use the s3 backend with SSE-KMS.`);
-            const s3 = isRecord(trace.s3) ? trace.s3 : {};
-            if (isTrue(s3.insecure)) report(`${where} talks to S3 over plain HTTP (s3.insecure).`);
-            if (isTrue(s3.tls_insecure_skip_verify)) report(`${where} skips S3 certificate verification.`);
-            if (s3.access_key !== undefined || s3.secret_key !== undefined) report(`${where} uses static S3 credentials; use the workload identity role.`);
-            const sse = isRecord(s3.sse) ? s3.sse : {};
-            if (sse.type !== "SSE-KMS") report(`${where} encrypts traces with '${sse.type ?? "nothing"}'; set s3.sse.type SSE-KMS.`);
-            else if (!isSet(sse.kms_key_id)) report(`${where} sets SSE-KMS without kms_key_id; name the trace key.`);
-            if (sse.encryption_key !== undefined) report(`${where} carries an SSE-C encryption_key.`);
-        }
+    files: tempoConfigs,
+    check: (document, where, report) => {
+        const trace = document.storage.trace;
+        if (trace.backend !== "s3") report(`${where} stores traces on '${trace.backend ?? "unset"}'; use the s3 backend with SSE-KMS.`);
+        const s3 = isRecord(trace.s3) ? trace.s3 : {};
+        if (isTrue(s3.insecure)) report(`${where} talks to S3 over plain HTTP (s3.insecure).`);
+        if (isTrue(s3.tls_insecure_skip_verify)) report(`${where} skips S3 certificate verification.`);
+        if (s3.access_key !== undefined || s3.secret_key !== undefined) report(`${where} uses static S3 credentials; use the workload identity role.`);
+        const sse = isRecord(s3.sse) ? s3.sse : {};
+        if (sse.type !== "SSE-KMS") report(`${where} encrypts traces with '${sse.type ?? "nothing"}'; set s3.sse.type SSE-KMS.`);
+        else if (!isSet(sse.kms_key_id)) report(`${where} sets SSE-KMS without kms_key_id; name the trace key.`);
+        if (sse.encryption_key !== undefined) report(`${where} carries an SSE-C encryption_key.`);
     },
     violate: mutation("switch the Tempo config to SSE-S3", (resources) =>
         editConfigMapYaml(resources, "Tempo config", isTempoConfig, (document) => {
@@ -200,27 +206,23 @@ const tempoStorageEncrypted = resourceRule({
     ),
 });
 
-const tempoListenersTls = resourceRule({
+const tempoListenersTls = configFileRule({
     name: "tempo-listeners-use-tls",
     description:
         "Tempo serves its HTTP and gRPC APIs and its OTLP receivers only over TLS (it has no authentication of its own). " +
         "Fix: set server.http_tls_config and server.grpc_tls_config { cert_file, key_file, client_ca_file, client_auth_type } " +
         "and tls on distributor.receivers.otlp.protocols.",
     severity: "high",
-    area: "observability-config",
     securityRule: 1,
-    controls: [],
-    appliesTo: configMap,
-    validate: ({ name, props }, report) => {
-        for (const { where, document } of configFiles(props, name, tempoConfigs)) {
-            const server = isRecord(document.server) ? document.server : {};
-            for (const listener of ["http_tls_config", "grpc_tls_config"]) {
-                const tls = server[listener];
-                if (!isRecord(tls) || !isSet(tls.cert_file) || !isSet(tls.key_file)) report(`${where}: server.${listener} has no cert_file/key_file.`);
-            }
-            for (const [protocol, settings] of otlpProtocols(document.distributor?.receivers)) {
-                for (const problem of serverTlsProblems(settings.tls)) report(`${where}: distributor receiver ${protocol} ${problem}.`);
-            }
+    files: tempoConfigs,
+    check: (document, where, report) => {
+        const server = isRecord(document.server) ? document.server : {};
+        for (const listener of ["http_tls_config", "grpc_tls_config"]) {
+            const tls = server[listener];
+            if (!isRecord(tls) || !isSet(tls.cert_file) || !isSet(tls.key_file)) report(`${where}: server.${listener} has no cert_file/key_file.`);
+        }
+        for (const [protocol, settings] of otlpProtocols(document.distributor?.receivers)) {
+            for (const problem of serverTlsProblems(settings.tls)) report(`${where}: distributor receiver ${protocol} ${problem}.`);
         }
     },
     violate: mutation("remove the HTTP TLS settings from the Tempo config", (resources) =>
@@ -231,20 +233,16 @@ const tempoListenersTls = resourceRule({
     ),
 });
 
-const tempoUsageReportingOff = resourceRule({
+const tempoUsageReportingOff = configFileRule({
     name: "tempo-usage-reporting-disabled",
     description:
         "Tempo sends no usage reports to Grafana Labs (on by default): nothing about the platform leaves the environment. " +
         "Fix: set usage_report.reporting_enabled: false.",
     severity: "low",
-    area: "observability-config",
     securityRule: 6,
-    controls: [],
-    appliesTo: configMap,
-    validate: ({ name, props }, report) => {
-        for (const { where, document } of configFiles(props, name, tempoConfigs)) {
-            if (document.usage_report?.reporting_enabled !== false) report(`${where} leaves Tempo usage reporting on; set usage_report.reporting_enabled: false.`);
-        }
+    files: tempoConfigs,
+    check: (document, where, report) => {
+        if (document.usage_report?.reporting_enabled !== false) report(`${where} leaves Tempo usage reporting on; set usage_report.reporting_enabled: false.`);
     },
     violate: mutation("turn Tempo usage reporting on", (resources) =>
         editConfigMapYaml(resources, "Tempo config", isTempoConfig, (document) => {
