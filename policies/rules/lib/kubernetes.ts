@@ -37,15 +37,6 @@ export function podSpecOf(type: string, props: Record<string, any>): PodSpec | u
     return isRecord(node) ? (node as PodSpec) : undefined;
 }
 
-/** The pod template's metadata (labels of the pods), or the Pod's own. */
-export function podMetadataOf(type: string, props: Record<string, any>): ObjectMeta | undefined {
-    const path = podSpecPaths[type];
-    if (!path) return undefined;
-    let node: any = props;
-    for (const key of path.slice(0, -1)) node = isRecord(node) ? node[key] : undefined;
-    return isRecord(node) && isRecord(node.metadata) ? (node.metadata as ObjectMeta) : undefined;
-}
-
 export interface NamedContainer {
     /** `containers`, `initContainers` or `ephemeralContainers`. */
     readonly list: string;

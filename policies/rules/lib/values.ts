@@ -72,10 +72,6 @@ export function isTrue(value: unknown): boolean {
     return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
 }
 
-export function isFalse(value: unknown): boolean {
-    return value === false || (typeof value === "string" && value.trim().toLowerCase() === "false");
-}
-
 /** A non-empty string. */
 export function isSet(value: unknown): value is string {
     return typeof value === "string" && value.trim() !== "";
