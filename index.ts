@@ -272,7 +272,7 @@ export const vpnEndpointId = vpn.endpointId;
 /** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
 export const vpnClientCertificate = pki.vpnClient.certificatePem;
 export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
-export const capacityPlan = capacityPlanOutput(settings);
+export const capacityPlan = capacityPlanOutput(settings, capacity);
 export const tempoMode = capacity.tempo.mode;
 export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;

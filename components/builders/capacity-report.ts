@@ -4,7 +4,7 @@
  * so the README, the CLI and `pulumi stack output` cannot disagree.
  */
 import type { Settings } from "../settings";
-import { capacityAssumptions, planCapacity, type Assumption, type CapacityPlan, type PodResources } from "./capacity";
+import { capacityAssumptions, type Assumption, type CapacityPlan, type PodResources } from "./capacity";
 import { costAssumptions, costGroups, planCosts, type CostEstimate, type CostGroup, type CostLine } from "./costs";
 
 function number(value: number, digits = 0): string {
@@ -213,8 +213,7 @@ export function capacitySummary(plan: CapacityPlan, costs: CostEstimate) {
     };
 }
 
-/** The stack output for these settings: plan, cost and summary in one call for index.ts. */
-export function capacityPlanOutput(settings: Settings): ReturnType<typeof capacitySummary> {
-    const plan = planCapacity(settings);
+/** The stack output: the plan the components were sized from, its cost and summary. */
+export function capacityPlanOutput(settings: Settings, plan: CapacityPlan): ReturnType<typeof capacitySummary> {
     return capacitySummary(plan, planCosts(settings, plan));
 }
