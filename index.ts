@@ -1,28 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AccessLogBucket } from "./components/access-log-bucket";
-import { AlertTopic } from "./components/alert-topic";
-import { AuditBucket } from "./components/audit-bucket";
-import { AuditTrail } from "./components/audit-trail";
-import { auditObjectLockMode } from "./components/builders/bucket-lifecycle";
-import { planCapacity } from "./components/builders/capacity";
-import { capacityPlanOutput } from "./components/builders/capacity-report";
-import { ClientVpn } from "./components/client-vpn";
-import { CollectorFleet } from "./components/collector-fleet";
-import { loadSettings } from "./components/config";
+import { capacityPlanOutput, planCapacity } from "./components/capacity";
+import { CollectorFleet } from "./components/collectors";
+import {
+    AccessLogBucket,
+    AlertTopic,
+    AuditBucket,
+    AuditTrail,
+    auditObjectLockMode,
+    MetricsStore,
+    PlatformKeys,
+    TraceBucket,
+    WorkloadIdentities,
+} from "./components/data-plane";
 import { Grafana } from "./components/grafana";
-import { InternalEndpoints } from "./components/internal-endpoints";
-import { TempoKafka } from "./components/kafka";
-import { PlatformKeys } from "./components/kms-keys";
-import { MetricsStore } from "./components/metrics-store";
-import { awsResourceNames } from "./components/names";
-import { PlatformNamespaces } from "./components/namespaces";
-import { NetworkPerimeter } from "./components/network-perimeter";
-import { PlatformNetworkPolicies } from "./components/network-policies";
+import { ClientVpn, InternalEndpoints, NetworkPerimeter, PlatformNetworkPolicies } from "./components/network";
 import { PlatformPki } from "./components/pki";
-import { Providers } from "./components/providers";
-import { Tempo } from "./components/tempo";
-import { TraceBucket } from "./components/trace-bucket";
-import { WorkloadIdentities } from "./components/workload-identities";
+import { awsResourceNames, loadSettings, PlatformNamespaces, Providers } from "./components/platform";
+import { Tempo, TempoKafka } from "./components/tempo";
 
 const settings = loadSettings();
 const capacity = planCapacity(settings);

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { defaultEnforcementLevel, policies as packPolicies, packName } from "./rules";
+import { defaultEnforcementLevel, policies as packPolicies, packName } from "./rules/index";
 import type { PackPolicy } from "./rules/types";
 
 export type { EnforcementLevel };

@@ -1,4 +1,4 @@
 import { PolicyPack } from "@pulumi/policy";
-import { defaultEnforcementLevel, packName, policies } from "./rules";
+import { defaultEnforcementLevel, packName, policies } from "./rules/index";
 
 new PolicyPack(packName, { policies, enforcementLevel: defaultEnforcementLevel });

@@ -3,7 +3,7 @@
  * create): which rules passed, failed or had nothing to check, and each violation with its resource
  * and the fix.
  */
-import { packName, ruleMetadata } from "./rules";
+import { packName, ruleMetadata } from "./rules/index";
 import type { PolicyRunResult } from "./runner";
 
 /** The "Fix: ..." part of a rule's description. */

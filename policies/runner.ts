@@ -19,7 +19,7 @@ import type {
 } from "@pulumi/policy";
 import { effectiveEnforcementLevel, policySettings, type PolicyPackConfig } from "./enforcement";
 import { providerUrnOfReference, stackOfUrn, type RecordedResourceLike } from "./resource-shape";
-import { defaultEnforcementLevel, policies as packPolicies } from "./rules";
+import { defaultEnforcementLevel, policies as packPolicies } from "./rules/index";
 import { isUnknownValueError, unknownCheckingProxy } from "./rules/lib/values";
 import type { PackPolicy } from "./rules/types";
 

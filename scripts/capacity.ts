@@ -4,10 +4,10 @@
  * Pulumi.<stack>.yaml), without the Pulumi CLI or a cloud account.
  */
 import { parseArgs } from "util";
-import { parseSettings, ConfigValidationError } from "../components/settings";
-import { planCapacity } from "../components/builders/capacity";
-import { planCosts } from "../components/builders/costs";
-import { renderCapacityTable } from "../components/builders/capacity-report";
+import { parseSettings, ConfigValidationError } from "../components/platform/settings";
+import { planCapacity } from "../components/capacity/plan";
+import { planCosts } from "../components/capacity/costs";
+import { renderCapacityTable } from "../components/capacity/report";
 import { stackConfig } from "../test/harness/stack-config";
 
 function main(): number {

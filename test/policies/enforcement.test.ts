@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { parseSettings } from "../../components/settings";
+import { parseSettings } from "../../components/platform/settings";
 import {
     effectiveEnforcementLevel,
     effectiveEnforcementLevels,
@@ -11,7 +11,7 @@ import {
     type PolicyPackConfig,
 } from "../../policies/enforcement";
 import { isAllowListed } from "../../policies/rules/lib/cidrs";
-import { policies, ruleNamed } from "../../policies/rules";
+import { policies, ruleNamed } from "../../policies/rules/index";
 import { stackConfig } from "../harness/stack-config";
 
 const names = policies.map((p) => p.name);

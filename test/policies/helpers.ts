@@ -2,9 +2,9 @@
 import * as assert from "assert";
 import { readPolicyConfig, type PolicyPackConfig } from "../../policies/enforcement";
 import type { EditableResource } from "../../policies/resource-shape";
-import { ruleNamed } from "../../policies/rules";
+import { ruleNamed } from "../../policies/rules/index";
 import { runPolicies, type PolicyRunResult } from "../../policies/runner";
-import { goldenStack } from "../fixtures/golden-stack";
+import { goldenStack } from "./golden-stack";
 import type { RecordedResource } from "../harness/recording";
 
 export type Stack = "dev" | "prod";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { packName, policies, renderRulesTable, ruleDefinitions, ruleMetadata, securityRules } from "../../policies/rules";
+import { packName, policies, renderRulesTable, ruleDefinitions, ruleMetadata, securityRules } from "../../policies/rules/index";
 
 /** Parses a Markdown table into rows of cells. */
 function tableRows(markdown: string): string[][] {

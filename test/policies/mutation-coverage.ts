@@ -5,7 +5,7 @@
  */
 import type { PolicyPackConfig } from "../../policies/enforcement";
 import type { RecordedResourceLike } from "../../policies/resource-shape";
-import { ruleDefinitions } from "../../policies/rules";
+import { ruleDefinitions } from "../../policies/rules/index";
 import { MutationTargetMissing } from "../../policies/rules/lib/mutate";
 import { runPolicies, type PolicyViolation } from "../../policies/runner";
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ruleDefinitions } from "../../policies/rules";
+import { ruleDefinitions } from "../../policies/rules/index";
 import { MutationTargetMissing } from "../../policies/rules/lib/mutate";
 import { runPolicies } from "../../policies/runner";
 import { golden, stackPolicyConfig } from "./helpers";

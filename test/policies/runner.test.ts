@@ -3,7 +3,7 @@ import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, 
 import { readPolicyConfig } from "../../policies/enforcement";
 import { fixOf, renderPolicyReport } from "../../policies/report";
 import type { RecordedResourceLike } from "../../policies/resource-shape";
-import { ruleNamed } from "../../policies/rules";
+import { ruleNamed } from "../../policies/rules/index";
 import { unknownValue } from "../../policies/rules/lib/values";
 import { hasMandatoryViolations, mandatoryViolations, runPolicies, violatedPolicies } from "../../policies/runner";
 import type { RecordedResource } from "../harness/recording";

@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { readPolicyConfig } from "../../policies/enforcement";
-import { ruleDefinitions } from "../../policies/rules";
+import { ruleDefinitions } from "../../policies/rules/index";
 import { mandatoryViolations, runPolicies } from "../../policies/runner";
 import { shippedStacks, stackRecording } from "../harness/program";
 import { checkMutations } from "./mutation-coverage";

@@ -1,5 +1,5 @@
 /** CIDR allow-list checks shared by security groups, VPN authorisation, load balancers and NetworkPolicies. */
-import { cidrContains, isOpenToInternet, parseCidr } from "../../../components/cidr";
+import { cidrContains, isOpenToInternet, parseCidr } from "../../../components/platform/cidr";
 
 /**
  * Private address space (RFC 1918 and RFC 6598): what an allow-list may contain when a stack's

@@ -1,0 +1,219 @@
+/**
+ * How the capacity plan and its costs are shown: a Markdown table (README, `npm run capacity`) and a
+ * plain-object summary (the `capacityPlan` stack output). Both come from the same plan and estimate,
+ * so the README, the CLI and `pulumi stack output` cannot disagree.
+ */
+import type { Settings } from "../platform/settings";
+import { capacityAssumptions, type Assumption, type CapacityPlan, type PodResources } from "./plan";
+import { costAssumptions, costGroups, planCosts, type CostEstimate, type CostGroup, type CostLine } from "./costs";
+
+function number(value: number, digits = 0): string {
+    return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Whole numbers as such, two decimals below 100, none above: enough to compare, short enough to read. */
+function amount(value: number): string {
+    return Number.isInteger(value) || Math.abs(value) >= 100 ? number(value) : number(value, 2);
+}
+
+function usd(value: number): string {
+    return `$${number(value, 2)}`;
+}
+
+function percent(share: number): string {
+    return `${number(share * 100, 1)}%`;
+}
+
+function megabytes(bytesPerSecond: number): string {
+    return number(bytesPerSecond / 1e6, 2);
+}
+
+function requestsAndLimits(resources: PodResources): [string, string] {
+    return [
+        `${resources.requests.cpu} / ${resources.limits.cpu}`,
+        `${resources.requests.memory} / ${resources.limits.memory}`,
+    ];
+}
+
+function row(cells: readonly string[]): string {
+    return `| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`;
+}
+
+function loadTables(plan: CapacityPlan): string[] {
+    const { load } = plan;
+    const peak = load.peakIngestBytesPerSecond / load.ingestBytesPerSecond;
+    return [
+        row(["System", "Spans/s after head sampling", "Kept by tail sampling", "Spans/s stored"]),
+        row(["---", "--:", "--:", "--:"]),
+        ...load.perSystem.map((s) => row([s.id, amount(s.ingestSpansPerSecond), percent(s.keptShare), amount(s.storedSpansPerSecond)])),
+        row([
+            `**All ${load.perSystem.length} systems** (${amount(load.producedSpansPerSecond)} spans/s produced)`,
+            `**${amount(load.ingestSpansPerSecond)}**`,
+            percent(load.storedSpansPerSecond / load.ingestSpansPerSecond),
+            `**${amount(load.storedSpansPerSecond)}**`,
+        ]),
+        "",
+        row(["Throughput", "Average", "Planned peak"]),
+        row(["---", "--:", "--:"]),
+        row(["Ingest MB/s (OTLP, uncompressed)", megabytes(load.ingestBytesPerSecond), megabytes(load.peakIngestBytesPerSecond)]),
+        row(["Stored MB/s (before compression)", megabytes(load.storedBytesPerSecond), megabytes(load.storedBytesPerSecond * peak)]),
+        row(["Traces/s ingested", amount(load.ingestTracesPerSecond), amount(load.ingestTracesPerSecond * peak)]),
+    ];
+}
+
+function workloadTable(plan: CapacityPlan): string[] {
+    const rows: string[][] = [
+        ["Collector agent", "DaemonSet, one per node", ...requestsAndLimits(plan.agent.resources), "—"],
+        [
+            "Collector gateway",
+            `${plan.gateway.replicas} (HPA up to ${plan.gateway.maxReplicas}); num_traces ${number(plan.gateway.numTraces)} each`,
+            ...requestsAndLimits(plan.gateway.resources),
+            `${plan.gateway.queueVolumeGb} GB queue each`,
+        ],
+    ];
+    const { monolith, distributed } = plan.tempo;
+    if (monolith) {
+        rows.push([
+            "Tempo (monolithic)",
+            `1; planned peak uses ${percent(monolith.peakUtilisation)} of its ingest ceiling`,
+            ...requestsAndLimits(monolith.resources),
+            `${monolith.volumeGb} GB`,
+        ]);
+    }
+    if (distributed) {
+        const components: [string, keyof typeof distributed.resources, number][] = [
+            ["Tempo distributor", "distributor", distributed.distributor],
+            ["Tempo live-store", "liveStore", distributed.liveStore],
+            ["Tempo block-builder", "blockBuilder", distributed.blockBuilder],
+            ["Tempo querier", "querier", distributed.querier],
+            ["Tempo query-frontend", "queryFrontend", distributed.queryFrontend],
+            ["Tempo backend-scheduler", "backendScheduler", distributed.backendScheduler],
+            ["Tempo backend-worker", "backendWorker", distributed.backendWorker],
+        ];
+        for (const [label, key, replicas] of components) {
+            rows.push([label, String(replicas), ...requestsAndLimits(distributed.resources[key]), "—"]);
+        }
+        rows.push(["Kafka topic (MSK)", `${distributed.kafkaPartitions} partitions`, "—", "—", "—"]);
+    }
+    return [
+        row(["Workload", "Replicas", "CPU request / limit", "Memory request / limit", "Volume"]),
+        row(["---", "---", "---", "---", "---"]),
+        ...rows.map(row),
+    ];
+}
+
+function lineRow(line: CostLine): string {
+    const dollars = line.unpriced ? `unpriced: ${line.unpriced}` : usd(line.usdPerMonth);
+    return row([line.label, `${amount(line.quantity)} ${line.unit}`, dollars]);
+}
+
+function costTable(costs: CostEstimate): string[] {
+    const groups = Object.keys(costGroups) as CostGroup[];
+    return [
+        row(["Cost line", "Quantity per month", "USD per month"]),
+        row(["---", "--:", "--:"]),
+        ...groups.flatMap((group) => [
+            ...costs.lines.filter((line) => line.group === group).map(lineRow),
+            row([`*${costGroups[group]}*`, "", `*${usd(costs.subtotals[group])}*`]),
+        ]),
+        row(["**Total**", "", `**${usd(costs.totalUsdPerMonth)}**`]),
+    ];
+}
+
+function comparisonTable(costs: CostEstimate): string[] {
+    const { load, selfHostedUsdPerMonth, xray, hostedPerGb } = costs.comparison;
+    return [
+        `Same stored load on another backend: ${number(load.storedTracesPerMonth)} traces and ${number(load.storedGbPerMonth, 2)} GB ` +
+            `(uncompressed) a month, ${load.retentionDays} days retained; collectors, span metrics, VPN and audit unchanged.`,
+        "",
+        row(["Trace backend", "USD per month", "Note"]),
+        row(["---", "--:", "---"]),
+        row(["This platform (Tempo on S3)", usd(selfHostedUsdPerMonth), `subtotal "${costGroups.traceBackend}" above`]),
+        row([xray.label, usd(xray.usdPerMonth), `${xray.lines.map((l) => `${l.label} ${usd(l.usdPerMonth)}`).join("; ")}; ${xray.note}`]),
+        row([
+            hostedPerGb.label,
+            usd(hostedPerGb.usdPerMonth),
+            `${hostedPerGb.lines.map((l) => `${l.label} ${usd(l.usdPerMonth)}`).join("; ")}; ${hostedPerGb.note}`,
+        ]),
+    ];
+}
+
+function assumptionRows(assumptions: Readonly<Record<string, Assumption>>): string[] {
+    return Object.entries(assumptions).map(([name, a]) => row([name, `${number(a.value, Number.isInteger(a.value) ? 0 : 3)} ${a.unit}`, a.source]));
+}
+
+function assumptionTable(): string[] {
+    return [
+        "<details><summary>Assumptions behind these numbers</summary>",
+        "",
+        row(["Assumption", "Value", "Source"]),
+        row(["---", "---", "---"]),
+        ...assumptionRows(capacityAssumptions),
+        ...assumptionRows(costAssumptions),
+        "",
+        "</details>",
+    ];
+}
+
+/**
+ * The capacity plan and its monthly cost as Markdown. Deterministic (no dates, fixed locale), so
+ * the README copy can be compared with it in a test.
+ */
+export function renderCapacityTable(plan: CapacityPlan, costs: CostEstimate): string {
+    return [
+        ...loadTables(plan),
+        "",
+        ...workloadTable(plan),
+        "",
+        `Trace storage: ${number(plan.storage.storedGbPerDay, 2)} GB/day after compression x ${plan.storage.retentionDays} days = ` +
+            `${number(plan.storage.traceBucketGb, 2)} GB in the trace bucket.`,
+        "",
+        "Monthly cost, us-east-1 list prices (each price and assumption with its source in components/builders/prices.ts and costs.ts):",
+        "",
+        ...costTable(costs),
+        "",
+        ...comparisonTable(costs),
+        "",
+        ...assumptionTable(),
+        "",
+    ].join("\n");
+}
+
+const cents = (value: number) => Math.round(value * 100) / 100;
+
+/** Plain-object summary of the plan and its cost, exported as the `capacityPlan` stack output. */
+export function capacitySummary(plan: CapacityPlan, costs: CostEstimate) {
+    return {
+        load: {
+            ingestSpansPerSecond: plan.load.ingestSpansPerSecond,
+            storedSpansPerSecond: plan.load.storedSpansPerSecond,
+            ingestBytesPerSecond: plan.load.ingestBytesPerSecond,
+            peakIngestBytesPerSecond: plan.load.peakIngestBytesPerSecond,
+            ingestTracesPerSecond: plan.load.ingestTracesPerSecond,
+        },
+        gateway: {
+            replicas: plan.gateway.replicas,
+            maxReplicas: plan.gateway.maxReplicas,
+            numTraces: plan.gateway.numTraces,
+            resources: plan.gateway.resources,
+        },
+        agent: { resources: plan.agent.resources },
+        tempo: plan.tempo,
+        storage: plan.storage,
+        costUsdPerMonth: {
+            total: cents(costs.totalUsdPerMonth),
+            byGroup: Object.fromEntries(Object.entries(costs.subtotals).map(([group, value]) => [group, cents(value)])),
+            byLine: Object.fromEntries(costs.lines.map((line) => [line.id, cents(line.usdPerMonth)])),
+            sameLoadTraceBackend: {
+                selfHosted: cents(costs.comparison.selfHostedUsdPerMonth),
+                xray: cents(costs.comparison.xray.usdPerMonth),
+                hostedPerGb: cents(costs.comparison.hostedPerGb.usdPerMonth),
+            },
+        },
+    };
+}
+
+/** The stack output: the plan the components were sized from, its cost and summary. */
+export function capacityPlanOutput(settings: Settings, plan: CapacityPlan): ReturnType<typeof capacitySummary> {
+    return capacitySummary(plan, planCosts(settings, plan));
+}

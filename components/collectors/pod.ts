@@ -1,0 +1,126 @@
+/**
+ * The pod template both collector tiers share: one hardened container reading its config from a
+ * ConfigMap, TLS material from Secrets, the pod's own identity from the downward API, and health
+ * probes on the health_check extension. The tiers differ only in what they add (env, volumes,
+ * service account token), so the hardening cannot drift between them.
+ */
+import { createHash } from "crypto";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PodResources } from "../capacity/plan";
+import { collectorEnv, collectorPaths } from "./config";
+import { hashSaltEnvVar } from "./pii-scrubbing";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
+import { partOf, ports, tlsSecrets } from "../platform/names";
+
+type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+
+/** Annotation on the pod template carrying the config's hash, so a config change rolls the pods. */
+export const configHashAnnotation = "checksum/config";
+
+/** Key of the pseudonymisation salt in its Secret. */
+export const hashSaltSecretKey = "salt";
+
+/** Share of the memory limit given to the Go runtime as its soft limit (GOMEMLIMIT). */
+export const goMemLimitShare = 0.8;
+
+export function configHash(renderedConfig: string): string {
+    return createHash("sha256").update(renderedConfig).digest("hex");
+}
+
+/** Labels that select a tier's pods (stable: never include anything that changes between releases). */
+export function selectorLabels(workload: string): Record<string, string> {
+    return { "app.kubernetes.io/name": workload, "app.kubernetes.io/part-of": partOf };
+}
+
+const mebibytesPer: Record<string, number> = { Mi: 1, Gi: 1024 };
+
+/** GOMEMLIMIT for a Kubernetes memory limit such as `1024Mi`: 80% of it, in MiB. */
+export function goMemLimit(memoryLimit: string): string {
+    const match = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(memoryLimit);
+    if (!match) throw new Error(`collector memory limit '${memoryLimit}' is not in Mi or Gi; the capacity plan must produce one`);
+    return `${Math.floor(Number(match[1]) * mebibytesPer[match[2]] * goMemLimitShare)}MiB`;
+}
+
+function fieldEnv(name: string, fieldPath: string): EnvVar {
+    return { name, valueFrom: { fieldRef: { fieldPath } } };
+}
+
+export interface CollectorPodInput {
+    /** Workload name (container name and label). */
+    readonly workload: string;
+    /** Pinned image reference from settings. */
+    readonly image: string;
+    /** Requests and limits from the capacity plan. */
+    readonly resources: PodResources;
+    /** ConfigMap holding the rendered config. */
+    readonly configMapName: pulumi.Input<string>;
+    /** Secret with the tier's server certificate (tls.crt, tls.key). */
+    readonly serverTlsSecret: string;
+    /** Secret with the tier's client certificate for mutual TLS to the next hop. */
+    readonly clientTlsSecret: string;
+    /** Secret holding the pseudonymisation salt. */
+    readonly hashSaltSecretName: pulumi.Input<string>;
+    readonly serviceAccountName: string;
+    /** True only for a tier that calls the Kubernetes API. */
+    readonly automountServiceAccountToken: boolean;
+    /** Tier-specific environment (resource attributes, remote-write URL). */
+    readonly env: readonly EnvVar[];
+    /** Tier-specific volumes and their mounts (the gateway's queue volume comes from a claim template). */
+    readonly extraMounts: readonly VolumeMount[];
+    readonly extraVolumes: readonly Volume[];
+}
+
+export function collectorContainer(input: CollectorPodInput, mounts: readonly VolumeMount[]): Container {
+    const health = { httpGet: { path: "/", port: "health" } };
+    return {
+        name: input.workload,
+        image: input.image,
+        imagePullPolicy: "IfNotPresent",
+        args: [`--config=${collectorPaths.configDir}/${collectorPaths.configFileName}`],
+        ports: [
+            { name: "otlp-grpc", containerPort: ports.otlpGrpc, protocol: "TCP" },
+            { name: "otlp-http", containerPort: ports.otlpHttp, protocol: "TCP" },
+            { name: "health", containerPort: ports.collectorHealth, protocol: "TCP" },
+        ],
+        env: [
+            fieldEnv(collectorEnv.podIp, "status.podIP"),
+            fieldEnv(collectorEnv.podName, "metadata.name"),
+            fieldEnv(collectorEnv.nodeName, "spec.nodeName"),
+            { name: "GOMEMLIMIT", value: goMemLimit(input.resources.limits.memory) },
+            { name: hashSaltEnvVar, valueFrom: { secretKeyRef: { name: input.hashSaltSecretName, key: hashSaltSecretKey } } },
+            ...input.env,
+        ],
+        resources: input.resources,
+        livenessProbe: { ...health, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+        readinessProbe: { ...health, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+        securityContext: restrictedContainerSecurityContext(),
+        volumeMounts: [...mounts],
+    };
+}
+
+/** The hardened pod spec of a collector tier. */
+export function collectorPodSpec(input: CollectorPodInput): PodSpec {
+    const config: { volume: Volume; mount: VolumeMount } = {
+        volume: { name: "config", configMap: { name: input.configMapName, defaultMode: 0o440 } },
+        mount: { name: "config", mountPath: collectorPaths.configDir, readOnly: true },
+    };
+    const mounted = [
+        config,
+        secretVolume("server-tls", input.serverTlsSecret, collectorPaths.serverTlsDir),
+        secretVolume("client-tls", input.clientTlsSecret, collectorPaths.clientTlsDir),
+        secretVolume("ca-bundle", tlsSecrets.caBundle, collectorPaths.caDir),
+        scratchVolume("tmp", collectorPaths.scratchDir),
+    ];
+    return {
+        serviceAccountName: input.serviceAccountName,
+        automountServiceAccountToken: input.automountServiceAccountToken,
+        securityContext: restrictedPodSecurityContext(runAsIds.collector),
+        containers: [collectorContainer(input, [...mounted.map((m) => m.mount), ...input.extraMounts])],
+        volumes: [...mounted.map((m) => m.volume), ...input.extraVolumes],
+    };
+}

@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { trailEventSelectors, trailLogsDeliveryPolicy, trailLogsTrustPolicy } from "./trail-policies";
+import { cloudTrailArn } from "../platform/iam-policy";
+import { EncryptedLogGroup } from "./log-group";
+import type { AwsResourceNames } from "../platform/names";
+
+export interface AuditTrailArgs {
+    /** The environment's AWS account. */
+    readonly accountId: string;
+    /** The environment's AWS region (home region of the trail). */
+    readonly region: string;
+    /** The environment's AWS resource names (trail, log group, role, trace bucket). */
+    readonly names: AwsResourceNames;
+    /** Audit bucket the trail delivers to, resolved once its policy admits the trail. */
+    readonly auditBucketName: pulumi.Input<string>;
+    /** Audit key encrypting log files and the trail's log group. */
+    readonly auditKeyArn: pulumi.Input<string>;
+    /** Retention of the trail's log group in days. */
+    readonly logRetentionDays: number;
+    /** Protect the log group from deletion and keep it if removed from the program (prod). */
+    readonly retain: boolean;
+}
+
+/**
+ * The environment's CloudTrail trail: every region, global service events, digest files for log
+ * file validation, KMS-encrypted, management events plus read and write data events on the trace
+ * bucket's objects, delivered to the audit bucket and copied to a KMS-encrypted log group for
+ * metric filters and alarms.
+ */
+export class AuditTrail extends pulumi.ComponentResource {
+    public readonly trail: aws.cloudtrail.Trail;
+    public readonly trailArn: pulumi.Output<string>;
+    /** Log group receiving the trail's events (for metric filters and alarms). */
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly logGroupArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:aws:AuditTrail", name, args, opts);
+        const { names } = args;
+        const trailArn = cloudTrailArn(args.region, args.accountId, names.trail);
+
+        const logs = new EncryptedLogGroup(
+            `${name}-logs`,
+            { logGroupName: names.trailLogGroup, keyArn: args.auditKeyArn, retentionDays: args.logRetentionDays, retain: args.retain },
+            { parent: this },
+        );
+        const logsRole = new aws.iam.Role(
+            `${name}-logs-role`,
+            {
+                name: names.trailLogsRole,
+                description: `CloudTrail trail ${names.trail} delivers events to ${names.trailLogGroup}`,
+                assumeRolePolicy: JSON.stringify(trailLogsTrustPolicy({ accountId: args.accountId, trailArn })),
+            },
+            { parent: this },
+        );
+        const logsDelivery = new aws.iam.RolePolicy(
+            `${name}-logs-delivery`,
+            {
+                role: logsRole.name,
+                policy: logs.logGroupArn.apply((arn) => JSON.stringify(trailLogsDeliveryPolicy(arn))),
+            },
+            { parent: this },
+        );
+
+        this.trail = new aws.cloudtrail.Trail(
+            `${name}-trail`,
+            {
+                name: names.trail,
+                s3BucketName: args.auditBucketName,
+                kmsKeyId: args.auditKeyArn,
+                isMultiRegionTrail: true,
+                includeGlobalServiceEvents: true,
+                enableLogFileValidation: true,
+                enableLogging: true,
+                advancedEventSelectors: trailEventSelectors(names.traceBucket),
+                cloudWatchLogsGroupArn: logs.logGroupDeliveryArn,
+                cloudWatchLogsRoleArn: logsRole.arn,
+            },
+            { parent: this, dependsOn: [logsDelivery] },
+        );
+
+        this.trailArn = this.trail.arn;
+        this.logGroupName = logs.logGroupName;
+        this.logGroupArn = logs.logGroupArn;
+        this.registerOutputs({ trailArn: this.trailArn, logGroupName: this.logGroupName, logGroupArn: this.logGroupArn });
+    }
+}

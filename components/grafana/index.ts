@@ -1,0 +1,2 @@
+/** Grafana: the server, its data sources, dashboards and alerts. */
+export { Grafana, type GrafanaArgs } from "./server";

@@ -1,0 +1,193 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { addressInBlock } from "../platform/cidr";
+import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy, type PolicyDocument } from "./endpoint-policies";
+import { awsResourceNames, ports } from "../platform/names";
+import type { Settings } from "../platform/settings";
+
+export interface NetworkPerimeterArgs {
+    /** Environment name, used in security group names. */
+    readonly environment: string;
+    /** Account the platform runs in (endpoint policies admit only its principals). */
+    readonly accountId: string;
+    /** Region of the VPC. */
+    readonly region: string;
+    /** The VPC, its subnets, route tables and the allow-lists from config. */
+    readonly network: Settings["network"];
+    /** Security group of the EKS worker nodes; pods on the VPC CNI send from it. */
+    readonly nodeSecurityGroupId: string;
+}
+
+type Direction = "ingress" | "egress";
+
+interface RuleSpec {
+    /** Short id, unique within the component, part of the resource name. */
+    readonly id: string;
+    readonly direction: Direction;
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly protocol: "tcp" | "udp";
+    readonly port: number;
+    /** The other side: a CIDR block or a security group. */
+    readonly peer: { readonly cidr: string } | { readonly securityGroupId: pulumi.Input<string> };
+    /** Why the rule exists (AWS shows it next to the rule). */
+    readonly description: string;
+}
+
+/**
+ * The platform's AWS firewall and private paths to AWS services:
+ *
+ *  - security groups for the Client VPN endpoint, Grafana's internal NLB, the gateway's internal
+ *    OTLP NLB and the interface endpoints. Every rule is a separate, described resource (never
+ *    inline, never 0.0.0.0/0 or ::/0); egress is explicit too, because the provider removes the
+ *    allow-all egress rule AWS adds to a new group.
+ *  - the S3 gateway endpoint on the private route tables, limited to the platform's buckets. It
+ *    carries every S3 request leaving those route tables, so these must be the platform's own
+ *    route tables (AWS also refuses a second S3 gateway endpoint on a route table that has one).
+ *  - interface endpoints (private DNS) for Managed Prometheus and SNS, so the gateway's remote
+ *    write, Grafana's queries and Grafana's alert notifications stay inside the VPC CIDR, which is
+ *    all their NetworkPolicies allow on 443. Each endpoint policy admits only this account's
+ *    principals and resources (SNS: publishing only).
+ *    No STS endpoint: EKS Pod Identity hands pods credentials through the node-local agent, so
+ *    pods never call STS. No eks-auth endpoint: that call is made by the cluster's Pod Identity
+ *    agent on the node, which belongs to the cluster, and a second private-DNS endpoint for the
+ *    same service in the VPC would conflict with the cluster's own.
+ *
+ * Why Grafana's NLB admits the VPN endpoint's security group rather than the VPN client CIDR:
+ * Client VPN source-NATs client traffic to the address of its network interface in the associated
+ * subnet ("the source IP address from the client CIDR range is translated to the Client VPN
+ * network interface IP address", AWS re:Post knowledge center, client-vpn-give-users-resource-
+ * access). Packets reach the NLB from VPC addresses, never from the client CIDR, and those
+ * interfaces carry the endpoint's security group, so referencing that group admits exactly the
+ * VPN and nothing else in the VPC.
+ */
+export class NetworkPerimeter extends pulumi.ComponentResource {
+    /** Security group of the Client VPN endpoint's network interfaces. */
+    public readonly vpnEndpointSecurityGroupId: pulumi.Output<string>;
+    /** Frontend security group of Grafana's internal NLB. */
+    public readonly grafanaLoadBalancerSecurityGroupId: pulumi.Output<string>;
+    /** Frontend security group of the gateway's internal OTLP NLB. */
+    public readonly gatewayLoadBalancerSecurityGroupId: pulumi.Output<string>;
+    /** The S3 gateway endpoint (bucket policies condition on it with aws:SourceVpce). */
+    public readonly s3GatewayEndpointId: pulumi.Output<string>;
+    /** The Managed Prometheus interface endpoint. */
+    public readonly prometheusEndpointId: pulumi.Output<string>;
+    /** The SNS interface endpoint (Grafana's alert notifications). */
+    public readonly snsEndpointId: pulumi.Output<string>;
+
+    private readonly resourceName: string;
+
+    constructor(name: string, args: NetworkPerimeterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracing:network:NetworkPerimeter", name, args, opts);
+        this.resourceName = name;
+        const { network, environment } = args;
+        const vpcResolver = `${addressInBlock(network.vpcCidr, 2)}/32`;
+
+        const vpnSg = this.securityGroup("client-vpn", network.vpcId, `tracing-${environment}-client-vpn`,
+            "Client VPN endpoint: VPN users reach Grafana's load balancer and the VPC resolver, nothing else");
+        const grafanaSg = this.securityGroup("grafana-nlb", network.vpcId, `tracing-${environment}-grafana-nlb`,
+            "Grafana's internal NLB: HTTPS from the Client VPN only");
+        const gatewaySg = this.securityGroup("gateway-nlb", network.vpcId, `tracing-${environment}-otlp-nlb`,
+            "Gateway's internal OTLP NLB: OTLP/gRPC from the allow-listed application networks only");
+        const endpointSg = this.securityGroup("aws-endpoints", network.vpcId, `tracing-${environment}-aws-endpoints`,
+            "Interface VPC endpoints: HTTPS from the cluster's nodes and pods only");
+
+        const rules: RuleSpec[] = [
+            { id: "vpn-to-grafana", direction: "egress", securityGroupId: vpnSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: grafanaSg.id },
+                description: "VPN users to Grafana's internal load balancer (HTTPS)" },
+            { id: "vpn-dns-udp", direction: "egress", securityGroupId: vpnSg.id, protocol: "udp", port: ports.dns, peer: { cidr: vpcResolver },
+                description: "VPN users' DNS queries to the VPC resolver" },
+            { id: "vpn-dns-tcp", direction: "egress", securityGroupId: vpnSg.id, protocol: "tcp", port: ports.dns, peer: { cidr: vpcResolver },
+                description: "VPN users' DNS queries to the VPC resolver (large answers)" },
+            { id: "grafana-from-vpn", direction: "ingress", securityGroupId: grafanaSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: vpnSg.id },
+                description: "HTTPS from the Client VPN (source-NATed to its interfaces, which carry the VPN endpoint's group)" },
+            { id: "grafana-to-pods", direction: "egress", securityGroupId: grafanaSg.id, protocol: "tcp", port: ports.grafanaHttps, peer: { cidr: network.vpcCidr },
+                description: "NLB to Grafana pods (IP targets in the VPC) and their health checks" },
+            ...network.appOtlpCidrs.map((cidr, index): RuleSpec => ({
+                id: `otlp-from-app-${index}`, direction: "ingress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.otlpGrpc, peer: { cidr },
+                description: `OTLP/gRPC from allow-listed application network ${cidr} (appOtlpCidrs)`,
+            })),
+            { id: "otlp-to-pods", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.otlpGrpc, peer: { cidr: network.vpcCidr },
+                description: "NLB to gateway pods (IP targets in the VPC)" },
+            { id: "otlp-health-checks", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.collectorHealth, peer: { cidr: network.vpcCidr },
+                description: "NLB health checks to the gateway pods' health endpoint" },
+            { id: "endpoints-from-nodes", direction: "ingress", securityGroupId: endpointSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: args.nodeSecurityGroupId },
+                description: "HTTPS from the cluster's nodes and their pods (VPC CNI pods send from the node group)" },
+        ];
+        for (const rule of rules) this.rule(rule);
+
+        const bucketNames = awsResourceNames(environment, args.accountId, args.region);
+        const s3Endpoint = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: network.vpcId,
+                serviceName: `com.amazonaws.${args.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: [...network.privateRouteTableIds],
+                policy: JSON.stringify(
+                    s3GatewayEndpointPolicy({
+                        accountId: args.accountId,
+                        region: args.region,
+                        traceBucket: bucketNames.traceBucket,
+                        auditBucket: bucketNames.auditBucket,
+                    }),
+                ),
+                tags: { Name: `tracing-${environment}-s3` },
+            },
+            { parent: this },
+        );
+        const interfaceEndpoint = (service: string, policy: PolicyDocument): aws.ec2.VpcEndpoint =>
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}`,
+                {
+                    vpcId: network.vpcId,
+                    serviceName: `com.amazonaws.${args.region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: [...network.privateSubnetIds],
+                    securityGroupIds: [endpointSg.id],
+                    policy: JSON.stringify(policy),
+                    tags: { Name: `tracing-${environment}-${service}` },
+                },
+                { parent: this },
+            );
+        const prometheusEndpoint = interfaceEndpoint("aps-workspaces", prometheusEndpointPolicy(args.accountId, args.region));
+        const snsEndpoint = interfaceEndpoint("sns", snsEndpointPolicy(args.accountId, args.region));
+
+        this.vpnEndpointSecurityGroupId = vpnSg.id;
+        this.grafanaLoadBalancerSecurityGroupId = grafanaSg.id;
+        this.gatewayLoadBalancerSecurityGroupId = gatewaySg.id;
+        this.s3GatewayEndpointId = s3Endpoint.id;
+        this.prometheusEndpointId = prometheusEndpoint.id;
+        this.snsEndpointId = snsEndpoint.id;
+        this.registerOutputs({
+            vpnEndpointSecurityGroupId: this.vpnEndpointSecurityGroupId,
+            grafanaLoadBalancerSecurityGroupId: this.grafanaLoadBalancerSecurityGroupId,
+            gatewayLoadBalancerSecurityGroupId: this.gatewayLoadBalancerSecurityGroupId,
+            s3GatewayEndpointId: this.s3GatewayEndpointId,
+            prometheusEndpointId: this.prometheusEndpointId,
+            snsEndpointId: this.snsEndpointId,
+        });
+    }
+
+    private securityGroup(id: string, vpcId: string, groupName: string, description: string): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(
+            `${this.resourceName}-${id}`,
+            { name: groupName, description, vpcId, tags: { Name: groupName } },
+            { parent: this },
+        );
+    }
+
+    private rule(spec: RuleSpec): void {
+        const common = {
+            securityGroupId: spec.securityGroupId,
+            ipProtocol: spec.protocol,
+            fromPort: spec.port,
+            toPort: spec.port,
+            description: spec.description,
+            ...("cidr" in spec.peer ? { cidrIpv4: spec.peer.cidr } : { referencedSecurityGroupId: spec.peer.securityGroupId }),
+        };
+        const resourceName = `${this.resourceName}-${spec.id}`;
+        if (spec.direction === "ingress") new aws.vpc.SecurityGroupIngressRule(resourceName, common, { parent: this });
+        else new aws.vpc.SecurityGroupEgressRule(resourceName, common, { parent: this });
+    }
+}

@@ -1,0 +1,2 @@
+/** PKI: the platform CA, the VPN CA and the leaf certificates every TLS endpoint presents. */
+export { PlatformPki, type PlatformPkiArgs, type IssuedCertificate } from "./certificates";

@@ -1,0 +1,148 @@
+/**
+ * The platform's in-cluster contract: namespaces, service accounts, Services, Secrets, labels and
+ * ports that several components must agree on (certificates name Services, NetworkPolicies select
+ * labels, workloads mount Secrets). Defined once so no component retypes another's names.
+ */
+
+/** Namespaces the platform owns; application namespaces are selected by label instead. */
+export const namespaces = {
+    collectors: "tracing-collectors",
+    tempo: "tracing-tempo",
+    grafana: "tracing-grafana",
+} as const;
+
+export type PlatformNamespace = keyof typeof namespaces;
+
+/** The key in `namespaces` of a platform namespace name; throws for any other namespace. */
+export function platformNamespaceKey(namespace: string): PlatformNamespace {
+    const key = (Object.keys(namespaces) as PlatformNamespace[]).find((candidate) => namespaces[candidate] === namespace);
+    if (!key) throw new Error(`${namespace} is not a platform namespace (${Object.values(namespaces).join(", ")})`);
+    return key;
+}
+
+/** Value of `app.kubernetes.io/part-of` on every platform object. */
+export const partOf = "tracing-platform";
+
+/** Workload identities: `app.kubernetes.io/name` label, ServiceAccount and namespace of each workload. */
+export const workloads = {
+    agent: { name: "otel-agent", serviceAccount: "otel-agent", namespace: namespaces.collectors },
+    gateway: { name: "otel-gateway", serviceAccount: "otel-gateway", namespace: namespaces.collectors },
+    tempo: { name: "tempo", serviceAccount: "tempo", namespace: namespaces.tempo },
+    grafana: { name: "grafana", serviceAccount: "grafana", namespace: namespaces.grafana },
+} as const;
+
+export type WorkloadKey = keyof typeof workloads;
+
+/** Kubernetes Services other components address by DNS name (and certificates carry as SANs). */
+export const services = {
+    /** Node-local OTLP endpoint applications send to (internalTrafficPolicy: Local). */
+    agent: { name: "otel-agent", namespace: namespaces.collectors },
+    /** Headless Service the agents' load_balancing exporter resolves gateway pods through. */
+    gatewayHeadless: { name: "otel-gateway-headless", namespace: namespaces.collectors },
+    /** Internal load balancer for OTLP senders outside the cluster (allow-listed CIDRs). */
+    gatewayExternal: { name: "otel-gateway-otlp", namespace: namespaces.collectors },
+    /** Tempo's OTLP ingest (monolith or distributors, whichever the mode runs). */
+    tempoIngest: { name: "tempo-ingest", namespace: namespaces.tempo },
+    /** Tempo's query API (monolith or query-frontend). */
+    tempoQuery: { name: "tempo-query", namespace: namespaces.tempo },
+    /** Grafana behind an internal load balancer allow-listed to the VPN. */
+    grafana: { name: "grafana", namespace: namespaces.grafana },
+} as const;
+
+export type ServiceKey = keyof typeof services;
+
+/** In-cluster DNS names a Service answers to, most specific last. */
+export function serviceDnsNames(key: ServiceKey): string[] {
+    const { name, namespace } = services[key];
+    return [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
+}
+
+/** Wildcard-free DNS names of the pods behind a headless Service (`<pod>.<svc>.<ns>.svc`). */
+export function headlessPodDnsSuffix(key: ServiceKey): string {
+    const { name, namespace } = services[key];
+    return `${name}.${namespace}.svc.cluster.local`;
+}
+
+/** Ports, named as the protocols they carry. */
+export const ports = {
+    otlpGrpc: 4317,
+    otlpHttp: 4318,
+    collectorHealth: 13133,
+    collectorMetrics: 8888,
+    tempoHttp: 3200,
+    tempoGrpc: 9095,
+    /** Tempo's internal server: only /ready, for kubelet probes (which present no client certificate). */
+    tempoInternalHttp: 3101,
+    tempoMemberlist: 7946,
+    grafanaHttps: 3000,
+    https: 443,
+    dns: 53,
+    kafkaTlsSasl: 9096,
+    kafkaIam: 9098,
+} as const;
+
+/** Kubernetes Secrets (type kubernetes.io/tls unless noted) the PKI component writes and workloads mount. */
+export const tlsSecrets = {
+    /** CA bundle (key `ca.crt`), one copy in every platform namespace. */
+    caBundle: "tracing-ca-bundle",
+    agentServer: { name: "otel-agent-server-tls", namespace: namespaces.collectors },
+    agentClient: { name: "otel-agent-client-tls", namespace: namespaces.collectors },
+    gatewayServer: { name: "otel-gateway-server-tls", namespace: namespaces.collectors },
+    gatewayClient: { name: "otel-gateway-client-tls", namespace: namespaces.collectors },
+    tempoServer: { name: "tempo-server-tls", namespace: namespaces.tempo },
+    grafanaServer: { name: "grafana-server-tls", namespace: namespaces.grafana },
+    grafanaClient: { name: "grafana-client-tls", namespace: namespaces.grafana },
+} as const;
+
+/** Standard labels for an object of the given workload. */
+export function standardLabels(workload: string, environment: string, component?: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": workload,
+        "app.kubernetes.io/part-of": partOf,
+        "app.kubernetes.io/managed-by": "pulumi",
+        ...(component ? { "app.kubernetes.io/component": component } : {}),
+        environment,
+    };
+}
+
+/**
+ * Globally unique AWS names derived from environment, account and region, so that dev, test and
+ * prod can never collide or share, and so a component can name another's bucket (an endpoint or
+ * key policy) without a dependency cycle.
+ */
+export function awsResourceNames(environment: string, accountId: string, region: string) {
+    const suffix = `${environment}-${accountId}-${region}`;
+    // IAM is global to the account, so role names carry the region too.
+    const roleSuffix = `${environment}-${region}`;
+    return {
+        traceBucket: `tracing-traces-${suffix}`,
+        auditBucket: `tracing-audit-${suffix}`,
+        /** S3 server access logs: S3 cannot deliver them to a bucket with Object Lock, hence apart from the audit bucket. */
+        accessLogBucket: `tracing-access-logs-${suffix}`,
+        traceKeyAlias: `alias/tracing-traces-${environment}`,
+        auditKeyAlias: `alias/tracing-audit-${environment}`,
+        trail: `tracing-audit-${environment}`,
+        trailLogGroup: `/aws/cloudtrail/tracing-audit-${environment}`,
+        trailLogsRole: `tracing-cloudtrail-logs-${roleSuffix}`,
+        metricsWorkspace: `tracing-span-metrics-${environment}`,
+        /** Vended-logs prefix: CloudWatch Logs keeps the delivery resource policy small for /aws/vendedlogs/ groups. */
+        metricsLogGroup: `/aws/vendedlogs/prometheus/tracing-span-metrics-${environment}`,
+        kafkaCluster: `tracing-tempo-${environment}`,
+        /** SNS topic Grafana publishes alert notifications to (topic names are per account and region). */
+        alertTopic: `tracing-alerts-${environment}`,
+        /** Pod Identity roles of the workloads that call AWS (the agents do not). */
+        workloadRoles: {
+            tempo: `tracing-tempo-${roleSuffix}`,
+            gateway: `tracing-otel-gateway-${roleSuffix}`,
+            grafana: `tracing-grafana-${roleSuffix}`,
+        },
+    } as const;
+}
+
+export type AwsResourceNames = ReturnType<typeof awsResourceNames>;
+
+/** Workloads that get an AWS identity (EKS Pod Identity role). */
+export type AwsWorkloadKey = keyof AwsResourceNames["workloadRoles"];
+
+/** MSK only associates Secrets Manager secrets whose names start with this prefix (the trace key's policy admits them). */
+export const mskSecretNamePrefix = "AmazonMSK_";

@@ -1,0 +1,212 @@
+/**
+ * What runs where for each Tempo mode: one workload per `-target`, its replicas and resources from
+ * the capacity plan, its storage, and the hardened pod spec every Tempo pod shares. Pure: the
+ * Tempo component turns these into Kubernetes objects.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { ports, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import type { Settings } from "../platform/settings";
+import type { CapacityPlan, PodResources, TempoDistributedPlan } from "../capacity/plan";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume, zoneSpread } from "../platform/pod-hardening";
+import { kafkaCredentialEnv, tempoPaths, type TempoTarget } from "./config";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type ContainerPort = k8s.types.input.core.v1.ContainerPort;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** The ConfigMap holding `tempo.yaml`. */
+export const tempoConfigMapName = "tempo-config";
+/** The Secret holding the SASL/SCRAM username and password (distributed mode only). */
+export const kafkaCredentialsSecretName = "tempo-kafka-credentials";
+/** The monolith's `app.kubernetes.io/component` label value. */
+export const monolithComponent = "monolith";
+
+export type TempoDataVolume =
+    /** A PersistentVolumeClaim per pod (volumeClaimTemplates), sized in GiB. */
+    | { readonly kind: "persistentVolume"; readonly sizeGb: number; readonly storageClass: string }
+    /** Pod-lifetime scratch space: Kafka, not the pod, is the durable copy. */
+    | { readonly kind: "emptyDir"; readonly sizeLimit: string };
+
+export interface TempoWorkload {
+    /** `app.kubernetes.io/component` label value. */
+    readonly component: string;
+    /** Name of the Deployment or StatefulSet (and the prefix of its pods' hostnames). */
+    readonly name: string;
+    readonly target: TempoTarget;
+    readonly kind: "Deployment" | "StatefulSet";
+    readonly replicas: number;
+    readonly resources: PodResources;
+    /** Produces to or consumes from Kafka, so gets the SCRAM credentials (nothing else does). */
+    readonly kafkaClient: boolean;
+    /** Opens the OTLP/gRPC receiver the gateways send to. */
+    readonly receivesOtlp: boolean;
+    readonly data: TempoDataVolume;
+    /** Several replicas spread over zones, with a PodDisruptionBudget. */
+    readonly highlyAvailable: boolean;
+    readonly terminationGracePeriodSeconds: number;
+}
+
+/** Where each microservice's replicas and resources live in the capacity plan. */
+export const tempoPlanKeys: Readonly<Record<Exclude<TempoTarget, "all">, keyof TempoDistributedPlan["resources"]>> = {
+    distributor: "distributor",
+    "live-store": "liveStore",
+    "block-builder": "blockBuilder",
+    querier: "querier",
+    "query-frontend": "queryFrontend",
+    "backend-scheduler": "backendScheduler",
+    "backend-worker": "backendWorker",
+};
+
+/**
+ * Scratch space per target. Live-store: live traces (250 MB), WAL and completed blocks kept for
+ * `complete_block_timeout` (20 min) of one partition (10 MB/s planned) = 12 GB. Block-builder: one
+ * consume cycle (`max_consuming_bytes` 5 GB) plus the block being written. Others keep only small
+ * working files (the scheduler flushes its work list to S3 every minute).
+ */
+const scratch: Record<Exclude<TempoTarget, "all">, string> = {
+    distributor: "1Gi",
+    "live-store": "20Gi",
+    "block-builder": "10Gi",
+    querier: "1Gi",
+    "query-frontend": "1Gi",
+    "backend-scheduler": "1Gi",
+    "backend-worker": "1Gi",
+};
+
+interface DistributedShape {
+    readonly kind: TempoWorkload["kind"];
+    readonly kafkaClient: boolean;
+    readonly terminationGracePeriodSeconds: number;
+}
+
+/**
+ * Live-stores and block-builders take their Kafka partition from their StatefulSet ordinal. The
+ * backend scheduler is a singleton: a StatefulSet never runs two during a rollout, a Deployment could.
+ */
+const shapes: Record<Exclude<TempoTarget, "all">, DistributedShape> = {
+    distributor: { kind: "Deployment", kafkaClient: true, terminationGracePeriodSeconds: 30 },
+    "live-store": { kind: "StatefulSet", kafkaClient: true, terminationGracePeriodSeconds: 60 },
+    "block-builder": { kind: "StatefulSet", kafkaClient: true, terminationGracePeriodSeconds: 60 },
+    querier: { kind: "Deployment", kafkaClient: false, terminationGracePeriodSeconds: 30 },
+    "query-frontend": { kind: "Deployment", kafkaClient: false, terminationGracePeriodSeconds: 30 },
+    "backend-scheduler": { kind: "StatefulSet", kafkaClient: false, terminationGracePeriodSeconds: 30 },
+    "backend-worker": { kind: "Deployment", kafkaClient: false, terminationGracePeriodSeconds: 60 },
+};
+
+/** The workloads of the stack's Tempo mode, sized by the capacity plan. */
+export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]): TempoWorkload[] {
+    if (plan.mode === "monolithic") {
+        if (!plan.monolith) throw new Error("the capacity plan has no monolith sizing for monolithic Tempo");
+        return [
+            {
+                component: monolithComponent,
+                name: workloads.tempo.name,
+                target: "all",
+                kind: "StatefulSet",
+                replicas: 1,
+                resources: plan.monolith.resources,
+                kafkaClient: false,
+                receivesOtlp: true,
+                data: { kind: "persistentVolume", sizeGb: plan.monolith.volumeGb, storageClass: settings.cluster.storageClass },
+                highlyAvailable: false,
+                terminationGracePeriodSeconds: 60,
+            },
+        ];
+    }
+    const distributed = plan.distributed;
+    if (!distributed) throw new Error("the capacity plan has no distributed sizing for distributed Tempo");
+    return (Object.keys(shapes) as Exclude<TempoTarget, "all">[]).map((target) => {
+        const key = tempoPlanKeys[target];
+        return {
+            component: target,
+            name: `${workloads.tempo.name}-${target}`,
+            target,
+            ...shapes[target],
+            replicas: distributed[key],
+            resources: distributed.resources[key],
+            receivesOtlp: target === "distributor",
+            data: { kind: "emptyDir", sizeLimit: scratch[target] },
+            highlyAvailable: true,
+        };
+    });
+}
+
+/** Labels a workload's selector, PDB and Services match on. */
+export function tempoSelectorLabels(component: string): Record<string, string> {
+    return { "app.kubernetes.io/name": workloads.tempo.name, "app.kubernetes.io/component": component };
+}
+
+/** Labels on the workload, its pods and its objects. */
+export function tempoLabels(environment: string, component: string): Record<string, string> {
+    return standardLabels(workloads.tempo.name, environment, component);
+}
+
+function containerPorts(workload: TempoWorkload): ContainerPort[] {
+    return [
+        { name: "http", containerPort: ports.tempoHttp, protocol: "TCP" },
+        { name: "grpc", containerPort: ports.tempoGrpc, protocol: "TCP" },
+        { name: "gossip", containerPort: ports.tempoMemberlist, protocol: "TCP" },
+        { name: "internal", containerPort: ports.tempoInternalHttp, protocol: "TCP" },
+        ...(workload.receivesOtlp ? [{ name: "otlp-grpc", containerPort: ports.otlpGrpc, protocol: "TCP" }] : []),
+    ];
+}
+
+function kafkaCredentials(): EnvVar[] {
+    return [kafkaCredentialEnv.username, kafkaCredentialEnv.password].map((name) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: kafkaCredentialsSecretName, key: name } },
+    }));
+}
+
+/**
+ * The pod spec of one Tempo workload: the `tempo` service account (EKS Pod Identity gives it the
+ * trace bucket and key; no token is mounted because Tempo never calls the Kubernetes API), the
+ * restricted security context, config and certificates read-only, /var/tempo the only writable path.
+ */
+export function tempoPodSpec(workload: TempoWorkload, settings: Settings): PodSpec {
+    const tls = secretVolume("tls", tlsSecrets.tempoServer.name, tempoPaths.tlsDir);
+    const ca = secretVolume("ca", tlsSecrets.caBundle, tempoPaths.caDir);
+    const config = {
+        volume: { name: "config", configMap: { name: tempoConfigMapName, defaultMode: 0o440 } },
+        mount: { name: "config", mountPath: tempoPaths.configDir, readOnly: true },
+    };
+    const data =
+        workload.data.kind === "emptyDir"
+            ? scratchVolume("data", tempoPaths.dataDir, workload.data.sizeLimit)
+            : { volume: undefined, mount: { name: "data", mountPath: tempoPaths.dataDir } };
+    const scratchRequest: Record<string, string> = workload.data.kind === "emptyDir" ? { "ephemeral-storage": workload.data.sizeLimit } : {};
+    const selector = tempoSelectorLabels(workload.component);
+
+    return {
+        serviceAccountName: workloads.tempo.serviceAccount,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: restrictedPodSecurityContext(runAsIds.tempo),
+        terminationGracePeriodSeconds: workload.terminationGracePeriodSeconds,
+        ...(workload.highlyAvailable ? { topologySpreadConstraints: zoneSpread(selector) } : {}),
+        containers: [
+            {
+                name: "tempo",
+                image: settings.images.tempo.reference,
+                imagePullPolicy: "IfNotPresent",
+                args: [`-target=${workload.target}`, `-config.file=${tempoPaths.configFile}`, "-config.expand-env=true"],
+                ports: containerPorts(workload),
+                ...(workload.kafkaClient ? { env: kafkaCredentials() } : {}),
+                readinessProbe: {
+                    httpGet: { path: "/ready", port: "internal", scheme: "HTTPS" },
+                    initialDelaySeconds: 10,
+                    periodSeconds: 10,
+                    timeoutSeconds: 3,
+                    failureThreshold: 3,
+                },
+                resources: {
+                    requests: { ...workload.resources.requests, ...scratchRequest },
+                    limits: { ...workload.resources.limits },
+                },
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [config.mount, tls.mount, ca.mount, data.mount],
+            },
+        ],
+        volumes: [config.volume, tls.volume, ca.volume, ...(data.volume ? [data.volume] : [])],
+    };
+}

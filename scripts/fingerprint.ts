@@ -1,0 +1,54 @@
+/**
+ * `npm run fingerprint [-- --stack <name>]`: one SHA-256 per stack over what the program would
+ * deploy (each resource's URN, type, name, inputs, parent, provider, dependencies and protection,
+ * plus the stack outputs). Two commits print the same line exactly when they deploy the same thing:
+ * run it before and after a refactoring that must change nothing.
+ */
+import { createHash } from "crypto";
+import { recordStack, shippedStacks } from "../test/harness/program";
+import type { StackRecording } from "../test/harness/recording";
+
+/** Serialises with sorted object keys so property order does not change the digest. */
+function canonical(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+    if (value && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+        return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+    }
+    return JSON.stringify(value);
+}
+
+export function fingerprint(recording: StackRecording): string {
+    const resources = recording.resources
+        .map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            inputs: r.inputs,
+            parent: r.parent,
+            provider: r.provider,
+            dependencies: [...r.dependencies].sort(),
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+        }))
+        .sort((a, b) => (a.urn < b.urn ? -1 : 1));
+    return createHash("sha256").update(canonical({ resources, outputs: recording.outputs })).digest("hex");
+}
+
+async function main(): Promise<number> {
+    const index = process.argv.indexOf("--stack");
+    const stacks = index >= 0 ? [process.argv[index + 1]] : [...shippedStacks];
+    let failed = 0;
+    for (const stack of stacks) {
+        const recording = await recordStack(stack);
+        if (recording.error) {
+            console.error(`${stack}: the program failed: ${recording.error}`);
+            failed++;
+            continue;
+        }
+        console.log(`${stack} ${recording.resources.length} resources ${fingerprint(recording)}`);
+    }
+    return failed ? 1 : 0;
+}
+
+if (require.main === module) main().then((code) => process.exit(code));

@@ -1,0 +1,36 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { parseSettings } from "../../components/platform/settings";
+import { planCapacity } from "../../components/capacity/plan";
+import { planCosts } from "../../components/capacity/costs";
+import { capacitySummary, renderCapacityTable } from "../../components/capacity/report";
+import { projectRoot, stackConfig } from "../harness/stack-config";
+import { shippedStacks, stackRecording } from "../harness/program";
+
+const run = promisify(execFile);
+
+describe("capacity plan outputs", () => {
+    for (const stack of shippedStacks) {
+        const settings = parseSettings(stackConfig(stack), stack);
+        const plan = planCapacity(settings);
+        const costs = planCosts(settings, plan);
+
+        it(`${stack}: the capacityPlan stack output is the model's plan and cost for the stack's config`, async () => {
+            const recording = await stackRecording(stack);
+            assert.deepEqual(recording.outputs.capacityPlan, JSON.parse(JSON.stringify(capacitySummary(plan, costs))));
+        });
+
+        it(`${stack}: npm run capacity prints the same table the README carries`, async () => {
+            const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", stack], { cwd: projectRoot });
+            assert.equal(stdout, renderCapacityTable(plan, costs));
+        });
+    }
+
+    it("npm run capacity names the problem for an unknown stack", async () => {
+        await assert.rejects(
+            run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", "staging"], { cwd: projectRoot }),
+            (error: { code?: number; stderr?: string }) => error.code === 1 && /no stack file .*Pulumi\.staging\.yaml/.test(error.stderr ?? ""),
+        );
+    });
+});

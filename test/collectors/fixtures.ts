@@ -1,0 +1,51 @@
+/** Shared inputs for the collector tests: a stack's settings, plan and both rendered configs. */
+import * as yaml from "yaml";
+import { parseSettings, type Settings } from "../../components/platform/settings";
+import { planCapacity, type CapacityPlan } from "../../components/capacity/plan";
+import {
+    buildAgentConfig,
+    buildGatewayConfig,
+    gatewayConfigInput,
+    renderCollectorConfig,
+    type CollectorConfig,
+    type GatewayConfigInput,
+} from "../../components/collectors/config";
+import { stackConfig } from "../harness/stack-config";
+
+export function stackSettings(stack: string, overrides: Record<string, unknown> = {}): Settings {
+    return parseSettings(stackConfig(stack, overrides), stack);
+}
+
+export function gatewayInput(settings: Settings, plan: CapacityPlan = planCapacity(settings)): GatewayConfigInput {
+    return gatewayConfigInput(settings, plan, settings.aws.region);
+}
+
+export interface FleetConfigs {
+    readonly settings: Settings;
+    readonly plan: CapacityPlan;
+    /** Parsed back from the rendered YAML, i.e. what the collector reads. */
+    readonly agent: CollectorConfig;
+    readonly gateway: CollectorConfig;
+    readonly agentYaml: string;
+    readonly gatewayYaml: string;
+}
+
+export function fleetConfigs(stack: string, overrides: Record<string, unknown> = {}): FleetConfigs {
+    const settings = stackSettings(stack, overrides);
+    const plan = planCapacity(settings);
+    const agentYaml = renderCollectorConfig(
+        buildAgentConfig({ image: settings.images.collector, dropClientAddress: settings.collectors.dropClientAddress }),
+    );
+    const gatewayYaml = renderCollectorConfig(buildGatewayConfig(gatewayInput(settings, plan)));
+    return { settings, plan, agent: yaml.parse(agentYaml), gateway: yaml.parse(gatewayYaml), agentYaml, gatewayYaml };
+}
+
+/** Every (path, value) in a parsed document, for whole-config assertions. */
+export function* walk(value: unknown, path = ""): Generator<[string, unknown]> {
+    yield [path, value];
+    if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) yield* walk(v, `${path}[${i}]`);
+    } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) yield* walk(v, path ? `${path}.${k}` : k);
+    }
+}

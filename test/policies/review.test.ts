@@ -1,0 +1,52 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { stackRecording } from "../harness/program";
+import { projectRoot } from "../harness/stack-config";
+import { readPolicyConfig } from "../../policies/enforcement";
+import { runPolicies } from "../../policies/runner";
+import { renderReview, resourcesByType, reviewExitCode } from "../../scripts/review-report";
+
+const run = promisify(execFile);
+
+describe("offline review", () => {
+    it("lists every recorded resource under its type", async () => {
+        const recording = await stackRecording("prod");
+        const groups = resourcesByType(recording);
+        const listed = [...groups.values()].reduce((n, names) => n + names.length, 0);
+        assert.equal(listed, recording.resources.length);
+        const policies = await runPolicies(recording.resources, { config: readPolicyConfig("prod") });
+        const report = renderReview(recording, policies);
+        for (const type of groups.keys()) assert.ok(report.includes(`\`${type}\``), type);
+        assert.match(report, /^# Offline review: stack `prod`/);
+        assert.match(report, /\| Tempo mode \| `distributed` \|/);
+        assert.match(report, /^### Violations: 0 mandatory, 0 advisory$/m);
+        assert.equal(reviewExitCode(policies), 0);
+    });
+
+    it("reports a violation with its resource and fix, and fails on a mandatory one", async () => {
+        const recording = await stackRecording("prod");
+        const resources = recording.resources.map((r) =>
+            r.type === "aws:s3/bucketVersioning:BucketVersioning" ? { ...r, inputs: { ...r.inputs, versioningConfiguration: { status: "Suspended" } } } : r,
+        );
+        const policies = await runPolicies(resources, { config: readPolicyConfig("prod") });
+        const report = renderReview({ ...recording, resources }, policies);
+        assert.match(report, /^### Violations: [1-9]\d* mandatory/m);
+        assert.match(report, /\| mandatory \| `s3-[a-z-]*version[a-z-]*` \| [^|]*traces[^|]* \|/);
+        assert.equal(reviewExitCode(policies), 1);
+    });
+
+    it("exits non-zero with the validation message on bad configuration", async () => {
+        await assert.rejects(
+            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], { cwd: projectRoot }),
+            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: 2; allowed: at least 3 in prod/.test(error.stderr),
+        );
+    });
+
+    it("exits non-zero for a stack without a stack file", async () => {
+        await assert.rejects(
+            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "nope"], { cwd: projectRoot }),
+            (error: any) => error.code === 2 && /There is no Pulumi\.nope\.yaml; stacks: dev, prod/.test(error.stderr),
+        );
+    });
+});
