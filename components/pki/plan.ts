@@ -11,8 +11,9 @@
  * certificates shared the VPN's CA, a client key read from a collector Secret would also open a
  * VPN session, and a VPN user's certificate would pass Tempo's mutual TLS. Separate authorities
  * keep the two trust domains apart. The VPN chain is RSA because Client VPN accepts only RSA
- * 1024/2048-bit server and client certificates (AWS Client VPN administrator guide, mutual
- * authentication); its CA uses 3072 bits, the floor this project sets for any RSA authority.
+ * 1024/2048-bit keys (AWS Client VPN administrator guide, mutual authentication: "supports
+ * 1024-bit and 2048-bit RSA key sizes only") and exempts no part of the chain, so the VPN CA is
+ * RSA-2048 like its leaves.
  */
 import {
     headlessPodDnsSuffix,
@@ -29,7 +30,7 @@ export type KeySpec =
 
 /** Authority keys: the curve is always explicit (the provider's default curve is P-224). */
 export const platformCaKey: KeySpec = { algorithm: "ECDSA", ecdsaCurve: "P384" };
-export const vpnCaKey: KeySpec = { algorithm: "RSA", rsaBits: 3072 };
+export const vpnCaKey: KeySpec = { algorithm: "RSA", rsaBits: 2048 };
 /** Leaf keys: P-256 for workloads (every TLS stack involved speaks it), RSA-2048 for Client VPN. */
 export const workloadLeafKey: KeySpec = { algorithm: "ECDSA", ecdsaCurve: "P256" };
 export const vpnLeafKey: KeySpec = { algorithm: "RSA", rsaBits: 2048 };

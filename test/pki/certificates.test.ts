@@ -50,10 +50,10 @@ describe("PKI", () => {
                 recording = await stackRecording(stack);
             });
 
-            it("has two self-signed authorities: platform ECDSA P-384 and VPN RSA-3072, both path-length-0 CAs renewed a leaf lifetime early", () => {
+            it("has two self-signed authorities: platform ECDSA P-384 and VPN RSA-2048, both path-length-0 CAs renewed a leaf lifetime early", () => {
                 const settings = settingsOf(recording);
                 assert.equal(ofType(recording, selfSignedType).length, 2);
-                const expectedKeys = { platform: { algorithm: "ECDSA", ecdsaCurve: "P384" }, vpn: { algorithm: "RSA", rsaBits: 3072 } };
+                const expectedKeys = { platform: { algorithm: "ECDSA", ecdsaCurve: "P384" }, vpn: { algorithm: "RSA", rsaBits: 2048 } };
                 for (const id of ["platform", "vpn"] as const) {
                     const ca = authority(recording, id);
                     const key = dependencyOfType(recording, ca, "privateKeyPem", privateKeyType);
