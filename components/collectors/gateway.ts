@@ -143,10 +143,9 @@ export class CollectorGateway extends pulumi.ComponentResource {
                     scaleTargetRef: { apiVersion: "apps/v1", kind: "StatefulSet", name: this.statefulSet.metadata.name },
                     minReplicas: plan.gateway.replicas,
                     maxReplicas: plan.gateway.maxReplicas,
-                    metrics: [
-                        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
-                        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 75 } } },
-                    ],
+                    // CPU only: tail sampling holds a fixed decision buffer, so memory stays high at any load and
+                    // a memory target would ratchet to maxReplicas, re-routing traces at every step.
+                    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
                     // Every scaling event moves ~1/N of the traces to another gateway (in-flight ones split), so
                     // scale up promptly but down slowly, one pod at a time.
                     behavior: {
