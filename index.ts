@@ -224,7 +224,7 @@ const tempo = new Tempo(
         traceKeyArn: keys.traceKeyArn,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
     },
-    { ...kubernetesOnly, dependsOn: [pki, ...(tempoKafka ? [tempoKafka] : [])] },
+    { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
 );
 
 const grafana = new Grafana(
@@ -234,13 +234,13 @@ const grafana = new Grafana(
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
     },
-    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
+    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.grafana] },
 );
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
     { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
-    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
+    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
 );
 
 export const environment = settings.environment;

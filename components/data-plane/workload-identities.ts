@@ -43,11 +43,17 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     public readonly roles: Readonly<Record<AwsWorkloadKey, aws.iam.Role>>;
     public readonly roleArns: Readonly<Record<AwsWorkloadKey, pulumi.Output<string>>>;
     public readonly roleNames: Readonly<Record<AwsWorkloadKey, pulumi.Output<string>>>;
+    /**
+     * The Pod Identity associations: a workload must depend on its own, because EKS injects the
+     * credentials at pod admission and a pod admitted before its association runs without them.
+     */
+    public readonly associations: Readonly<Record<AwsWorkloadKey, aws.eks.PodIdentityAssociation>>;
 
     constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:aws:WorkloadIdentities", name, args, opts);
         const clusterArn = eksClusterArn(args.region, args.accountId, args.clusterName);
         const roles = {} as Record<AwsWorkloadKey, aws.iam.Role>;
+        const associations = {} as Record<AwsWorkloadKey, aws.eks.PodIdentityAssociation>;
         // Each policy depends only on the resource it grants, so the graph shows exactly who may touch what.
         const permissions: Record<AwsWorkloadKey, pulumi.Output<PolicyDocument>> = {
             tempo: pulumi
@@ -84,7 +90,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            new aws.eks.PodIdentityAssociation(
+            associations[key] = new aws.eks.PodIdentityAssociation(
                 `${name}-${key}-association`,
                 {
                     clusterName: args.clusterName,
@@ -100,6 +106,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         }
 
         this.roles = roles;
+        this.associations = associations;
         this.roleArns = mapWorkloads((key) => roles[key].arn);
         this.roleNames = mapWorkloads((key) => roles[key].name);
         this.registerOutputs({ roleArns: this.roleArns, roleNames: this.roleNames });
