@@ -2,7 +2,7 @@
  * Test-side access to recorded program runs. Each stack's program runs in its own child process
  * (Pulumi's runtime is process-global); base recordings are made once per test run and shared.
  */
-import { execFile } from "child_process";
+import { execFile, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,11 +16,11 @@ export type ShippedStack = (typeof shippedStacks)[number];
 
 const recorder = path.join(__dirname, "record-stack.ts");
 
-/** Starts the recorder for a stack; `done` gets the recording file's path, or the failure. */
-function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): void {
+/** Starts the recorder for a stack; `done` is told when the recording file is written, or why not. */
+function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): ChildProcess {
     const overridesFile = `${out}.overrides.json`;
     fs.writeFileSync(overridesFile, JSON.stringify(overrides));
-    execFile(
+    return execFile(
         process.execPath,
         ["--import", "tsx", recorder, "--stack", stack, "--stack-file", stackFile, "--out", out, "--overrides", overridesFile],
         { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
@@ -57,21 +57,28 @@ const sharedDirVariable = "TRACING_TEST_RECORDINGS";
 const sharedFile = (dir: string, stack: string) => path.join(dir, `${stack}.json`);
 const sharedFailure = (dir: string, stack: string) => path.join(dir, `${stack}.failed`);
 
+const sharedRecorders: ChildProcess[] = [];
+
 /** Main process: records every shipped stack in parallel into a directory the workers inherit. */
 export function startSharedRecordings(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracing-recordings-"));
     process.env[sharedDirVariable] = dir;
     for (const stack of shippedStacks) {
         const partial = `${sharedFile(dir, stack)}.partial`;
-        startRecording(stack, {}, stack, partial, (error) => {
+        const recorder = startRecording(stack, {}, stack, partial, (error) => {
+            // A run that ends before the recording (a filtered or failed run) has removed the directory.
+            if (!fs.existsSync(dir)) return;
             if (error) fs.writeFileSync(sharedFailure(dir, stack), error.message);
             else fs.renameSync(partial, sharedFile(dir, stack));
         });
+        sharedRecorders.push(recorder);
     }
     return dir;
 }
 
+/** Main process, after the run: stops recorders still running and removes the recordings. */
 export function removeSharedRecordings(): void {
+    for (const recorder of sharedRecorders) if (recorder.exitCode === null) recorder.kill();
     const dir = process.env[sharedDirVariable];
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
