@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { eksKubeconfig } from "./kubeconfig";
 import type { Settings } from "./settings";
 
 export interface ProvidersArgs {
@@ -13,8 +14,9 @@ export interface ProvidersArgs {
 /**
  * Explicit AWS and Kubernetes providers for the environment. Default providers are disabled in the
  * stack files, so every resource must name one of these: the AWS provider refuses any account but
- * the environment's own (allowedAccountIds) and tags everything, the Kubernetes provider targets
- * the environment's cluster context, the TLS provider generates the environment's keys and
+ * the environment's own (allowedAccountIds) and tags everything, the Kubernetes provider reaches
+ * the environment's cluster through a kubeconfig built from DescribeCluster (so CI needs no
+ * kubeconfig of its own, and a stale local context cannot redirect it), the TLS provider generates the environment's keys and
  * certificates locally (nothing leaves the machine running `pulumi up`).
  */
 export class Providers extends pulumi.ComponentResource {
@@ -36,14 +38,13 @@ export class Providers extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.kubernetes = new k8s.Provider(
-            `${name}-kubernetes`,
-            {
-                ...(settings.cluster.kubeContext ? { context: settings.cluster.kubeContext } : {}),
-                enableServerSideApply: true,
-            },
-            { parent: this },
-        );
+        const cluster = aws.eks.getClusterOutput({ name: settings.cluster.name }, { provider: this.aws, parent: this });
+        const kubeconfig = pulumi
+            .all([cluster.arn, cluster.endpoint, cluster.certificateAuthorities])
+            .apply(([arn, endpoint, authorities]) =>
+                eksKubeconfig({ name: settings.cluster.name, arn, endpoint, certificateAuthorityData: authorities[0]?.data ?? "", region: settings.aws.region }),
+            );
+        this.kubernetes = new k8s.Provider(`${name}-kubernetes`, { kubeconfig, enableServerSideApply: true }, { parent: this });
         this.tls = new tls.Provider(`${name}-tls`, {}, { parent: this });
         this.random = new random.Provider(`${name}-random`, {}, { parent: this });
         this.registerOutputs({});

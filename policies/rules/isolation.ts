@@ -195,8 +195,9 @@ const kubernetesProviderPinned = resourceRule<{ accountId: string }>({
     name: "kubernetes-provider-pinned-to-cluster",
     description:
         "The Kubernetes provider targets the environment's cluster explicitly (kubeconfig or context), never the shell's " +
-        "current context, and an EKS context lies in the environment's account. Fix: set context (or kubeconfig) on the " +
-        "k8s.Provider from the stack's kubeContext.",
+        "current context; an EKS cluster it names lies in the environment's account; a kubeconfig carries no static " +
+        "credentials (they would sit in the state): exec authentication only. Fix: build the k8s.Provider's kubeconfig " +
+        "from the stack's EKS cluster with `aws eks get-token` exec authentication.",
     severity: "critical",
     area: "isolation",
     securityRule: 7,
@@ -209,9 +210,16 @@ const kubernetesProviderPinned = resourceRule<{ accountId: string }>({
             report(`Kubernetes provider '${name}' names neither context nor kubeconfig, so it deploys to whatever cluster the shell points at.`);
             return;
         }
-        const account = isSet(context) ? eksClusterArn.exec(context)?.[1] : undefined;
+        const kubeconfig = parseJsonish(props.kubeconfig);
+        const target = isSet(context) ? context : isRecord(kubeconfig) ? kubeconfig["current-context"] : undefined;
+        const account = typeof target === "string" ? eksClusterArn.exec(target)?.[1] : undefined;
         if (account && isSet(config.accountId) && account !== config.accountId) {
             report(`Kubernetes provider '${name}' targets a cluster in account ${account}, not the environment's account ${config.accountId}.`);
+        }
+        const staticCredentials = ["token", "password", "client-key-data", "client-key"];
+        for (const entry of isRecord(kubeconfig) && Array.isArray(kubeconfig.users) ? kubeconfig.users : []) {
+            const found = staticCredentials.filter((key) => isRecord(entry?.user) && isSet(entry.user[key]));
+            if (found.length) report(`Kubernetes provider '${name}' kubeconfig user '${entry.name}' carries static credentials (${found.join(", ")}); use exec authentication.`);
         }
     },
     violate: mutation("drop context and kubeconfig from the first Kubernetes provider", (resources) => {

@@ -104,6 +104,15 @@ export function createMocks(identity: MockIdentity): pulumi.runtime.Mocks {
                     return { accountId: identity.accountId, arn: `arn:aws:iam::${identity.accountId}:user/mock`, userId: "mock" };
                 case "aws:index/getRegion:getRegion":
                     return { name: identity.region, region: identity.region };
+                case "aws:eks/getCluster:getCluster":
+                    return {
+                        name: args.inputs.name,
+                        arn: `arn:aws:eks:${identity.region}:${identity.accountId}:cluster/${args.inputs.name}`,
+                        endpoint: `https://${"0123456789ABCDEF0123456789ABCDEF"}.gr7.${identity.region}.eks.amazonaws.com`,
+                        certificateAuthorities: [{ data: Buffer.from("-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n").toString("base64") }],
+                        status: "ACTIVE",
+                        version: "1.33",
+                    };
                 case "aws:index/getPartition:getPartition":
                     return { partition: "aws", dnsSuffix: "amazonaws.com" };
                 default:

@@ -44,6 +44,14 @@ describe("settings readers: the problem-collecting reader", () => {
         assert.doesNotThrow(() => new Reader({}).finish("dev"));
     });
 
+    it("names what replaced a retired key instead of calling it unknown", () => {
+        const r = new Reader({ "tracing-platform:kubeContext": "arn:aws:eks:eu-west-1:333333333333:cluster/apps-prod" });
+        r.reportUndeclaredKeys();
+        assert.equal(r.problems.length, 1);
+        assert.equal(r.problems[0].key, "tracing-platform:kubeContext");
+        assert.match(r.problems[0].allowed, /retired; replaced by .*kubeconfig from eksClusterName \(aws eks get-token\)/);
+    });
+
     it("reads an allow-list entry open to the internet as one problem and keeps checking the rest", () => {
         const { value, problems } = read({ appOtlpCidrs: ["0.0.0.0/0", "10.1.0.0/16", "10.1.2.0/24"] }, (r) => readAllowList(r, "appOtlpCidrs", 1));
         assert.deepEqual(value, ["0.0.0.0/0", "10.1.0.0/16", "10.1.2.0/24"]);

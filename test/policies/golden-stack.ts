@@ -6,6 +6,7 @@
  * hooks are proven on it until the components exist; then the same hooks run on the real stacks.
  */
 import * as yaml from "yaml";
+import { eksKubeconfig } from "../../components/platform/kubeconfig";
 import { awsResourceNames, namespaces, ports, services, standardLabels, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import type { RecordedResource } from "../harness/recording";
@@ -162,7 +163,14 @@ export function goldenStack(stack: "dev" | "prod"): RecordedResource[] {
         { region, allowedAccountIds: json([accountId]), defaultTags: json({ tags: settings.tags }), skipCredentialsValidation: "false" },
         { parent: providers },
     );
-    const kubernetes = b.add("pulumi:providers:kubernetes", "tracing-kubernetes", { context: settings.cluster.kubeContext, enableServerSideApply: "true" }, { parent: providers });
+    const kubeconfig = eksKubeconfig({
+        name: settings.cluster.name,
+        arn: `arn:aws:eks:${region}:${accountId}:cluster/${settings.cluster.name}`,
+        endpoint: `https://0123456789ABCDEF.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthorityData: "TU9DSw==",
+        region,
+    });
+    const kubernetes = b.add("pulumi:providers:kubernetes", "tracing-kubernetes", { kubeconfig, enableServerSideApply: "true" }, { parent: providers });
     const tlsProvider = b.add("pulumi:providers:tls", "tracing-tls", {}, { parent: providers });
     const onAws = { provider: aws };
     const onKubernetes = { provider: kubernetes };

@@ -8,7 +8,6 @@ export function readCluster(r: Reader): Settings["cluster"] {
     if (nodeSecurityGroupId && !/^sg-[0-9a-f]{8,17}$/.test(nodeSecurityGroupId)) {
         r.problem("eksNodeSecurityGroupId", nodeSecurityGroupId, "a security group id such as sg-0123456789abcdef0");
     }
-    const kubeContext = r.optionalString("kubeContext");
     const storageClass = r.string("storageClass", "a StorageClass name of the cluster");
-    return { name, nodeSecurityGroupId, kubeContext, storageClass };
+    return { name, nodeSecurityGroupId, storageClass };
 }

@@ -2,6 +2,14 @@
 
 export const projectName = "tracing-platform";
 
+/**
+ * Keys earlier releases declared, with what replaced them: a stack file that still sets one gets
+ * this explanation instead of a bare "unknown key".
+ */
+export const retiredKeys: Readonly<Record<string, string>> = {
+    kubeContext: "nothing: the Kubernetes provider builds its kubeconfig from eksClusterName (aws eks get-token); delete the key",
+};
+
 /** Every key the project declares (without namespace); anything else in the namespace is a typo. */
 export const declaredKeys = [
     "environment",
@@ -17,7 +25,6 @@ export const declaredKeys = [
     "privateRouteTableIds",
     "eksClusterName",
     "eksNodeSecurityGroupId",
-    "kubeContext",
     "storageClass",
     "vpnClientCidr",
     "vpnSessionTimeoutHours",

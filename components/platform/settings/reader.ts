@@ -4,7 +4,7 @@
  */
 import * as yaml from "yaml";
 import { Cidr, parseCidr, cidrsOverlap, describeCidr, isOpenToInternet } from "../cidr";
-import { declaredKeys, projectName, type DeclaredKey } from "./keys";
+import { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 import type { ConfigProblem } from "./types";
 
 export class ConfigValidationError extends Error {
@@ -42,9 +42,9 @@ export class Reader {
     reportUndeclaredKeys(): void {
         for (const key of Object.keys(this.raw)) {
             const [namespace, name] = key.split(":");
-            if (namespace === projectName && !(declaredKeys as readonly string[]).includes(name)) {
-                this.problem(key, this.raw[key], `a key declared in Pulumi.yaml (unknown key; check its spelling)`);
-            }
+            if (namespace !== projectName || (declaredKeys as readonly string[]).includes(name)) continue;
+            if (name in retiredKeys) this.problem(key, this.raw[key], `no value: the key was retired; replaced by ${retiredKeys[name]}`);
+            else this.problem(key, this.raw[key], `a key declared in Pulumi.yaml (unknown key; check its spelling)`);
         }
     }
 

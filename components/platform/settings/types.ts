@@ -73,7 +73,6 @@ export interface Settings {
         readonly name: string;
         /** Security group of the cluster's worker nodes (the only source MSK admits). */
         readonly nodeSecurityGroupId: string;
-        readonly kubeContext: string;
         readonly storageClass: string;
     };
     readonly pki: {
