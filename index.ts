@@ -148,6 +148,7 @@ const pki = new PlatformPki(
         validity: settings.pki,
         grafanaHostname: settings.grafana.hostname,
         gatewayMaxReplicas: capacity.gateway.maxReplicas,
+        externalSenders: settings.collectors.externalSenders,
         namespaces: platformNamespaces.namespaces,
     },
     { providers: [providers.tls, providers.kubernetes] },
@@ -272,5 +273,11 @@ export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** Each external OTLP sender's client certificate (public), by sender name: the gateway's load balancer admits only these. */
+export const otlpSenderCertificates = Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.certificatePem]));
+/** Each external OTLP sender's private key (secret), by sender name; hand each sender only its own. */
+export const otlpSenderPrivateKeys = pulumi.secret(
+    pulumi.output(Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.privateKeyPem]))),
+);
 /** OTLP/gRPC endpoint for in-cluster applications: the node-local agents, TLS with the platform CA. */
 export const otlpEndpoint = collectors.otlpEndpoint;

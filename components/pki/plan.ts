@@ -44,7 +44,9 @@ const rsaClientUses = ["digital_signature", "key_encipherment", "client_auth"];
 
 export type AuthorityId = "platform" | "vpn";
 export type TlsSecretKey = Exclude<keyof typeof tlsSecrets, "caBundle">;
-export type LeafId = TlsSecretKey | "vpnServer" | "vpnClient";
+/** Client certificate of an OTLP sender outside the cluster (externalSenders). */
+export type SenderLeafId = `sender-${string}`;
+export type LeafId = TlsSecretKey | "vpnServer" | "vpnClient" | SenderLeafId;
 
 export interface CertificateSubject {
     readonly commonName: string;
@@ -81,6 +83,8 @@ export interface PkiPlanInput {
     readonly grafanaHostname: string;
     /** Upper bound of gateway replicas; one SAN set per possible gateway pod. */
     readonly gatewayMaxReplicas: number;
+    /** OTLP senders outside the cluster; each gets a client certificate of the platform CA. */
+    readonly externalSenders: readonly string[];
 }
 
 export interface PkiPlan {
@@ -159,9 +163,31 @@ function workloadLeaf(
     };
 }
 
+export function senderLeafId(sender: string): SenderLeafId {
+    return `sender-${sender}`;
+}
+
+/**
+ * An external sender's client certificate. The gateway's OTLP receiver demands a client
+ * certificate of the platform CA (client_ca_file), and the NLB passes TLS through, so a sender
+ * outside the cluster can only connect with one; one per sender means a leaver is revoked by
+ * removing its name (the next update reissues nothing else) and the gateway's logs name the sender.
+ */
+function senderLeaf(environment: string, sender: string): LeafCertificateSpec {
+    return {
+        id: senderLeafId(sender),
+        authority: "platform",
+        subject: subject(environment, `${sender} OTLP sender`),
+        dnsNames: [],
+        uris: [`spiffe://${organization}.${environment}/sender/${sender}`],
+        allowedUses: ecdsaClientUses,
+        key: workloadLeafKey,
+    };
+}
+
 /** The environment's complete certificate plan. */
 export function pkiPlan(input: PkiPlanInput): PkiPlan {
-    const { environment, grafanaHostname, gatewayMaxReplicas } = input;
+    const { environment, grafanaHostname, gatewayMaxReplicas, externalSenders } = input;
     const vpnName = vpnServerDnsName(grafanaHostname);
     const leaves: LeafCertificateSpec[] = [
         workloadLeaf(environment, "agentServer", "agent", "server", serviceDnsNames("agent")),
@@ -199,6 +225,7 @@ export function pkiPlan(input: PkiPlanInput): PkiPlan {
             allowedUses: rsaClientUses,
             key: vpnLeafKey,
         },
+        ...externalSenders.map((sender) => senderLeaf(environment, sender)),
     ];
     return {
         authorities: {

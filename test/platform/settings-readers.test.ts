@@ -7,6 +7,7 @@ import { readAws, readEnvironment } from "../../components/platform/settings/aws
 import { readImages } from "../../components/platform/settings/images";
 import { readAllowList, readResourceIds, Reader, ConfigValidationError } from "../../components/platform/settings/reader";
 import { readKms, readRetention } from "../../components/platform/settings/retention";
+import { readCollectors } from "../../components/platform/settings/collectors";
 import { readPki } from "../../components/platform/settings/pki";
 import { readSystems } from "../../components/platform/settings/systems";
 import { readMsk, readTempo } from "../../components/platform/settings/tempo";
@@ -123,5 +124,24 @@ describe("settings readers: per concern", () => {
         assert.equal(good.value[0].spansPerSecond, 99);
         const unknown = read({ systems: catalogue, systemOverrides: "cart: { spansPerSecond: 99 }" }, readSystems);
         assert.deepEqual(unknown.problems.map((p) => [p.value, p.allowed]), [["'cart'", "ids of catalogue systems (shop)"]]);
+    });
+});
+
+describe("settings readers: collectors", () => {
+    const base = { gatewayMinReplicas: "2", gatewayMaxReplicas: "4", gatewayQueueVolumeGb: "20", piiDropClientAddress: "true" };
+
+    it("takes external sender names that can be certificate subjects and resource names, each once", () => {
+        const good = read({ ...base, externalSenders: ["mes-api", "payments-2"] }, (r) => readCollectors(r, true));
+        assert.deepEqual(good.problems, []);
+        assert.deepEqual(good.value.externalSenders, ["mes-api", "payments-2"]);
+        const bad = read({ ...base, externalSenders: ["MES_API", "mes-api", "mes-api", "x"] }, (r) => readCollectors(r, true));
+        assert.deepEqual(
+            bad.problems.map((p) => [p.key, p.value, p.allowed]),
+            [
+                ["tracing-platform:externalSenders", "'MES_API'", "lowercase DNS labels of 2 to 32 characters (a-z, 0-9, -)"],
+                ["tracing-platform:externalSenders", "'mes-api'", "each sender name once"],
+                ["tracing-platform:externalSenders", "'x'", "lowercase DNS labels of 2 to 32 characters (a-z, 0-9, -)"],
+            ],
+        );
     });
 });

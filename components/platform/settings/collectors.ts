@@ -1,4 +1,4 @@
-/** Gateway scaling and persistent queue, and whether agents drop client addresses (PII). */
+/** Gateway scaling and persistent queue, whether agents drop client addresses (PII), and who sends from outside. */
 import type { Reader } from "./reader";
 import type { Settings } from "./types";
 
@@ -11,5 +11,19 @@ export function readCollectors(r: Reader, isProduction: boolean): Settings["coll
     }
     const gatewayQueueVolumeGb = r.integer("gatewayQueueVolumeGb", 1, 1000, "GiB");
     const dropClientAddress = r.boolean("piiDropClientAddress");
-    return { gatewayMinReplicas, gatewayMaxReplicas, gatewayQueueVolumeGb, dropClientAddress };
+    return { gatewayMinReplicas, gatewayMaxReplicas, gatewayQueueVolumeGb, dropClientAddress, externalSenders: readExternalSenders(r) };
+}
+
+/** Each name becomes part of a certificate subject and a resource name: a short DNS label, once. */
+const senderNamePattern = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+function readExternalSenders(r: Reader): string[] {
+    const senders = r.stringArray("externalSenders", "sender names");
+    const seen = new Set<string>();
+    for (const sender of senders) {
+        if (!senderNamePattern.test(sender)) r.problem("externalSenders", sender, "lowercase DNS labels of 2 to 32 characters (a-z, 0-9, -)");
+        else if (seen.has(sender)) r.problem("externalSenders", sender, "each sender name once");
+        seen.add(sender);
+    }
+    return senders;
 }

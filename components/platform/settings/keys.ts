@@ -47,6 +47,7 @@ export const declaredKeys = [
     "gatewayMaxReplicas",
     "gatewayQueueVolumeGb",
     "piiDropClientAddress",
+    "externalSenders",
     "tempoMode",
     "tempoReplicas",
     "tempoVolumeGb",

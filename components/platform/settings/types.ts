@@ -99,6 +99,8 @@ export interface Settings {
         readonly gatewayMaxReplicas: number;
         readonly gatewayQueueVolumeGb: number;
         readonly dropClientAddress: boolean;
+        /** OTLP senders outside the cluster, each with its own client certificate. */
+        readonly externalSenders: readonly string[];
     };
     readonly tempo: {
         readonly mode: TempoMode;
