@@ -64,7 +64,7 @@ const traceBucket = new TraceBucket(
     {
         bucketName: names.traceBucket,
         accountId,
-        traceKeyArn: keys.traceKeyArn,
+        keyArn: keys.traceKeyArn,
         retentionDays: settings.retention.traceDays,
         accessLogBucketName: accessLogBucket.bucketName,
         s3VpcEndpointId: perimeter.s3GatewayEndpointId,
@@ -79,7 +79,7 @@ const auditBucket = new AuditBucket(
         accountId,
         region,
         trailName: names.trail,
-        auditKeyArn: keys.auditKeyArn,
+        keyArn: keys.auditKeyArn,
         lockMode: auditObjectLockMode(settings.isProduction),
         retentionDays: settings.retention.auditDays,
         accessLogBucketName: accessLogBucket.bucketName,

@@ -5,7 +5,9 @@
  */
 import type { Settings } from "../platform/settings";
 import { capacityAssumptions, type Assumption, type CapacityPlan, type PodResources } from "./plan";
-import { costAssumptions, costGroups, planCosts, type CostEstimate, type CostGroup, type CostLine } from "./costs";
+import { costAssumptions } from "./cost-assumptions";
+import { costGroups, type CostGroup, type CostLine } from "./cost-lines";
+import { planCosts, type CostEstimate } from "./costs";
 
 function number(value: number, digits = 0): string {
     return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });

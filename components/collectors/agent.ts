@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
-import { buildAgentConfig, clusterResourceAttributes, collectorEnv, renderCollectorConfig } from "./config";
+import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
+import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Settings } from "../platform/settings";

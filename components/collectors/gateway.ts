@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
-import { buildGatewayConfig, collectorEnv, collectorPaths, gatewayConfigInput, renderCollectorConfig } from "./config";
+import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
+import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
 import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";

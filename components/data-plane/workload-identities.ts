@@ -8,20 +8,15 @@ import {
     podIdentityTrustPolicy,
     tempoPermissionPolicy,
 } from "./workload-policies";
-import { workloads, type AwsResourceNames, type AwsWorkloadKey } from "../platform/names";
+import { workloads, type AwsWorkloadKey } from "../platform/names";
+import type { EnvironmentArgs } from "./base-args";
 
 /** The workloads that get an AWS identity, in a fixed order. */
 export const awsWorkloads: readonly AwsWorkloadKey[] = ["tempo", "gateway", "grafana"];
 
-export interface WorkloadIdentitiesArgs {
-    /** The environment's AWS account. */
-    readonly accountId: string;
-    /** The environment's AWS region (of the cluster). */
-    readonly region: string;
+export interface WorkloadIdentitiesArgs extends EnvironmentArgs {
     /** Name of the environment's EKS cluster the associations are made in. */
     readonly clusterName: string;
-    /** The environment's AWS resource names (role names, trace bucket). */
-    readonly names: AwsResourceNames;
     /** ARN of the trace key Tempo encrypts blocks with. */
     readonly traceKeyArn: pulumi.Input<string>;
     /** ARN of the span metrics workspace. */
