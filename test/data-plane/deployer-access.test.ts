@@ -8,13 +8,11 @@
  * these may fall under the bucket's deny outside the platform's S3 endpoint; object data still does.
  */
 import { strict as assert } from "assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { traceBucketPolicy } from "../../components/data-plane/bucket-policies";
 import { policyDocument, type PolicyDocument } from "../../components/platform/iam-policy";
+import { accountId, decide, endpointId, roleArn, s3Context, traceBucket as bucket } from "./simulator";
 
-const accountId = "111111111111";
-const bucket = "tracing-dev-traces-111111111111-eu-central-1";
-const deployer = `arn:aws:iam::${accountId}:role/tracing-deploy`;
+const deployer = roleArn("tracing-deploy");
 const providerReadActions = [
     "s3:ListBucket",
     "s3:GetBucketPolicy",
@@ -34,29 +32,13 @@ const providerReadActions = [
 ];
 
 /** What AWS decides for the deployer's request from a CI runner: TLS 1.3, no VPC endpoint. */
-async function decideFromCi(action: string, resource: string, bucketPolicy: PolicyDocument): Promise<string> {
+function decideFromCi(action: string, resource: string, bucketPolicy: PolicyDocument): Promise<string> {
     const deployerPolicy = policyDocument([{ Sid: "Deploy", Effect: "Allow", Action: "s3:*", Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] }]);
-    const response = await runSimulation(
-        {
-            identityPolicies: [{ name: "deploy", policy: deployerPolicy }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            resourcePolicy: bucketPolicy,
-            request: {
-                principal: deployer,
-                action,
-                resource: { resource, accountId },
-                contextVariables: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.3", "aws:PrincipalAccount": accountId, "aws:PrincipalIsAWSService": "false" },
-            },
-        },
-        {},
-    );
-    if (response.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(response.errors)}`);
-    return response.overallResult;
+    return decide({ principal: deployer, action, resource, context: s3Context({ "aws:SourceVpce": undefined }), identityPolicies: [deployerPolicy], resourcePolicy: bucketPolicy });
 }
 
 describe("trace bucket: the deployer can read and manage it from outside the VPC", () => {
-    const policy = traceBucketPolicy({ bucketName: bucket, accountId, s3VpcEndpointId: "vpce-0a1b2c3d4e5f60718" });
+    const policy = traceBucketPolicy({ bucketName: bucket, accountId, s3VpcEndpointId: endpointId });
 
     for (const action of providerReadActions) {
         it(`the provider's read (${action}) is allowed without the platform's endpoint`, async () => {
