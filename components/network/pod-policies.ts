@@ -12,7 +12,7 @@ export interface PlatformNetworkPoliciesArgs {
 
 /**
  * The NetworkPolicies of every platform namespace (default deny, then the architecture's flows;
- * see builders/network-policies.ts). They take effect only where the CNI enforces them: on EKS,
+ * see pod-policy-plan.ts). They take effect only where the CNI enforces them: on EKS,
  * the VPC CNI with network policy enabled.
  */
 export class PlatformNetworkPolicies extends pulumi.ComponentResource {

@@ -60,7 +60,7 @@ const privateKeyOutputs = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpe
 
 /**
  * The environment's PKI: a platform CA for workload mutual TLS and a separate VPN CA for Client
- * VPN (see builders/pki-plan.ts for why two), every leaf certificate of the plan, and the
+ * VPN (see plan.ts for why two), every leaf certificate of the plan, and the
  * Kubernetes Secrets workloads mount: one `kubernetes.io/tls` Secret per certificate (tls.crt,
  * tls.key, ca.crt) and the CA bundle (ca.crt) in every platform namespace.
  *
