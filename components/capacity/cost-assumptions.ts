@@ -45,7 +45,7 @@ export const costAssumptions = {
     traceNoncurrentDays: {
         value: 3,
         unit: "days a deleted or compacted-away trace object stays as a noncurrent version",
-        source: "The data plane's trace-bucket lifecycle (traceNoncurrentVersionDays = 3 in components/builders/bucket-lifecycle.ts): versioning makes deletions recoverable for three days",
+        source: "The data plane's trace-bucket lifecycle (traceNoncurrentVersionDays = 3 in components/data-plane/bucket-lifecycle.ts): versioning makes deletions recoverable for three days",
     },
     blocklistPollSeconds: {
         value: 300,

@@ -118,7 +118,7 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
             assumptions: ["hoursPerMonth"],
             ...(brokerPrice
                 ? {}
-                : { unpriced: `no price for ${instanceType} in components/builders/prices.ts (mskBrokerHour); add it` }),
+                : { unpriced: `no price for ${instanceType} in components/capacity/prices.ts (mskBrokerHour); add it` }),
         });
         add(
             priced("mskStorageGbMonth", {

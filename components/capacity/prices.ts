@@ -1,8 +1,8 @@
 /**
  * Every unit price the cost model uses, in one place, each with its unit, the region it was read
  * for and where it comes from. List prices, on demand, before discounts or savings plans. When a
- * price changes, change it here and the cost table (README, `npm run capacity`) follows; the
- * README test then shows the difference.
+ * price changes, change it here and the cost table (docs/capacity.md, `npm run capacity`) follows;
+ * the test of that doc then shows the difference.
  *
  * The stacks run in eu-central-1 (dev) and eu-west-1 (prod); the public sources quote us-east-1,
  * so that is the reference region of every figure below, and each `region` note says how the EU
