@@ -29,6 +29,8 @@ export { cloudWatchRetentionDays } from "./retention";
 export { tempoKafkaSecurityMinimumVersion } from "./tempo";
 export {
     environmentNames,
+    datastoreKinds,
+    isDatastore,
     systemKinds,
     tempoModes,
     type ConfigProblem,

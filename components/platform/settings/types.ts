@@ -6,8 +6,18 @@ export type EnvironmentName = (typeof environmentNames)[number];
 export const tempoModes = ["monolithic", "distributed"] as const;
 export type TempoMode = (typeof tempoModes)[number];
 
-export const systemKinds = ["http-api", "worker", "database", "cache", "queue"] as const;
+export const systemKinds = ["http-api", "worker", "integration", "database", "cache", "queue"] as const;
 export type SystemKind = (typeof systemKinds)[number];
+
+/**
+ * Kinds measured from their callers' CLIENT spans: a database or cache runs no SDK, so it has no
+ * service names of its own and is identified by the `db.system.name` its callers write.
+ */
+export const datastoreKinds: readonly SystemKind[] = ["database", "cache"];
+
+export function isDatastore(system: Pick<TracedSystem, "kind">): boolean {
+    return datastoreKinds.includes(system.kind);
+}
 
 /** One traced system of the catalogue (ten by default). */
 export interface TracedSystem {
@@ -15,13 +25,21 @@ export interface TracedSystem {
     readonly id: string;
     /** Human name for dashboards. */
     readonly displayName: string;
-    /** What sort of system it is; queue systems get per-queue processing-time panels and alerts. */
+    /**
+     * What sort of system it is: queue systems get per-queue processing and wait panels and alerts,
+     * integrations per-provider ones, databases and caches are measured from their callers' spans.
+     */
     readonly kind: SystemKind;
-    /** OpenTelemetry `service.name` values that belong to this system. */
+    /** OpenTelemetry `service.name` values that belong to this system (none for databases and caches). */
     readonly serviceNames: readonly string[];
-    /** Expected spans per second produced before head sampling. */
+    /** `db.system.name` values (e.g. postgresql, redis) whose CLIENT spans measure this system; databases and caches only. */
+    readonly dbSystems: readonly string[];
+    /** Expected spans per second produced before head sampling (for databases and caches: their callers' CLIENT spans). */
     readonly spansPerSecond: number;
-    /** Share of traces the SDKs keep (head sampling, parent-based), 0-100. */
+    /**
+     * Share of traces the SDKs keep (head sampling, parent-based), 0-100. A database's or cache's
+     * spans belong to their callers' traces, so for those it is the callers' share.
+     */
     readonly headSamplingPercent: number;
     /** Share of ordinary (fast, error-free) traces the gateways keep (tail sampling), 0-100. */
     readonly tailSamplingPercent: number;
@@ -33,6 +51,12 @@ export interface TracedSystem {
     readonly queues: readonly string[];
     /** Objective for message processing time per queue in milliseconds; queue systems only. */
     readonly queueProcessingSloMs?: number;
+    /** Objective for the p95 time a message waits in its queue (publish to consume) in milliseconds; queue systems only. */
+    readonly queueWaitSloMs?: number;
+    /** Objective: at least this percentage of cache lookups hit; caches only. */
+    readonly cacheHitRatioSloPercent?: number;
+    /** Objective for requests denied access (HTTP 401/403) per 1000; optional, HTTP APIs only (the auth system sets it). */
+    readonly deniedPer1000Slo?: number;
 }
 
 /** A pinned container image reference, split into parts. */
