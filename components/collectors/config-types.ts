@@ -83,10 +83,15 @@ export interface ResourceProcessorConfig {
     readonly attributes: readonly { readonly key: string; readonly value: string; readonly action: "upsert" }[];
 }
 
+/**
+ * The filter processor's current form (v0.146.0 on): OTTL conditions per signal with path
+ * prefixes (`metric.name`, `span.kind`); telemetry is dropped when any condition is true. The
+ * legacy `metrics.metric` / `traces.span` sections are deprecated.
+ */
 export interface FilterConfig {
     readonly error_mode: "ignore";
-    /** A metric is dropped when any condition is true. */
-    readonly metrics: { readonly metric: readonly string[] };
+    readonly metric_conditions?: readonly string[];
+    readonly trace_conditions?: readonly string[];
 }
 
 export interface QueueSettings {
@@ -125,10 +130,18 @@ export interface LoadBalancingExporterConfig {
     readonly retry_on_failure: RetrySettings;
 }
 
+/**
+ * HTTP client settings nested under `http:`: the flat top-level form is deprecated, and fatal once
+ * the gate exporter.prometheusremotewritexporter.removeTopLevelHTTPSettings is enabled.
+ */
 export interface PrometheusRemoteWriteExporterConfig {
-    readonly endpoint: string;
-    readonly auth: { readonly authenticator: string };
-    readonly tls: TlsClientSettings;
+    readonly http: {
+        readonly endpoint: string;
+        readonly auth: { readonly authenticator: string };
+        readonly tls: TlsClientSettings;
+        readonly timeout: string;
+    };
+    /** With the HTTP settings nested, this is the exporter helper's timeout alone. */
     readonly timeout: string;
     readonly resource_to_telemetry_conversion: { readonly enabled: false };
     readonly remote_write_queue: { readonly enabled: true; readonly queue_size: number; readonly num_consumers: number };
@@ -139,6 +152,10 @@ export interface SpanMetricsConnectorConfig {
     readonly namespace: string;
     readonly histogram: { readonly unit: string; readonly explicit: { readonly buckets: readonly string[] } };
     readonly dimensions: readonly { readonly name: string }[];
+    /** Dimensions of the calls counter only. */
+    readonly calls_dimensions?: readonly { readonly name: string }[];
+    /** Default dimensions not to add (collector.instance.id, or span name and kind on narrow histograms). */
+    readonly exclude_dimensions: readonly string[];
     readonly aggregation_temporality: "AGGREGATION_TEMPORALITY_CUMULATIVE";
     readonly metrics_flush_interval: string;
     readonly metrics_expiration: string;

@@ -1,7 +1,9 @@
 /**
  * The gateways' config (StatefulSet, otelcol-contrib): OTLP over mutual TLS -> memory_limiter -> PII scrubbing
  * (again: senders that bypass the agents, and idempotent for those that did not) -> fan-out:
- * one branch stamps the gateway instance and feeds span_metrics, so RED metrics see every span;
+ * one branch stamps the gateway instance and the request outcome and feeds span_metrics, so RED
+ * metrics see every span; a second turns consumer spans into their queue wait for another
+ * span_metrics instance;
  * the other runs tail_sampling -> batch -> otlp_grpc to Tempo over mutual TLS with a persistent,
  * never-expiring retry queue. Span metrics and the fleet's own otelcol_* metrics go to Amazon
  * Managed Prometheus by remote write signed with SigV4.
@@ -11,10 +13,14 @@ import { ottlString, piiTraceStatements } from "./pii-scrubbing";
 import {
     collectorInstanceAttribute,
     spanMetricsBucketsMs,
+    spanMetricsCallsDimensions,
+    spanMetricsExcludedDimensions,
     spanMetricsExtraDimensions,
+    spanMetricsFlushSeconds,
     spanMetricsHistogramUnit,
     spanMetricsNamespace,
 } from "../platform/span-metrics";
+import { outcomeProcessor, queueWaitConnector, queueWaitFilter, queueWaitProcessor, serviceGraphTtlSeconds } from "./metrics-branch";
 import { buildTailSampling, type TailSamplingInput } from "./tail-sampling";
 import { assertImageSupportsConfig } from "./components";
 import { ports, serviceDnsNames } from "../platform/names";
@@ -61,7 +67,11 @@ export const gatewayIds = {
     fanout: "forward/fanout",
     gatewayInstance: "resource/gateway_instance",
     spanMetrics: "span_metrics",
+    queueWait: "span_metrics/queue_wait",
     serviceGraph: "service_graph",
+    outcome: "transform/outcome",
+    queueWaitFilter: "filter/queue_wait",
+    queueWaitShift: "transform/queue_wait",
     spanMetricsResource: "transform/span_metrics_resource",
     tailSampling: "tail_sampling",
     queueStorage: "file_storage/queue",
@@ -70,6 +80,7 @@ export const gatewayIds = {
     selfMetricsFilter: "filter/self_metrics",
     tracesIngest: "traces/ingest",
     tracesSpanMetrics: "traces/span_metrics",
+    tracesQueueWait: "traces/queue_wait",
     tracesSampling: "traces/sampling",
     metricsSpanMetrics: "metrics/span_metrics",
     metricsSelf: "metrics/self",
@@ -144,9 +155,12 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 metric_statements: [{ statements: ['keep_keys(resource.attributes, ["service.name"])'] }],
             },
             [ids.tailSampling]: buildTailSampling(input.tailSampling),
+            [ids.outcome]: outcomeProcessor(),
+            [ids.queueWaitFilter]: queueWaitFilter(),
+            [ids.queueWaitShift]: queueWaitProcessor(),
             [ids.selfMetricsFilter]: {
                 error_mode: "ignore",
-                metrics: { metric: [`not IsMatch(name, ${ottlString(selfMetricsKeptPrefix)}) and name != "up"`] },
+                metric_conditions: [`not IsMatch(metric.name, ${ottlString(selfMetricsKeptPrefix)}) and metric.name != "up"`],
             },
             batch,
         },
@@ -156,22 +170,25 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 namespace: spanMetricsNamespace,
                 histogram: { unit: spanMetricsHistogramUnit, explicit: { buckets: spanMetricsBucketsMs.map((ms) => `${ms}ms`) } },
                 dimensions: [...spanMetricsExtraDimensions, collectorInstanceAttribute].map((name) => ({ name })),
+                calls_dimensions: spanMetricsCallsDimensions.map((name) => ({ name })),
+                exclude_dimensions: [...spanMetricsExcludedDimensions],
                 aggregation_temporality: "AGGREGATION_TEMPORALITY_CUMULATIVE",
-                metrics_flush_interval: "15s",
+                metrics_flush_interval: `${spanMetricsFlushSeconds}s`,
                 // Series of vanished span names stop being written instead of lingering for ever.
                 metrics_expiration: "5m",
                 resource_metrics_key_attributes: ["service.name"],
                 // Beyond this a gateway folds new label sets into one overflow series rather than growing without bound.
                 aggregation_cardinality_limit: 50_000,
             },
+            [ids.queueWait]: queueWaitConnector(),
             // Grafana's service map (traces_service_graph_*), computed like the RED metrics from every span
             // before sampling. Agents route by trace id, so both spans of an edge reach the same gateway; the
             // store waits long enough for a consumer to pick a message up after its producer finished.
             [ids.serviceGraph]: {
                 latency_histogram_buckets: spanMetricsBucketsMs.map((ms) => `${ms}ms`),
                 dimensions: [collectorInstanceAttribute],
-                store: { ttl: "10s", max_items: 50_000 },
-                metrics_flush_interval: "15s",
+                store: { ttl: `${serviceGraphTtlSeconds(input.tailSampling.systems)}s`, max_items: 50_000 },
+                metrics_flush_interval: `${spanMetricsFlushSeconds}s`,
             },
         },
         exporters: {
@@ -190,9 +207,12 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "60s", max_elapsed_time: "0s" },
             },
             [ids.remoteWrite]: {
-                endpoint: envRef(collectorEnv.remoteWriteUrl),
-                auth: { authenticator: "sigv4auth" },
-                tls: { insecure: false, min_version: "1.2" },
+                http: {
+                    endpoint: envRef(collectorEnv.remoteWriteUrl),
+                    auth: { authenticator: "sigv4auth" },
+                    tls: { insecure: false, min_version: "1.2" },
+                    timeout: "30s",
+                },
                 timeout: "30s",
                 // Span metrics keep only the connector's dimensions as labels; resource attributes stay out of the series.
                 resource_to_telemetry_conversion: { enabled: false },
@@ -206,10 +226,19 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
             pipelines: {
                 // Scrub once, then fan out: RED metrics from every span, sampling on the same scrubbed data.
                 [ids.tracesIngest]: { receivers: ["otlp"], processors: ["memory_limiter", ids.pii], exporters: [ids.fanout] },
-                [ids.tracesSpanMetrics]: { receivers: [ids.fanout], processors: [ids.gatewayInstance], exporters: [ids.spanMetrics, ids.serviceGraph] },
+                [ids.tracesSpanMetrics]: {
+                    receivers: [ids.fanout],
+                    processors: [ids.gatewayInstance, ids.outcome],
+                    exporters: [ids.spanMetrics, ids.serviceGraph],
+                },
+                [ids.tracesQueueWait]: {
+                    receivers: [ids.fanout],
+                    processors: [ids.queueWaitFilter, ids.queueWaitShift, ids.gatewayInstance],
+                    exporters: [ids.queueWait],
+                },
                 [ids.tracesSampling]: { receivers: [ids.fanout], processors: [ids.tailSampling, "batch"], exporters: [tempoExporterId] },
                 [ids.metricsSpanMetrics]: {
-                    receivers: [ids.spanMetrics, ids.serviceGraph],
+                    receivers: [ids.spanMetrics, ids.queueWait, ids.serviceGraph],
                     processors: [ids.spanMetricsResource, "batch"],
                     exporters: [ids.remoteWrite],
                 },

@@ -8,15 +8,17 @@
  * and bounds therefore live only inside each system's baseline `and`, where they limit the
  * ordinary traces a system may add, and never an error or a breach.
  *
- * Each system's policies name only that system's service names: errors and breaches are OTTL span
- * conditions pairing `service.name` with the span's own status or duration, so a system's
- * objective is judged on its own spans, not on the whole trace (a database span is not "slow"
- * because the API request around it took 400 ms). Services outside the catalogue still have their
- * errors kept by one guard policy.
+ * Each system's policies name only that system's spans: errors and breaches are OTTL span
+ * conditions pairing the system's identity with the span's own status or duration, so a system's
+ * objective is judged on its own spans, not on the whole trace (a database call is not "slow"
+ * because the API request around it took 400 ms). A service's spans are identified by
+ * `service.name`; a database's or cache's by the CLIENT spans its callers write with its
+ * `db.system.name`, so a trace with a slow query or cache call is kept whichever service made it.
+ * Services outside the catalogue still have their errors kept by one guard policy.
  */
 import { capacityAssumptions } from "../capacity/plan";
 import { ottlString } from "./pii-scrubbing";
-import type { TracedSystem } from "../platform/settings";
+import { isDatastore, type TracedSystem } from "../platform/settings";
 
 /** Seconds a trace is buffered before its decision (the capacity model sizes num_traces for it). */
 export const decisionWaitSeconds = capacityAssumptions.decisionWaitSeconds.value;
@@ -91,10 +93,25 @@ export interface TailSamplingInput {
 }
 
 const serviceNameKey = "service.name";
+const dbSystemKey = "db.system.name";
 const isError = "span.status.code == STATUS_CODE_ERROR";
 
 function ownedBy(service: string): string {
     return `resource.attributes[${ottlString(serviceNameKey)}] == ${ottlString(service)}`;
+}
+
+function callTo(dbSystem: string): string {
+    return `span.kind == SPAN_KIND_CLIENT and span.attributes[${ottlString(dbSystemKey)}] == ${ottlString(dbSystem)}`;
+}
+
+/** One OTTL condition per identity of the system: its services, or the datastores its callers reach. */
+function spansOf(system: TracedSystem): string[] {
+    return isDatastore(system) ? system.dbSystems.map(callTo) : system.serviceNames.map(ownedBy);
+}
+
+/** The attribute and values the baseline's string_attribute policy matches the system's spans by. */
+function identityOf(system: TracedSystem): { key: string; values: string[] } {
+    return isDatastore(system) ? { key: dbSystemKey, values: [...system.dbSystems] } : { key: serviceNameKey, values: [...system.serviceNames] };
 }
 
 function slowerThan(milliseconds: number): string {
@@ -123,14 +140,14 @@ export function systemPolicies(system: TracedSystem, gatewayMinReplicas: number)
         {
             name: names.errors,
             type: "ottl_condition",
-            ottl_condition: { error_mode: "ignore", span: system.serviceNames.map((s) => `${ownedBy(s)} and ${isError}`) },
+            ottl_condition: { error_mode: "ignore", span: spansOf(system).map((spans) => `${spans} and ${isError}`) },
         },
         {
             name: names.sloBreach,
             type: "ottl_condition",
             ottl_condition: {
                 error_mode: "ignore",
-                span: system.serviceNames.map((s) => `${ownedBy(s)} and ${slowerThan(system.latencySloP95Ms)}`),
+                span: spansOf(system).map((spans) => `${spans} and ${slowerThan(system.latencySloP95Ms)}`),
             },
         },
         {
@@ -138,7 +155,7 @@ export function systemPolicies(system: TracedSystem, gatewayMinReplicas: number)
             type: "and",
             and: {
                 and_sub_policy: [
-                    { name: `${names.baseline}-services`, type: "string_attribute", string_attribute: { key: serviceNameKey, values: [...system.serviceNames] } },
+                    { name: `${names.baseline}-services`, type: "string_attribute", string_attribute: identityOf(system) },
                     { name: `${names.baseline}-share`, type: "probabilistic", probabilistic: { sampling_percentage: system.tailSamplingPercent } },
                     { name: `${names.baseline}-size-bound`, type: "span_count", span_count: { min_spans: 1, max_spans: baselineTraceSpanLimit } },
                     {

@@ -6,7 +6,10 @@ import type { CollectorConfig, Pipeline } from "../../components/collectors/conf
 import { gatewayIds, persistentQueueRequests, tempoExporterId, tlsServerNames } from "../../components/collectors/gateway-config";
 import {
     collectorInstanceAttribute,
+    outcomeAttribute,
     spanMetricsBucketsMs,
+    spanMetricsCallsDimensions,
+    spanMetricsExcludedDimensions,
     spanMetricsExtraDimensions,
     spanMetricsHistogramUnit,
     spanMetricsNamespace,
@@ -164,6 +167,9 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             const gatewayMetrics = pipelines(fleet.gateway).filter(([, p]) => p.receivers.includes("otlp") && p.exporters.includes(gatewayIds.remoteWrite));
             assert.equal(gatewayMetrics.length, 1, "a gateway metrics pipeline takes OTLP metrics to remote write");
             assert.ok(gatewayMetrics[0][1].processors.includes(gatewayIds.selfMetricsFilter), "and keeps only otelcol_* series");
+            const filter = fleet.gateway.processors[gatewayIds.selfMetricsFilter] as any;
+            assert.deepEqual(Object.keys(filter).sort(), ["error_mode", "metric_conditions"], "the current filter form, not the deprecated metrics.metric");
+            assert.match(filter.metric_conditions[0], /^not IsMatch\(metric\.name, "\^otelcol_"\) and metric\.name != "up"$/);
             assert.ok(fleet.gateway.service.pipelines[gatewayIds.metricsSelf].receivers.includes(gatewayIds.selfMetricsReceiver));
         });
 
@@ -198,6 +204,12 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             for (const d of [...spanMetricsExtraDimensions, collectorInstanceAttribute]) assert.ok(dimensions.includes(d), `dimension ${d} missing`);
             assert.ok(dimensions.includes("messaging.destination.name"), "queue processing time needs the queue dimension");
             assert.equal(connector.aggregation_temporality, "AGGREGATION_TEMPORALITY_CUMULATIVE", "remote write needs cumulative series");
+            // collector.instance.id is a new UUID per process: excluded, so a restart starts no new series.
+            assert.deepEqual(connector.exclude_dimensions, [...spanMetricsExcludedDimensions]);
+            assert.ok(connector.exclude_dimensions.includes("collector.instance.id"));
+            assert.deepEqual(connector.calls_dimensions.map((d: { name: string }) => d.name), [...spanMetricsCallsDimensions]);
+            assert.ok(!dimensions.includes(outcomeAttribute), "the outcome labels the calls counter only, not every histogram bucket");
+            for (const d of ["db.system.name", "db.namespace", "server.address"]) assert.ok(dimensions.includes(d), `dimension ${d} missing`);
             const graph = fleet.gateway.connectors![gatewayIds.serviceGraph] as any;
             assert.deepEqual(graph.dimensions, [collectorInstanceAttribute], "service-graph series have one writer too");
             assert.deepEqual(graph.latency_histogram_buckets, spanMetricsBucketsMs.map((b) => `${b}ms`));
@@ -225,11 +237,14 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             const otlp = fleet.gateway.receivers.otlp as any;
             for (const protocol of ["grpc", "http"]) assert.equal(otlp.protocols[protocol].tls.client_ca_file, `${collectorPaths.caDir}/ca.crt`);
             const remoteWrite = fleet.gateway.exporters[gatewayIds.remoteWrite] as any;
-            assert.equal(remoteWrite.endpoint, `\${env:${collectorEnv.remoteWriteUrl}}`);
-            assert.equal(remoteWrite.auth.authenticator, "sigv4auth");
+            assert.equal(remoteWrite.http.endpoint, `\${env:${collectorEnv.remoteWriteUrl}}`);
+            assert.equal(remoteWrite.http.auth.authenticator, "sigv4auth");
+            assert.equal(remoteWrite.http.tls.insecure, false);
+            // The flat HTTP settings are deprecated and fatal once removeTopLevelHTTPSettings is on.
+            for (const flat of ["endpoint", "auth", "tls", "headers", "proxy_url"]) assert.ok(!(flat in remoteWrite), `top-level ${flat}`);
             assert.deepEqual(fleet.gateway.extensions.sigv4auth, { region: fleet.settings.aws.region, service: "aps" });
             const spanMetricsPipeline = fleet.gateway.service.pipelines[gatewayIds.metricsSpanMetrics];
-            assert.deepEqual(spanMetricsPipeline.receivers, [gatewayIds.spanMetrics, gatewayIds.serviceGraph]);
+            assert.deepEqual(spanMetricsPipeline.receivers, [gatewayIds.spanMetrics, gatewayIds.queueWait, gatewayIds.serviceGraph]);
             assert.deepEqual(spanMetricsPipeline.exporters, [gatewayIds.remoteWrite]);
         });
 

@@ -12,7 +12,7 @@ import {
 } from "../../components/collectors/tail-sampling";
 import { planCapacity } from "../../components/capacity/plan";
 import { gatewayIds } from "../../components/collectors/gateway-config";
-import type { Settings, TracedSystem } from "../../components/platform/settings";
+import { isDatastore, type Settings, type TracedSystem } from "../../components/platform/settings";
 import { fleetConfigs, gatewayInput, stackSettings } from "./fixtures";
 import { readStackFile } from "../harness/stack-config";
 
@@ -24,6 +24,10 @@ interface SimSpan {
     service: string;
     error?: boolean;
     durationMs: number;
+    /** SERVER unless said otherwise. */
+    kind?: "SPAN_KIND_SERVER" | "SPAN_KIND_CLIENT" | "SPAN_KIND_CONSUMER";
+    /** db.system.name of a CLIENT call to a database or cache. */
+    dbSystem?: string;
 }
 
 /** How the non-deterministic sub-policies behave: the worst case for keeping a trace, or the best. */
@@ -39,6 +43,12 @@ function atom(text: string, span: SimSpan): boolean {
         if ((m = /^resource\.attributes\["service\.name"\] (==|!=) "([^"]+)"$/.exec(text))) {
             const [equal, service] = [m[1] === "==", m[2]];
             predicate = (s) => (s.service === service) === equal;
+        } else if ((m = /^span\.kind == (SPAN_KIND_[A-Z]+)$/.exec(text))) {
+            const kind = m[1];
+            predicate = (s) => (s.kind ?? "SPAN_KIND_SERVER") === kind;
+        } else if ((m = /^span\.attributes\["db\.system\.name"\] == "([^"]+)"$/.exec(text))) {
+            const dbSystem = m[1];
+            predicate = (s) => s.dbSystem === dbSystem;
         } else if (text === "span.status.code == STATUS_CODE_ERROR") {
             predicate = (s) => s.error === true;
         } else if ((m = /^span\.end_time_unix_nano - span\.start_time_unix_nano > (\d+)$/.exec(text))) {
@@ -69,8 +79,11 @@ function conditionHolds(condition: string, span: SimSpan): boolean {
 
 function subPolicySamples(policy: SubPolicy, trace: SimSpan[], luck: Luck): boolean {
     switch (policy.type) {
-        case "string_attribute":
-            return trace.some((s) => policy.string_attribute.values.includes(s.service));
+        case "string_attribute": {
+            const valueOf = { "service.name": (s: SimSpan) => s.service, "db.system.name": (s: SimSpan) => s.dbSystem }[policy.string_attribute.key];
+            if (!valueOf) throw new Error(`the simulator does not know the attribute ${policy.string_attribute.key}`);
+            return trace.some((s) => policy.string_attribute.values.includes(valueOf(s) ?? ""));
+        }
         case "probabilistic":
             return luck === "best" ? policy.probabilistic.sampling_percentage > 0 : false;
         case "span_count":
@@ -104,11 +117,18 @@ function tailConfig(settings: Settings): TailSamplingConfig {
     return buildTailSampling(gatewayInput(settings).tailSampling);
 }
 
-function servicesIn(policy: TailSamplingPolicy): string[] {
+/** The identities a policy names: service names, or the db.system.name values of datastore calls. */
+function identitiesIn(policy: TailSamplingPolicy): string[] {
     const fromConditions = (conditions: readonly string[]) =>
-        conditions.flatMap((c) => [...c.matchAll(/resource\.attributes\["service\.name"\] == "([^"]+)"/g)].map((m) => m[1]));
+        conditions.flatMap((c) => [...c.matchAll(/(?:resource\.attributes\["service\.name"\]|span\.attributes\["db\.system\.name"\]) == "([^"]+)"/g)].map((m) => m[1]));
     if (policy.type === "ottl_condition") return fromConditions(policy.ottl_condition.span);
     return policy.and.and_sub_policy.flatMap((p) => (p.type === "string_attribute" ? [...p.string_attribute.values] : []));
+}
+
+/** A span of the system for the simulator: one of its services, or a caller's CLIENT call to the datastore. */
+function spansOfSystem(system: TracedSystem): SimSpan[] {
+    if (isDatastore(system)) return system.dbSystems.map((dbSystem) => ({ service: "order-service", kind: "SPAN_KIND_CLIENT", dbSystem, durationMs: 1 }));
+    return system.serviceNames.map((service) => ({ service, durationMs: 1 }));
 }
 
 const policiesOf = (config: TailSamplingConfig, system: TracedSystem) =>
@@ -136,15 +156,16 @@ for (const stack of ["dev", "prod"]) {
 
         for (const system of settings.systems) {
             it(`${system.id}: errors and traces slower than ${system.latencySloP95Ms} ms are kept even with every share and cap against them`, () => {
-                for (const service of system.serviceNames) {
-                    const error = [{ service: "edge-proxy", durationMs: 1 }, { service, error: true, durationMs: 1 }];
-                    assert.ok(decide(config, error, "worst"), `error in ${service} dropped`);
-                    const huge = many(baselineTraceSpanLimit + 1, { service, durationMs: 1 });
+                for (const span of spansOfSystem(system)) {
+                    const what = span.dbSystem ?? span.service;
+                    const error = [{ service: "edge-proxy", durationMs: 1 }, { ...span, error: true }];
+                    assert.ok(decide(config, error, "worst"), `error in ${what} dropped`);
+                    const huge = many(baselineTraceSpanLimit + 1, span);
                     huge[0].error = true;
-                    assert.ok(decide(config, huge, "worst"), `oversized error trace of ${service} dropped`);
-                    assert.ok(decide(config, [{ service, durationMs: system.latencySloP95Ms + 1 }], "worst"), `SLO breach in ${service} dropped`);
-                    const ordinary = [{ service, durationMs: system.latencySloP95Ms }];
-                    assert.equal(decide(config, ordinary, "worst"), false, `an ordinary ${service} trace is kept with no share or budget left`);
+                    assert.ok(decide(config, huge, "worst"), `oversized error trace of ${what} dropped`);
+                    assert.ok(decide(config, [{ ...span, durationMs: system.latencySloP95Ms + 1 }], "worst"), `SLO breach in ${what} dropped`);
+                    const ordinary = [{ ...span, durationMs: system.latencySloP95Ms }];
+                    assert.equal(decide(config, ordinary, "worst"), false, `an ordinary ${what} trace is kept with no share or budget left`);
                     assert.equal(decide(config, ordinary, "best"), system.tailSamplingPercent > 0, "the baseline share keeps ordinary traces");
                     assert.equal(decide(config, many(baselineTraceSpanLimit + 1, ordinary[0]), "best"), false, "the size bound limits the baseline");
                 }
@@ -154,14 +175,26 @@ for (const stack of ["dev", "prod"]) {
         it("judges each system's objective on its own spans, not on the whole trace", () => {
             const db = settings.systems.find((s) => s.id === "databases")!;
             const api = settings.systems.find((s) => s.id === "online-store-api")!;
+            const query = { service: api.serviceNames[0], kind: "SPAN_KIND_CLIENT" as const, dbSystem: db.dbSystems[0] };
             const trace = [
                 { service: api.serviceNames[0], durationMs: api.latencySloP95Ms - 1 },
-                { service: db.serviceNames[0], durationMs: db.latencySloP95Ms - 1 },
+                { ...query, durationMs: db.latencySloP95Ms - 1 },
             ];
             assert.ok(trace[0].durationMs > db.latencySloP95Ms, "the request around the query is slower than the database objective");
             const breach = config.policies.find((p) => p.name === systemPolicyNames(db).sloBreach)!;
             assert.equal(policySamples(breach, trace, "worst"), false);
             assert.equal(decide(config, trace, "worst"), false);
+        });
+
+        it("keeps a trace with a slow database or cache call, whichever service made it, and only CLIENT calls count", () => {
+            for (const system of settings.systems.filter(isDatastore)) {
+                for (const dbSystem of system.dbSystems) {
+                    const slow = { service: "brand-new-service", kind: "SPAN_KIND_CLIENT" as const, dbSystem, durationMs: system.latencySloP95Ms + 1 };
+                    assert.ok(decide(config, [{ service: "edge-proxy", durationMs: 1 }, slow], "worst"), `slow ${dbSystem} call dropped`);
+                    // A span that merely carries the attribute without being a call (a SERVER span) is not the datastore's.
+                    assert.equal(decide(config, [{ ...slow, kind: "SPAN_KIND_SERVER" }], "worst"), false);
+                }
+            }
         });
 
         it("keeps errors of services no system lists", () => {
@@ -171,12 +204,13 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(policySamples(guard, [{ service: settings.systems[0].serviceNames[0], error: true, durationMs: 1 }], "worst"), false);
         });
 
-        it("each system's policies name only its own service names", () => {
+        it("each system's policies name only its own service names (datastores: their db.system.name)", () => {
             for (const system of settings.systems) {
+                const own = isDatastore(system) ? system.dbSystems : system.serviceNames;
                 for (const policy of policiesOf(config, system)) {
-                    const named = servicesIn(policy);
+                    const named = identitiesIn(policy);
                     assert.ok(named.length > 0, `${policy.name} names no service`);
-                    assert.deepEqual([...new Set(named)].sort(), [...system.serviceNames].sort(), policy.name);
+                    assert.deepEqual([...new Set(named)].sort(), [...own].sort(), policy.name);
                 }
             }
         });
