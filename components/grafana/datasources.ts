@@ -1,7 +1,8 @@
 /**
  * Provisioned data sources: Tempo over mutual TLS (service map, node graph, traces-to-metrics) and
  * the span-metrics workspace through the Amazon Managed Service for Prometheus plugin with SigV4
- * signing by the pod's workload identity, its exemplars linking to Tempo.
+ * signing by the pod's workload identity. Amazon Managed Prometheus does not store exemplars, so no
+ * exemplar link is configured; latency panels link to their traces with TraceQL data links instead.
  *
  * Format: grafana/grafana docs/sources/administration/provisioning (apiVersion 1, prune since
  * 11.1); Tempo keys: docs/sources/datasources/tempo/configure-tempo-data-source/provision-data-source.md;
@@ -12,7 +13,7 @@
 import * as yaml from "yaml";
 import { ports, serviceDnsNames } from "../platform/names";
 import { amazonPrometheusPlugin, grafanaPaths, tlsFileNames } from "./ini";
-import { spanMetricLabels, spanMetricNames, spanMetricValues } from "../platform/span-metrics";
+import { outcomeValues, spanMetricLabels, spanMetricNames, spanMetricsFlushSeconds } from "../platform/span-metrics";
 
 /** Stable data source uids every dashboard, alert and link refers to. */
 export const datasourceUids = { tempo: "tracing-tempo", metrics: "tracing-span-metrics" } as const;
@@ -22,9 +23,6 @@ export const datasourceTypes = { tempo: "tempo", metrics: amazonPrometheusPlugin
 
 /** Grafana's uid for server-side expressions in alert rules (not a provisioned data source). */
 export const expressionDatasourceUid = "__expr__";
-
-/** Exemplar label the remote-write translator writes the trace id under. */
-export const exemplarTraceIdLabel = "trace_id";
 
 export interface ProvisionedDatasource {
     readonly name: string;
@@ -69,7 +67,7 @@ function literalDollar(text: string): string {
 
 /** Queries the Tempo data source offers from a span ("Related metrics"); `$__tags` holds the span's tags. */
 export function tracesToMetricsQueries(): { readonly name: string; readonly query: string }[] {
-    const errors = `${spanMetricLabels.statusCode}="${spanMetricValues.errorStatus}"`;
+    const errors = `${spanMetricLabels.outcome}="${outcomeValues.error}"`;
     return [
         { name: "Request rate", query: `sum(rate(${spanMetricNames.calls}{$__tags}[5m]))` },
         { name: "Error rate", query: `sum(rate(${spanMetricNames.calls}{$__tags, ${errors}}[5m]))` },
@@ -131,9 +129,8 @@ export function grafanaDatasources(input: DatasourcesInput): DatasourceProvision
             sigV4Region: input.region,
             sigv4Service: "aps",
             manageAlerts: false,
-            // The span-metrics connector flushes every 15 s (its metrics_flush_interval default).
-            timeInterval: "15s",
-            exemplarTraceIdDestinations: [{ name: exemplarTraceIdLabel, datasourceUid: datasourceUids.tempo }],
+            // The span-metrics connector's flush interval: no finer resolution exists.
+            timeInterval: `${spanMetricsFlushSeconds}s`,
         },
     };
     return { apiVersion: 1, prune: true, datasources: [tempo, metrics] };

@@ -33,6 +33,7 @@ import type {
 } from "@grafana/schema/dist/esm/raw/composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen";
 import { datasourceTypes, datasourceUids } from "./datasources";
 import { spanMetricsHistogramUnit } from "../platform/span-metrics";
+import type { DataLink } from "./trace-links";
 
 /** Dashboard schema version of @grafana/schema 13.2 (its defaultDashboard.schemaVersion). */
 export const dashboardSchemaVersion = 42;
@@ -61,10 +62,14 @@ interface TempoTarget {
     readonly queryType: "traceql";
     readonly query: string;
     readonly limit: number;
-    readonly tableType: "traces";
+    readonly tableType: "traces" | "spans";
 }
 
-export function promTarget(refId: string, expr: string, legendFormat: string, options: { instant?: boolean; exemplar?: boolean } = {}): PrometheusTarget {
+/**
+ * A PromQL target. Exemplars are never requested: Amazon Managed Prometheus does not store them, so
+ * latency panels reach their traces through data links instead (trace-links.ts).
+ */
+export function promTarget(refId: string, expr: string, legendFormat: string, options: { instant?: boolean } = {}): PrometheusTarget {
     return {
         refId,
         datasource: metricsSource,
@@ -72,12 +77,12 @@ export function promTarget(refId: string, expr: string, legendFormat: string, op
         legendFormat,
         range: !options.instant,
         instant: options.instant ?? false,
-        exemplar: options.exemplar ?? false,
+        exemplar: false,
     };
 }
 
-function traceTarget(query: string): TempoTarget {
-    return { refId: "A", datasource: tracesSource, queryType: "traceql", query, limit: 20, tableType: "traces" };
+function traceTarget(query: string, tableType: "traces" | "spans"): TempoTarget {
+    return { refId: "A", datasource: tracesSource, queryType: "traceql", query, limit: 20, tableType };
 }
 
 export const durationUnit = spanMetricsHistogramUnit === "ms" ? "ms" : "s";
@@ -112,6 +117,8 @@ export interface PanelSpec {
     readonly width: number;
     readonly height: number;
     readonly links?: DashboardLink[];
+    /** Links on every data point (the slow traces behind a latency value). */
+    readonly dataLinks?: readonly DataLink[];
 }
 
 /**
@@ -131,6 +138,7 @@ function fieldConfig(spec: PanelSpec, custom?: Record<string, unknown>): FieldCo
             ...(spec.max !== undefined ? { max: spec.max } : {}),
             ...(spec.thresholds ? { thresholds: spec.thresholds } : {}),
             color: { mode: (spec.thresholds ? "thresholds" : "palette-classic") as FieldColorModeId },
+            ...(spec.dataLinks ? { links: [...spec.dataLinks] } : {}),
             ...(custom ? { custom } : {}),
         },
         overrides: [],
@@ -180,7 +188,8 @@ export function statPanel(spec: PanelSpec, target: PrometheusTarget): Panel {
     return metricsPanel("stat", spec, [target], options);
 }
 
-export function traceTablePanel(title: string, description: string, query: string): Panel {
+/** A TraceQL search as a table: of traces, or of spans when the query selects span attributes to show. */
+export function traceTablePanel(title: string, description: string, query: string, tableType: "traces" | "spans" = "traces"): Panel {
     const options: TableOptions = { showHeader: true, frameIndex: 0 };
     return {
         type: "table",
@@ -188,7 +197,7 @@ export function traceTablePanel(title: string, description: string, query: strin
         description,
         datasource: tracesSource,
         gridPos: { x: 0, y: 0, w: 12, h: 9 },
-        targets: [traceTarget(query)],
+        targets: [traceTarget(query, tableType)],
         options: schemaRecord(options),
         fieldConfig: { defaults: {}, overrides: [] },
     };

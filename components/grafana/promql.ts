@@ -66,3 +66,21 @@ export function promNumber(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
     return String(value);
 }
+
+/**
+ * `part / total`, 0 (not "no data") when the part has no series but the total has: `part or total * 0`
+ * keeps the total's labels, so it works for grouped (`by`) expressions as well as for single values.
+ */
+export function shareOf(part: string, total: string): string {
+    return `(${part} or ${total} * 0) / ${total}`;
+}
+
+/** Mean of a histogram from its `_sum` and `_count` rates. */
+export function meanOf(sumMetric: string, countMetric: string, matchers: readonly LabelMatcher[], window: string, by: readonly string[] = []): string {
+    return `${sumRate(sumMetric, matchers, window, by)} / ${sumRate(countMetric, matchers, window, by)}`;
+}
+
+/** `histogram_quantile(q, sum by (le, ...) (rate(bucket[window])))` */
+export function histogramQuantile(q: number, bucketMetric: string, matchers: readonly LabelMatcher[], window: string, by: readonly string[] = []): string {
+    return `histogram_quantile(${promNumber(q)}, ${sumRate(bucketMetric, matchers, window, ["le", ...by])})`;
+}

@@ -1,51 +1,58 @@
 /**
- * The seed's metrics for one traced system as PromQL over the span metrics: response time
- * (p50/p95/p99), % successful requests, errors per 1000 requests, Apdex from the latency objective,
- * queue message processing time per queue, and the request rate. Dashboards and alerts both take
- * their expressions from here, so a panel and the alert beside it always compute the same thing.
+ * The decision record's metrics for one traced system as PromQL over the span metrics: response
+ * time (mean and p50/p95/p99), % successful requests, errors per 1000 requests, client errors and
+ * denied access per 1000, Apdex from the latency objective, and the request rate. Dashboards and
+ * alerts both take their expressions from here, so a panel and the alert beside it always compute
+ * the same thing.
+ *
+ * Success and errors follow the record: the gateways label every call with its outcome (HTTP
+ * 2xx/3xx success, 5xx error, 401/403 denied, other 4xx client error; span status ERROR for work
+ * without an HTTP status), so a share is one selector over the calls counter.
  *
  * Sampling: the span metrics are computed by the gateways before tail sampling but after the SDKs'
  * head sampling. Head sampling is per trace and random, so ratios (errors per 1000, % success,
  * Apdex) and latency quantiles are unbiased estimates; only absolute rates shrink by the kept
  * share, and those are scaled back by 100 / headSamplingPercent.
  */
-import type { SystemKind, TracedSystem } from "../platform/settings";
-import { equals, oneOf, promNumber, sumRate, type LabelMatcher } from "./promql";
-import { durationInHistogramUnit, spanMetricLabels, spanMetricNames, spanMetricsBucketsMs, spanMetricValues } from "../platform/span-metrics";
+import { isDatastore, type SystemKind, type TracedSystem } from "../platform/settings";
+import { equals, histogramQuantile, meanOf, oneOf, promNumber, shareOf, sumRate, type LabelMatcher } from "./promql";
+import {
+    durationInHistogramUnit,
+    outcomeValues,
+    spanMetricLabels,
+    spanMetricNames,
+    spanMetricsBucketsMs,
+    spanMetricValues,
+    type Outcome,
+} from "../platform/span-metrics";
 
 /**
  * Span kinds that count as one handled request of a system: the entry spans it serves. A request
- * belongs to the system whose service handles it, so callers' CLIENT spans count for the caller,
- * and stores named in the catalogue (databases, caches) are measured by their own SERVER spans.
+ * belongs to the system whose service handles it, so callers' CLIENT spans count for the caller;
+ * databases and caches run no SDK, so their requests are their callers' CLIENT spans.
  */
 export const requestSpanKinds: Readonly<Record<SystemKind, readonly string[]>> = {
     "http-api": [spanMetricValues.serverKind],
     worker: [spanMetricValues.serverKind, spanMetricValues.consumerKind],
-    database: [spanMetricValues.serverKind],
-    cache: [spanMetricValues.serverKind],
+    integration: [spanMetricValues.serverKind],
+    database: [spanMetricValues.clientKind],
+    cache: [spanMetricValues.clientKind],
     queue: [spanMetricValues.consumerKind],
 };
 
+/** Matchers selecting a system's own spans: its services, or the calls its callers make to it. */
+export function identityMatchers(system: TracedSystem): LabelMatcher[] {
+    return isDatastore(system) ? [oneOf(spanMetricLabels.dbSystem, system.dbSystems)] : [oneOf(spanMetricLabels.service, system.serviceNames)];
+}
+
 /** Matchers selecting a system's request spans. */
 export function requestMatchers(system: TracedSystem): LabelMatcher[] {
-    return [oneOf(spanMetricLabels.service, system.serviceNames), oneOf(spanMetricLabels.spanKind, requestSpanKinds[system.kind])];
+    return [...identityMatchers(system), oneOf(spanMetricLabels.spanKind, requestSpanKinds[system.kind])];
 }
-
-/** Matchers selecting a queue system's message processing (CONSUMER spans) on its catalogued queues. */
-export function queueMatchers(system: TracedSystem): LabelMatcher[] {
-    if (system.queues.length === 0) throw new Error(`system ${system.id} lists no queues`);
-    return [
-        oneOf(spanMetricLabels.service, system.serviceNames),
-        equals(spanMetricLabels.spanKind, spanMetricValues.consumerKind),
-        oneOf(spanMetricLabels.queue, system.queues),
-    ];
-}
-
-const errorMatcher = equals(spanMetricLabels.statusCode, spanMetricValues.errorStatus);
 
 /** Sampled requests per second (what the span metrics saw). */
-export function sampledRequestRate(system: TracedSystem, window: string): string {
-    return sumRate(spanMetricNames.calls, requestMatchers(system), window);
+export function sampledRequestRate(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return sumRate(spanMetricNames.calls, requestMatchers(system), window, by);
 }
 
 /** Factor that turns a sampled rate back into the real rate, or undefined when nothing is sampled. */
@@ -54,50 +61,50 @@ export function headSamplingCorrection(system: TracedSystem): number | undefined
 }
 
 /** Scales a sampled rate back to the real rate (unchanged when everything or nothing is sampled). */
-function correctedForHeadSampling(system: TracedSystem, sampledRate: string): string {
+export function correctedForHeadSampling(system: TracedSystem, sampledRate: string): string {
     const correction = headSamplingCorrection(system);
     return correction === undefined || correction === 1 ? sampledRate : `${sampledRate} * ${promNumber(correction)}`;
 }
 
 /** Estimated real requests per second, corrected for head sampling. */
-export function requestRate(system: TracedSystem, window: string): string {
-    return correctedForHeadSampling(system, sampledRequestRate(system, window));
+export function requestRate(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return correctedForHeadSampling(system, sampledRequestRate(system, window, by));
 }
 
-/** Failed requests as a share of all requests (0..1); 0 while requests flow without errors. */
-function errorRatio(system: TracedSystem, window: string): string {
-    const matchers = requestMatchers(system);
-    const errors = sumRate(spanMetricNames.calls, [...matchers, errorMatcher], window);
-    return `(${errors} or vector(0)) / ${sumRate(spanMetricNames.calls, matchers, window)}`;
+/** Share (0..1) of the selected calls whose outcome is one of `outcomes`; 0 while calls flow without them. */
+export function outcomeShare(matchers: readonly LabelMatcher[], outcomes: readonly Outcome[], window: string, by: readonly string[] = []): string {
+    const part = sumRate(spanMetricNames.calls, [...matchers, oneOf(spanMetricLabels.outcome, outcomes)], window, by);
+    return shareOf(part, sumRate(spanMetricNames.calls, matchers, window, by));
 }
 
-/** Errors per 1000 requests. */
-export function errorsPer1000(system: TracedSystem, window: string): string {
-    return `1000 * ${errorRatio(system, window)}`;
+/** Errors per 1000 requests: HTTP 5xx, or span status ERROR for work without an HTTP status. */
+export function errorsPer1000(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return `1000 * ${outcomeShare(requestMatchers(system), [outcomeValues.error], window, by)}`;
 }
 
-/** Percentage of requests that did not end in an error status. */
-export function successPercent(system: TracedSystem, window: string): string {
-    return `100 * (1 - ${errorRatio(system, window)})`;
+/** Percentage of requests that succeeded: HTTP 2xx/3xx, or no ERROR status for work without one. */
+export function successPercent(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return `100 * ${outcomeShare(requestMatchers(system), [outcomeValues.success], window, by)}`;
 }
 
-function quantile(q: number, matchers: readonly LabelMatcher[], window: string, by: readonly string[] = []): string {
-    return `histogram_quantile(${promNumber(q)}, ${sumRate(spanMetricNames.durationBucket, matchers, window, ["le", ...by])})`;
+/** Client errors (HTTP 4xx, access denials included) per 1000 requests: neither success nor error. */
+export function clientErrorsPer1000(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return `1000 * ${outcomeShare(requestMatchers(system), [outcomeValues.clientError, outcomeValues.denied], window, by)}`;
+}
+
+/** Requests refused access (HTTP 401/403) per 1000. */
+export function deniedPer1000(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return `1000 * ${outcomeShare(requestMatchers(system), [outcomeValues.denied], window, by)}`;
 }
 
 /** Response-time quantile (in the histogram's unit) of the system's requests. */
-export function latencyQuantile(system: TracedSystem, q: number, window: string): string {
-    return quantile(q, requestMatchers(system), window);
+export function latencyQuantile(system: TracedSystem, q: number, window: string, by: readonly string[] = []): string {
+    return histogramQuantile(q, spanMetricNames.durationBucket, requestMatchers(system), window, by);
 }
 
-/** Message processing time quantile per queue (label `messaging_destination_name`). */
-export function queueProcessingQuantile(system: TracedSystem, q: number, window: string): string {
-    return quantile(q, queueMatchers(system), window, [spanMetricLabels.queue]);
-}
-
-/** Estimated real messages processed per second per queue, corrected for head sampling. */
-export function queueMessageRate(system: TracedSystem, window: string): string {
-    return correctedForHeadSampling(system, sumRate(spanMetricNames.calls, queueMatchers(system), window, [spanMetricLabels.queue]));
+/** Mean response time (in the histogram's unit) of the system's requests. */
+export function meanLatency(system: TracedSystem, window: string, by: readonly string[] = []): string {
+    return meanOf(spanMetricNames.durationSum, spanMetricNames.durationCount, requestMatchers(system), window, by);
 }
 
 /** The `le` label value the remote-write translator writes for a bucket bound (Go FormatFloat 'f', -1). */

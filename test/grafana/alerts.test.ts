@@ -15,14 +15,14 @@ import {
 import { dashboardUids, grafanaFolder, maxUidLength } from "../../components/grafana/uids";
 import { datasourceUids, expressionDatasourceUid, grafanaDatasources } from "../../components/grafana/datasources";
 import { platformAlertThresholds } from "../../components/grafana/platform-queries";
-import { durationInHistogramUnit, spanMetricNames } from "../../components/platform/span-metrics";
+import { durationInHistogramUnit, queueWaitMetricNames, spanMetricNames } from "../../components/platform/span-metrics";
 import { parseSettings } from "../../components/platform/settings";
 import { stackConfig } from "../harness/stack-config";
 import { checkRules } from "./promtool";
 import { parsePromQL } from "./query-languages";
 
 const stacks = ["dev", "prod"] as const;
-const knownMetrics = new Set<string>([...Object.values(spanMetricNames), ...Object.values(collectorSelfMetricNames)]);
+const knownMetrics = new Set<string>([...Object.values(spanMetricNames), ...Object.values(queueWaitMetricNames), ...Object.values(collectorSelfMetricNames)]);
 
 describe("alert rules (Grafana provisioning)", () => {
     for (const stack of stacks) {
@@ -33,11 +33,23 @@ describe("alert rules (Grafana provisioning)", () => {
             const rules = provisioning.groups.flatMap((g) => g.rules);
             const provisioned = new Set(grafanaDatasources({ prometheusEndpoint: "https://aps.example/ws", region: settings.aws.region }).datasources.map((d) => d.uid));
 
-            it("every system has an errors and a p95 rule, queue systems one for processing time; the platform has its own", () => {
+            it("every system has an errors and a p95 rule; denied access, cache hit ratio, providers and queues add theirs; the platform has its own", () => {
                 for (const system of settings.systems) {
                     const group = provisioning.groups.find((g) => g.name === `slo-${system.id}`);
                     assert.ok(group, system.id);
-                    assert.equal(group.rules.length, system.kind === "queue" ? 3 : 2, system.id);
+                    const objectives = allAlerts(settings.systems)
+                        .filter((a) => a.thresholdSource.kind === "system" && a.thresholdSource.systemId === system.id)
+                        .map((a) => (a.thresholdSource.kind === "system" ? a.thresholdSource.objective : ""));
+                    const expected = [
+                        "errorsPer1000Slo",
+                        "latencySloP95Ms",
+                        ...(system.deniedPer1000Slo !== undefined ? ["deniedPer1000Slo"] : []),
+                        ...(system.kind === "cache" ? ["cacheHitRatioSloPercent"] : []),
+                        ...(system.kind === "integration" ? ["errorsPer1000Slo", "latencySloP95Ms"] : []),
+                        ...(system.kind === "queue" ? ["queueProcessingSloMs", "queueWaitSloMs"] : []),
+                    ];
+                    assert.deepEqual([...objectives].sort(), [...expected].sort(), system.id);
+                    assert.equal(group.rules.length, expected.length, system.id);
                     assert.equal(group.folder, grafanaFolder.title);
                     for (const rule of group.rules) assert.equal(rule.labels.system, system.id);
                 }
@@ -73,7 +85,15 @@ describe("alert rules (Grafana provisioning)", () => {
                     if (source.kind === "system") {
                         const system = settings.systems.find((s) => s.id === source.systemId)!;
                         const objective = system[source.objective]!;
-                        const expected = source.objective === "errorsPer1000Slo" ? objective : durationInHistogramUnit(objective);
+                        const expected = {
+                            errorsPer1000Slo: objective,
+                            deniedPer1000Slo: objective,
+                            // Fires on the miss share: a hit ratio below the objective.
+                            cacheHitRatioSloPercent: 100 - objective,
+                            latencySloP95Ms: durationInHistogramUnit(objective),
+                            queueProcessingSloMs: durationInHistogramUnit(objective),
+                            queueWaitSloMs: durationInHistogramUnit(objective),
+                        }[source.objective];
                         assert.deepEqual(threshold.params, [expected], `${rule.title}`);
                         assert.equal(rule.labels.system, system.id);
                     } else {

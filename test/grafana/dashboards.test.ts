@@ -9,8 +9,8 @@ import { dashboardUids, maxUidLength, stableUid } from "../../components/grafana
 import { datasourceUids, grafanaDatasources } from "../../components/grafana/datasources";
 import { grafanaPaths } from "../../components/grafana/ini";
 import { requestSpanKinds } from "../../components/grafana/slo-queries";
-import { spanMetricLabels, spanMetricNames, spanMetricValues } from "../../components/platform/span-metrics";
-import { parseSettings, type TracedSystem } from "../../components/platform/settings";
+import { outcomeValues, queueWaitMetricNames, spanMetricLabels, spanMetricNames, spanMetricValues } from "../../components/platform/span-metrics";
+import { isDatastore, parseSettings, type TracedSystem } from "../../components/platform/settings";
 import { stackConfig } from "../harness/stack-config";
 import { matcherAccepts, parsePromQL, parseTraceQL, substituteGrafanaMacros, type ParsedPromQL } from "./query-languages";
 
@@ -28,21 +28,27 @@ const promTargets = (panel: Panel) => targetsOf(panel).filter((t) => typeof t.ex
 const traceTargets = (panel: Panel) => targetsOf(panel).filter((t) => t.queryType === "traceql");
 const parsedExprs = (panel: Panel): ParsedPromQL[] => promTargets(panel).map((t) => parsePromQL(substituteGrafanaMacros(t.expr)));
 
-const spanMetricSet = new Set<string>(Object.values(spanMetricNames));
+const spanMetricSet = new Set<string>([...Object.values(spanMetricNames), ...Object.values(queueWaitMetricNames)]);
 const selfMetricSet = new Set<string>(Object.values(collectorSelfMetricNames));
 
-/** Asserts every selector of every query selects exactly this system's services (checked under RE2). */
+/**
+ * Asserts every selector of every query selects exactly this system's spans (checked under RE2):
+ * its services, or for databases and caches the db.system.name its callers write.
+ */
 function assertSelectsOnly(system: TracedSystem, others: readonly TracedSystem[], parsed: ParsedPromQL[], where: string): void {
+    const [label, own, field] = isDatastore(system)
+        ? [spanMetricLabels.dbSystem, system.dbSystems, "dbSystems" as const]
+        : [spanMetricLabels.service, system.serviceNames, "serviceNames" as const];
     for (const query of parsed) {
-        const serviceMatchers = query.matchers.filter((m) => m.label === spanMetricLabels.service);
-        assert.ok(serviceMatchers.length > 0 && serviceMatchers.length === query.metricNames.length, `${where}: a selector without a service filter`);
-        for (const matcher of serviceMatchers) {
-            for (const service of system.serviceNames) assert.ok(matcherAccepts(matcher, service), `${where}: misses ${service}`);
-            for (const other of others.filter((o) => o.id !== system.id).flatMap((o) => o.serviceNames)) {
+        const identityMatchers = query.matchers.filter((m) => m.label === label);
+        assert.ok(identityMatchers.length > 0 && identityMatchers.length === query.metricNames.length, `${where}: a selector without a ${label} filter`);
+        for (const matcher of identityMatchers) {
+            for (const value of own) assert.ok(matcherAccepts(matcher, value), `${where}: misses ${value}`);
+            for (const other of others.filter((o) => o.id !== system.id).flatMap((o) => o[field])) {
                 assert.ok(!matcherAccepts(matcher, other), `${where}: also selects ${other}`);
             }
             // Dots in a service name are literal, not "any character".
-            for (const service of system.serviceNames.filter((s) => s.includes("."))) assert.ok(!matcherAccepts(matcher, service.replaceAll(".", "X")));
+            for (const value of own.filter((s) => s.includes("."))) assert.ok(!matcherAccepts(matcher, value.replaceAll(".", "X")));
         }
     }
 }
@@ -119,7 +125,8 @@ describe("dashboards", () => {
                     assert.deepEqual(response.map((q) => q.functions.includes("histogram_quantile")), [true, true, true]);
                     assert.ok(response.every((q) => q.metricNames.every((m) => m === spanMetricNames.durationBucket)));
                     const errors = parsedExprs(panels.find((p) => p.title === seedPanelTitles.errorsPer1000)!)[0];
-                    assert.ok(errors.matchers.some((m) => m.label === spanMetricLabels.statusCode && m.value === spanMetricValues.errorStatus));
+                    assert.ok(errors.matchers.some((m) => m.label === spanMetricLabels.outcome && m.value === outcomeValues.error), "errors are the error outcome");
+                    assert.ok(!errors.matchers.some((m) => m.label === spanMetricLabels.statusCode), "not span status alone");
                     const kinds = errors.matchers.filter((m) => m.label === spanMetricLabels.spanKind);
                     for (const kind of Object.values(spanMetricValues).filter((v) => v.startsWith("SPAN_KIND_"))) {
                         assert.equal(kinds.every((m) => matcherAccepts(m, kind)), requestSpanKinds[system.kind].includes(kind), `${system.id}: ${kind}`);
@@ -161,22 +168,23 @@ describe("dashboards", () => {
                 }
             });
 
-            it("every TraceQL drill-down parses and searches only the system's services (and queues)", () => {
+            it("every TraceQL drill-down parses and searches only the system's services, datastores (and queues)", () => {
+                const selected = ["span.db.query.summary", "span.db.operation.name", "span.db.namespace", "span.server.address", "span.cache.hit"];
                 for (const system of settings.systems) {
                     const panels = panelsOf(dashboards[`${dashboardUids.system(system)}.json`]).filter((p) => traceTargets(p).length > 0);
-                    assert.equal(panels.length, system.kind === "queue" ? 3 : 2, system.id);
+                    assert.equal(panels.length, system.kind === "queue" ? 4 : isDatastore(system) ? 3 : 2, system.id);
+                    const [identity, own] = isDatastore(system) ? ["span.db.system.name", system.dbSystems] : ["resource.service.name", system.serviceNames];
                     for (const panel of panels) {
                         assert.equal(panel.datasource!.uid, datasourceUids.tempo);
                         for (const target of traceTargets(panel)) {
                             const parsed = parseTraceQL(target.query);
-                            const services = parsed.attributes.filter((a) => a === "resource.service.name");
-                            assert.equal(services.length, system.serviceNames.length);
+                            assert.equal(parsed.attributes.filter((a) => a === identity).length, own.length);
                             for (const attribute of parsed.attributes) {
-                                assert.ok(["resource.service.name", "span.messaging.destination.name"].includes(attribute), attribute);
+                                assert.ok([identity, "span.messaging.destination.name", "span.rabbitmq.record.queue_time_ms", ...selected].includes(attribute), attribute);
                             }
                             assert.deepEqual(
                                 [...parsed.strings].sort(),
-                                [...system.serviceNames, ...(parsed.attributes.includes("span.messaging.destination.name") ? system.queues : [])].sort(),
+                                [...own, ...(parsed.attributes.includes("span.messaging.destination.name") ? system.queues : [])].sort(),
                             );
                         }
                     }

@@ -3,14 +3,13 @@ import * as yaml from "yaml";
 import {
     datasourceTypes,
     datasourceUids,
-    exemplarTraceIdLabel,
     grafanaDatasources,
     renderDatasources,
     tempoQueryHost,
     type DatasourceProvisioning,
 } from "../../components/grafana/datasources";
 import { grafanaPaths } from "../../components/grafana/ini";
-import { spanMetricLabels, spanMetricNames } from "../../components/platform/span-metrics";
+import { spanMetricLabels, spanMetricNames, spanMetricsFlushSeconds } from "../../components/platform/span-metrics";
 import { ports, serviceDnsNames } from "../../components/platform/names";
 import { parsePromQL } from "./query-languages";
 
@@ -73,7 +72,7 @@ describe("data source provisioning", () => {
         }
     });
 
-    it("metrics workspace: SigV4 with the workload identity's default chain, no stored keys, exemplars to Tempo", () => {
+    it("metrics workspace: SigV4 with the workload identity's default chain, no stored keys, no exemplar link (the workspace stores none)", () => {
         const metrics = byUid(datasourceUids.metrics);
         assert.equal(metrics.type, datasourceTypes.metrics);
         assert.equal(metrics.url, endpoint.replace(/\/$/, ""));
@@ -82,7 +81,9 @@ describe("data source provisioning", () => {
         assert.equal(metrics.jsonData.sigV4Region, "eu-west-1");
         assert.equal(metrics.jsonData.sigv4Service, "aps");
         assert.equal(metrics.secureJsonData, undefined, "no access keys are provisioned");
-        assert.deepEqual(metrics.jsonData.exemplarTraceIdDestinations, [{ name: exemplarTraceIdLabel, datasourceUid: datasourceUids.tempo }]);
+        // Amazon Managed Prometheus drops exemplars: a destination would promise links that never appear.
+        assert.equal(metrics.jsonData.exemplarTraceIdDestinations, undefined);
+        assert.equal(metrics.jsonData.timeInterval, `${spanMetricsFlushSeconds}s`, "no query step finer than the span metrics' flush");
         assert.equal(metrics.isDefault, true);
     });
 

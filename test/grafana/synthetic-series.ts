@@ -4,7 +4,14 @@
  * `_count`), split across two gateway instances as the collectors really write them.
  */
 import { leLabel } from "../../components/grafana/slo-queries";
-import { spanMetricLabels, spanMetricNames, spanMetricsBucketsMs, durationInHistogramUnit } from "../../components/platform/span-metrics";
+import {
+    durationInHistogramUnit,
+    queueWaitBucketsMs,
+    queueWaitMetricNames,
+    spanMetricLabels,
+    spanMetricNames,
+    spanMetricsBucketsMs,
+} from "../../components/platform/span-metrics";
 
 export interface InputSeries {
     readonly series: string;
@@ -45,38 +52,80 @@ export function spanCounter(labels: Readonly<Record<string, string>>, perMinute:
 /** Histogram bounds in milliseconds, as the connector is configured. */
 export const boundsMs: readonly number[] = spanMetricsBucketsMs;
 
+/** Bounds of the queue-wait histogram. */
+export const waitBoundsMs: readonly number[] = queueWaitBucketsMs;
+
+/** The series names of one histogram. */
+interface HistogramNames {
+    readonly bucket: string;
+    readonly count: string;
+    readonly sum?: string;
+}
+
+const durationNames: HistogramNames = { bucket: spanMetricNames.durationBucket, count: spanMetricNames.durationCount, sum: spanMetricNames.durationSum };
+const waitNames: HistogramNames = { bucket: queueWaitMetricNames.bucket, count: queueWaitMetricNames.count, sum: queueWaitMetricNames.sum };
+
 /**
- * A duration histogram: `perMinuteByUpperBound` maps a bucket's upper bound (ms, or Infinity) to
- * the observations per minute that fall in that bucket (not cumulative); written cumulatively per
- * `le`, with `_count`, on every gateway instance.
+ * A histogram: `perMinuteByUpperBound` maps a bucket's upper bound (ms, or Infinity) to the
+ * observations per minute that fall in that bucket (not cumulative); written cumulatively per
+ * `le`, with `_count` and (when `valueOf` says what each bucket's observations measure) `_sum`,
+ * on every gateway instance.
  */
-export function spanHistogram(labels: Readonly<Record<string, string>>, perMinuteByUpperBound: ReadonlyMap<number, number>): InputSeries[] {
+function histogram(
+    names: HistogramNames,
+    bounds: readonly number[],
+    labels: Readonly<Record<string, string>>,
+    perMinuteByUpperBound: ReadonlyMap<number, number>,
+    valueOf?: (upperBound: number) => number,
+): InputSeries[] {
     for (const bound of perMinuteByUpperBound.keys()) {
-        if (bound !== Infinity && !boundsMs.includes(bound)) throw new Error(`${bound} is not a bucket bound`);
+        if (bound !== Infinity && !bounds.includes(bound)) throw new Error(`${bound} is not a bucket bound`);
     }
     const series: InputSeries[] = [];
     for (const instance of gatewayInstances) {
         const withInstance = { ...labels, [spanMetricLabels.collectorInstance]: instance };
         let cumulative = 0;
-        for (const bound of [...boundsMs, Infinity]) {
-            cumulative += (perMinuteByUpperBound.get(bound) ?? 0) / gatewayInstances.length;
+        let sum = 0;
+        for (const bound of [...bounds, Infinity]) {
+            const observations = (perMinuteByUpperBound.get(bound) ?? 0) / gatewayInstances.length;
+            cumulative += observations;
+            if (valueOf && observations > 0) sum += observations * durationInHistogramUnit(valueOf(bound));
             const le = bound === Infinity ? "+Inf" : leLabel(durationInHistogramUnit(bound));
-            series.push(counter(spanMetricNames.durationBucket, { ...withInstance, le }, cumulative));
+            series.push(counter(names.bucket, { ...withInstance, le }, cumulative));
         }
-        series.push(counter(spanMetricNames.durationCount, withInstance, cumulative));
+        series.push(counter(names.count, withInstance, cumulative));
+        if (valueOf && names.sum) series.push(counter(names.sum, withInstance, sum));
     }
     return series;
 }
 
+/** A span duration histogram (see `histogram`); with `valueOf`, also `_sum`. */
+export function spanHistogram(
+    labels: Readonly<Record<string, string>>,
+    perMinuteByUpperBound: ReadonlyMap<number, number>,
+    valueOf?: (upperBound: number) => number,
+): InputSeries[] {
+    return histogram(durationNames, boundsMs, labels, perMinuteByUpperBound, valueOf);
+}
+
+/** A queue-wait histogram (see `histogram`). */
+export function waitHistogram(
+    labels: Readonly<Record<string, string>>,
+    perMinuteByUpperBound: ReadonlyMap<number, number>,
+    valueOf?: (upperBound: number) => number,
+): InputSeries[] {
+    return histogram(waitNames, waitBoundsMs, labels, perMinuteByUpperBound, valueOf);
+}
+
 /** The largest bound at or below `ms` (the first bound when none is). */
-export function boundAtOrBelow(ms: number): number {
-    return [...boundsMs].reverse().find((b) => b <= ms) ?? boundsMs[0];
+export function boundAtOrBelow(ms: number, bounds: readonly number[] = boundsMs): number {
+    return [...bounds].reverse().find((b) => b <= ms) ?? bounds[0];
 }
 
 /** The upper bound of the first bucket lying entirely above `ms`, so any quantile in it exceeds `ms`. */
-export function bucketEntirelyAbove(ms: number): number {
-    const lowerIndex = boundsMs.findIndex((b) => b >= ms);
-    const upper = boundsMs[lowerIndex + 1];
+export function bucketEntirelyAbove(ms: number, bounds: readonly number[] = boundsMs): number {
+    const lowerIndex = bounds.findIndex((b) => b >= ms);
+    const upper = bounds[lowerIndex + 1];
     if (lowerIndex === -1 || upper === undefined) throw new Error(`no finite bucket lies entirely above ${ms} ms`);
     return upper;
 }
