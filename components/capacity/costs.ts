@@ -7,7 +7,7 @@
 import type { Settings } from "../platform/settings";
 import { awsResourceNames } from "../platform/names";
 import type { CapacityPlan } from "./plan";
-import { spanMetricsBucketsMs } from "../platform/span-metrics";
+import { spanMetricSeriesPerGateway } from "../platform/span-metrics";
 import { ampSamplesIngested, freeAllowances, mskBrokerHour, tieredCost, type UnitPrice } from "./prices";
 import { costAssumptions as c, daysPerMonth, hoursPerMonth as hours, secondsPerMonth } from "./cost-assumptions";
 import { compareBackends, type CostComparison } from "./cost-comparison";
@@ -21,17 +21,15 @@ export interface CostEstimate {
     readonly comparison: CostComparison;
 }
 
-/** Span-metric series the gateways remote-write: every dimension combination, per gateway (instance label). */
+/** Span-metric series each gateway writes for each system, from the connector contract in platform/span-metrics.ts. */
+export function spanMetricSeriesBySystem(settings: Settings): Record<string, number> {
+    const assume = { operationsPerService: c.operationsPerService.value, statusCodesPerOperation: c.statusCodesPerOperation.value };
+    return Object.fromEntries(settings.systems.map((system) => [system.id, spanMetricSeriesPerGateway(system, assume)]));
+}
+
+/** Span-metric series the gateways remote-write: every system's, per gateway (each writes its own, instance-labelled). */
 export function spanMetricSeries(settings: Settings, gatewayReplicas: number): number {
-    // calls counter + one series per bucket and +Inf + _sum + _count of the duration histogram
-    const seriesPerCombination = 1 + spanMetricsBucketsMs.length + 1 + 2;
-    const perOperation = c.statusCodesPerOperation.value * seriesPerCombination;
-    const perGateway = settings.systems.reduce((total, system) => {
-        const operations = system.serviceNames.length * c.operationsPerService.value;
-        // consumer spans carry messaging.destination.name, one extra combination per queue
-        return total + (operations + system.queues.length) * perOperation;
-    }, 0);
-    return perGateway * gatewayReplicas;
+    return Object.values(spanMetricSeriesBySystem(settings)).reduce((a, b) => a + b, 0) * gatewayReplicas;
 }
 
 export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate {
