@@ -1,19 +1,20 @@
 /**
  * Provisioned dashboards, generated from the systems catalogue: an overview of every system, one
- * dashboard per system with the seed's metrics and TraceQL drill-down, and a platform dashboard
- * from the collectors' own telemetry.
+ * dashboard per system with the decision record's metrics and TraceQL drill-down, a user-behaviour
+ * view, and a platform dashboard from the platform's own telemetry.
  */
 import type { Dashboard } from "@grafana/schema";
 import * as yaml from "yaml";
 import type { TracedSystem } from "../platform/settings";
 import { grafanaPaths } from "./ini";
+import { behaviourDashboard } from "./behaviour-dashboard";
 import { platformDashboard } from "./platform-dashboard";
 import { overviewDashboard, systemDashboard } from "./system-dashboards";
 import { grafanaFolder } from "./uids";
 
 /** Every provisioned dashboard, keyed by its file name. */
 export function grafanaDashboards(systems: readonly TracedSystem[]): Record<string, Dashboard> {
-    const all = [overviewDashboard(systems), platformDashboard(), ...systems.map(systemDashboard)];
+    const all = [overviewDashboard(systems), platformDashboard(), behaviourDashboard(systems), ...systems.map(systemDashboard)];
     return Object.fromEntries(all.map((d) => [`${d.uid}.json`, d]));
 }
 

@@ -23,5 +23,6 @@ export function stableUid(...parts: string[]): string {
 export const dashboardUids = {
     overview: "tracing-overview",
     platform: "tracing-platform-health",
+    behaviour: "tracing-user-behaviour",
     system: (system: TracedSystem) => stableUid("tracing-system", system.id),
 } as const;

@@ -60,8 +60,8 @@ describe("dashboards", () => {
             const dashboards = renderedDashboards(settings.systems);
             const all = Object.values(dashboards);
 
-            it("one overview, one platform and one dashboard per system; every file parses as JSON with a short unique uid", () => {
-                assert.equal(all.length, settings.systems.length + 2);
+            it("one overview, one platform, one user-behaviour and one dashboard per system; every file parses as JSON with a short unique uid", () => {
+                assert.equal(all.length, settings.systems.length + 3);
                 const uids = all.map((d) => d.uid!);
                 assert.equal(new Set(uids).size, uids.length);
                 for (const [file, dashboard] of Object.entries(dashboards)) {
@@ -73,6 +73,7 @@ describe("dashboards", () => {
                 }
                 assert.ok(dashboards[`${dashboardUids.overview}.json`]);
                 assert.ok(dashboards[`${dashboardUids.platform}.json`]);
+                assert.ok(dashboards[`${dashboardUids.behaviour}.json`]);
             });
 
             it("panels have unique ids and do not overlap on the 24-column grid", () => {
