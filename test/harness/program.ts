@@ -14,6 +14,13 @@ export type { RecordedResource, StackRecording } from "./recording";
 export const shippedStacks = ["dev", "prod"] as const;
 export type ShippedStack = (typeof shippedStacks)[number];
 
+/**
+ * Every stack with a Pulumi.<stack>.yaml, each previewed by CI. The test stack is recorded once by
+ * its own test file (test/platform/test-stack.test.ts) instead of by every per-stack test: a third
+ * recording in every run costs the suite far more time than it would add assurance.
+ */
+export const previewedStacks = [...shippedStacks, "test"] as const;
+
 const recorder = path.join(__dirname, "record-stack.ts");
 
 /** Starts the recorder for a stack; `done` is told when the recording file is written, or why not. */

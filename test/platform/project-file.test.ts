@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { declaredKeys } from "../../components/platform/settings";
 import { readProjectFile, readStackFile, projectRoot } from "../harness/stack-config";
+import { previewedStacks } from "../harness/program";
 
 const configTypes = ["string", "integer", "boolean", "array"];
 
@@ -64,7 +65,7 @@ describe("Pulumi.yaml: typed configuration", () => {
         assert.deepEqual(entries.map(([key]) => key).sort(), [...declaredKeys].sort());
     });
 
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of previewedStacks) {
         it(`Pulumi.${stack}.yaml only sets declared keys, with values of the declared type`, () => {
             for (const [fullKey, value] of Object.entries(readStackFile(stack))) {
                 const [namespace, key] = fullKey.split(":");

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { parseSettings, ConfigValidationError, type ConfigProblem, parseImageReference } from "../../components/platform/settings";
+import { previewedStacks } from "../harness/program";
 import { stackConfig } from "../harness/stack-config";
 
 const p = (key: string) => `tracing-platform:${key}`;
@@ -127,7 +128,7 @@ const badCases: BadCase[] = [
 ];
 
 describe("settings: shipped stacks", () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of previewedStacks) {
         it(`${stack} parses into frozen settings`, () => {
             const settings = parseSettings(stackConfig(stack), stack);
             assert.equal(settings.environment, stack);

