@@ -240,7 +240,13 @@ const grafana = new Grafana(
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
-    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
+    {
+        settings,
+        plan: capacity,
+        remoteWriteUrl: metricsStore.remoteWriteUrl,
+        region: settings.aws.region,
+        ...(tempoKafka ? { kafkaBootstrapBrokers: tempoKafka.connection.bootstrapBrokers } : {}),
+    },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
 );
 

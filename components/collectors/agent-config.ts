@@ -1,9 +1,11 @@
 /**
  * The agents' config (one per node, otelcol-k8s): OTLP over TLS from applications -> memory_limiter ->
  * k8s_attributes -> resource_detection -> PII scrubbing -> batch -> load_balancing by trace id to
- * the gateways over mutual TLS.
+ * the gateways over mutual TLS. Its own metrics and those of the Tempo and Grafana pods on its node
+ * go to the gateways too, which remote-write them.
  */
 import { piiTraceStatements } from "./pii-scrubbing";
+import { platformScrapeReceiver } from "./platform-scrape";
 import { assertImageSupportsConfig } from "./components";
 import { ports, services } from "../platform/names";
 import type { ImageRef } from "../platform/settings";
@@ -39,6 +41,7 @@ export const agentIds = {
     pii: "transform/pii",
     tracesExporter: "load_balancing",
     selfMetricsReceiver: "prometheus/self",
+    platformReceiver: "prometheus/platform",
     selfMetricsExporter: "load_balancing/self_metrics",
 } as const;
 
@@ -52,7 +55,12 @@ export interface AgentConfigInput {
 export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
     const config: CollectorConfig = {
         extensions: { health_check: healthCheck },
-        receivers: { otlp: otlpReceiver(false), [agentIds.selfMetricsReceiver]: selfMetricsReceiver(selfMetricsJobs.agent) },
+        receivers: {
+            otlp: otlpReceiver(false),
+            [agentIds.selfMetricsReceiver]: selfMetricsReceiver(selfMetricsJobs.agent),
+            // Tempo's and Grafana's own metrics, from the pods on this node.
+            [agentIds.platformReceiver]: platformScrapeReceiver(),
+        },
         processors: {
             memory_limiter: memoryLimiter,
             [agentIds.k8sAttributes]: {
@@ -99,7 +107,7 @@ export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
                     exporters: [agentIds.tracesExporter],
                 },
                 "metrics/self": {
-                    receivers: [agentIds.selfMetricsReceiver],
+                    receivers: [agentIds.selfMetricsReceiver, agentIds.platformReceiver],
                     processors: ["memory_limiter", "batch"],
                     exporters: [agentIds.selfMetricsExporter],
                 },

@@ -34,15 +34,41 @@ export interface OtlpReceiverConfig {
     };
 }
 
-export interface PrometheusReceiverConfig {
-    readonly config: {
-        readonly scrape_configs: readonly {
-            readonly job_name: string;
-            readonly scrape_interval: string;
-            readonly static_configs: readonly { readonly targets: readonly string[] }[];
-            readonly relabel_configs: readonly { readonly target_label: string; readonly replacement: string }[];
-        }[];
+/** A Prometheus relabel rule (the subset used: copy a label, set one, keep matching targets). */
+export interface RelabelConfig {
+    readonly source_labels?: readonly string[];
+    readonly target_label?: string;
+    readonly replacement?: string;
+    readonly regex?: string;
+    readonly action?: "keep";
+}
+
+/** One Prometheus scrape job, as the prometheus receiver reads it (Prometheus' own configuration format). */
+export interface PrometheusScrapeConfig {
+    readonly job_name: string;
+    readonly scrape_interval: string;
+    readonly scheme?: "https";
+    readonly tls_config?: {
+        readonly ca_file: string;
+        readonly cert_file?: string;
+        readonly key_file?: string;
+        readonly server_name: string;
+        readonly min_version: "TLS13";
+        readonly insecure_skip_verify: false;
     };
+    readonly static_configs?: readonly { readonly targets: readonly string[] }[];
+    readonly kubernetes_sd_configs?: readonly {
+        readonly role: "pod";
+        readonly namespaces: { readonly names: readonly string[] };
+        readonly selectors: readonly { readonly role: "pod"; readonly field: string }[];
+    }[];
+    readonly relabel_configs: readonly RelabelConfig[];
+    /** Applied to the scraped samples: which series to keep. */
+    readonly metric_relabel_configs?: readonly RelabelConfig[];
+}
+
+export interface PrometheusReceiverConfig {
+    readonly config: { readonly scrape_configs: readonly PrometheusScrapeConfig[] };
 }
 
 export interface MemoryLimiterConfig {

@@ -17,6 +17,8 @@ export interface CollectorFleetArgs {
     readonly remoteWriteUrl: pulumi.Input<string>;
     /** AWS region of the metrics workspace. */
     readonly region: string;
+    /** MSK's bootstrap brokers (distributed Tempo), whose metrics the gateways scrape. */
+    readonly kafkaBootstrapBrokers?: pulumi.Input<string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 remoteWriteUrl: args.remoteWriteUrl,
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
+                ...(args.kafkaBootstrapBrokers !== undefined ? { kafkaBootstrapBrokers: args.kafkaBootstrapBrokers } : {}),
             },
             { parent: this },
         );

@@ -23,6 +23,8 @@ import {
 import { outcomeProcessor, queueWaitConnector, queueWaitFilter, queueWaitProcessor, serviceGraphTtlSeconds } from "./metrics-branch";
 import { buildTailSampling, type TailSamplingInput } from "./tail-sampling";
 import { assertImageSupportsConfig } from "./components";
+import { platformMetricPrefixes } from "./platform-scrape";
+import { kafkaMetricPrefixes, kafkaScrapeReceiver } from "./kafka-scrape";
 import { ports, serviceDnsNames } from "../platform/names";
 import type { CapacityPlan } from "../capacity/plan";
 import type { ImageRef, Settings } from "../platform/settings";
@@ -77,6 +79,7 @@ export const gatewayIds = {
     queueStorage: "file_storage/queue",
     remoteWrite: "prometheus_remote_write",
     selfMetricsReceiver: "prometheus/self",
+    kafkaReceiver: "prometheus/kafka",
     selfMetricsFilter: "filter/self_metrics",
     tracesIngest: "traces/ingest",
     tracesSpanMetrics: "traces/span_metrics",
@@ -86,8 +89,11 @@ export const gatewayIds = {
     metricsSelf: "metrics/self",
 } as const;
 
-/** Self metrics the gateways forward: otelcol_* series and scrape health (`up`), nothing an agent could inject. */
-export const selfMetricsKeptPrefix = "^otelcol_";
+/**
+ * Platform metrics the gateways forward: the collectors' otelcol_*, Tempo's, Grafana's and MSK's
+ * series and scrape health (`up`), nothing else an agent could inject.
+ */
+export const selfMetricsKeptPattern = `^(otelcol_|${[...platformMetricPrefixes, ...kafkaMetricPrefixes].join("|")})`;
 
 /** Persistent-queue capacity in requests that fits the volume (each request at most one batch). */
 export function persistentQueueRequests(queueVolumeGb: number): number {
@@ -106,6 +112,8 @@ export interface GatewayConfigInput {
     readonly tailSampling: TailSamplingInput;
     /** Size of each gateway's queue volume in GiB (capacity plan). */
     readonly queueVolumeGb: number;
+    /** MSK brokers whose metrics one gateway scrapes (distributed Tempo); 0: no MSK. */
+    readonly kafkaBrokerCount: number;
 }
 
 /** The gateway inputs a stack's settings and capacity plan determine. */
@@ -121,11 +129,13 @@ export function gatewayConfigInput(settings: Settings, plan: CapacityPlan, regio
             gatewayMinReplicas: settings.collectors.gatewayMinReplicas,
         },
         queueVolumeGb: plan.gateway.queueVolumeGb,
+        kafkaBrokerCount: settings.tempo.mode === "distributed" ? settings.tempo.msk.brokerCount : 0,
     };
 }
 
 export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
     const ids = gatewayIds;
+    const kafka = input.kafkaBrokerCount > 0;
     const config: CollectorConfig = {
         extensions: {
             health_check: healthCheck,
@@ -144,7 +154,11 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
             },
             sigv4auth: { region: input.region, service: "aps" },
         },
-        receivers: { otlp: otlpReceiver(true), [ids.selfMetricsReceiver]: selfMetricsReceiver(selfMetricsJobs.gateway) },
+        receivers: {
+            otlp: otlpReceiver(true),
+            [ids.selfMetricsReceiver]: selfMetricsReceiver(selfMetricsJobs.gateway),
+            ...(kafka ? { [ids.kafkaReceiver]: kafkaScrapeReceiver(input.kafkaBrokerCount, selfMetricsJobs.gateway) } : {}),
+        },
         processors: {
             memory_limiter: memoryLimiter,
             [ids.pii]: { error_mode: "ignore", trace_statements: piiTraceStatements({ dropClientAddress: input.dropClientAddress }) },
@@ -160,7 +174,7 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
             [ids.queueWaitShift]: queueWaitProcessor(),
             [ids.selfMetricsFilter]: {
                 error_mode: "ignore",
-                metric_conditions: [`not IsMatch(metric.name, ${ottlString(selfMetricsKeptPrefix)}) and metric.name != "up"`],
+                metric_conditions: [`not IsMatch(metric.name, ${ottlString(selfMetricsKeptPattern)}) and metric.name != "up"`],
             },
             batch,
         },
@@ -243,7 +257,7 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                     exporters: [ids.remoteWrite],
                 },
                 [ids.metricsSelf]: {
-                    receivers: ["otlp", ids.selfMetricsReceiver],
+                    receivers: ["otlp", ids.selfMetricsReceiver, ...(kafka ? [ids.kafkaReceiver] : [])],
                     processors: ["memory_limiter", ids.selfMetricsFilter, "batch"],
                     exporters: [ids.remoteWrite],
                 },

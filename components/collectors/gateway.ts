@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
+import { brokerHosts, kafkaBrokerEnv } from "./kafka-scrape";
 import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
@@ -19,6 +20,8 @@ export interface CollectorGatewayArgs {
     readonly region: string;
     /** Secret holding the pseudonymisation salt shared with the agents. */
     readonly hashSaltSecretName: pulumi.Input<string>;
+    /** MSK's bootstrap brokers (`host:port,...`), whose Open Monitoring endpoints the first gateway scrapes (distributed Tempo). */
+    readonly kafkaBootstrapBrokers?: pulumi.Input<string>;
 }
 
 const workload = workloads.gateway;
@@ -48,7 +51,14 @@ export class CollectorGateway extends pulumi.ComponentResource {
         const selector = selectorLabels(workload.name);
         const parent = { parent: this };
 
-        this.renderedConfig = renderCollectorConfig(buildGatewayConfig(gatewayConfigInput(settings, plan, args.region)));
+        const configInput = gatewayConfigInput(settings, plan, args.region);
+        this.renderedConfig = renderCollectorConfig(buildGatewayConfig(configInput));
+        const brokers = args.kafkaBootstrapBrokers;
+        if (configInput.kafkaBrokerCount > 0 && brokers === undefined) throw new Error("distributed Tempo: the gateways need MSK's bootstrap brokers to scrape them");
+        const brokerEnv = Array.from({ length: configInput.kafkaBrokerCount }, (_, i) => ({
+            name: kafkaBrokerEnv(i + 1),
+            value: pulumi.output(brokers!).apply((list) => brokerHosts(list)[i] ?? ""),
+        }));
 
         // The gateways call AWS (SigV4 remote write), not the Kubernetes API: no API token. EKS Pod
         // Identity / IRSA inject their own projected token regardless of this setting.
@@ -93,7 +103,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
             hashSaltSecretName: args.hashSaltSecretName,
             serviceAccountName: workload.serviceAccount,
             automountServiceAccountToken: false,
-            env: [{ name: collectorEnv.remoteWriteUrl, value: args.remoteWriteUrl }],
+            env: [{ name: collectorEnv.remoteWriteUrl, value: args.remoteWriteUrl }, ...brokerEnv],
             extraMounts: [{ name: queueVolumeName, mountPath: collectorPaths.queueDir }],
             extraVolumes: [],
         });

@@ -10,6 +10,8 @@
  *   Tempo -> MSK 9096 (VPC, distributed mode)          agent -> Kubernetes API 443 (VPC)
  *   gateway, Grafana -> AWS APIs 443 (VPC interface endpoints)
  *   gateway, Grafana, Tempo -> EKS Pod Identity agent 169.254.170.23:80
+ *   agent -> Tempo 3200, Grafana 3000 (each agent scrapes the /metrics of the pods on its node)
+ *   gateway -> MSK Open Monitoring 11001-11002 (VPC, distributed mode: broker metrics)
  *
  * Sources seen behind the load balancers (why some ingress names the VPC CIDR):
  *  - the gateway's OTLP NLB preserves client addresses, so the gateway sees the allow-listed
@@ -19,7 +21,8 @@
  *    Client VPN interfaces anyway (Client VPN source-NATs to them), so Grafana's pods see VPC
  *    addresses. The precise gate is the NLB's security group, which admits only the VPN endpoint's
  *    group; the policy keeps everything else in the cluster from reaching Grafana directly.
- * The collectors push their own telemetry, so no scrape port is opened. Pure data; no resources.
+ * The collectors push their own telemetry, so no collector scrape port is opened; Tempo and Grafana
+ * serve /metrics on their HTTPS ports, which the agents scrape. Pure data; no resources.
  */
 import { namespaces, ports, workloads, type PlatformNamespace, type WorkloadKey } from "../platform/names";
 import type { TempoMode } from "../platform/settings";
@@ -118,7 +121,7 @@ export function platformNetworkPolicies(input: NetworkPolicyPlanInput): NetworkP
 
     return [
         ...baseline,
-        workloadPolicy("agent", environment, "OTLP from labelled application namespaces; to the gateways and the Kubernetes API", {
+        workloadPolicy("agent", environment, "OTLP from labelled application namespaces; to the gateways, the Kubernetes API and the metrics of Tempo and Grafana", {
             ingress: [
                 {
                     from: [{ namespaceSelector: { matchLabels: { [input.appNamespaceLabel.key]: input.appNamespaceLabel.value } } }],
@@ -130,6 +133,8 @@ export function platformNetworkPolicies(input: NetworkPolicyPlanInput): NetworkP
                 // k8s_attributes and the load_balancing resolver watch the API server, whose
                 // endpoints are the control plane's interfaces in the cluster's subnets.
                 { to: vpc, ports: [tcp(ports.https)] },
+                { to: [podsOf("tempo")], ports: [tcp(ports.tempoHttp)] },
+                { to: [podsOf("grafana")], ports: [tcp(ports.grafanaHttps)] },
             ],
         }),
         workloadPolicy("gateway", environment, "OTLP from the agents and allow-listed networks; to Tempo and Managed Prometheus", {
@@ -142,12 +147,14 @@ export function platformNetworkPolicies(input: NetworkPolicyPlanInput): NetworkP
                 { to: [podsOf("tempo")], ports: [tcp(ports.otlpGrpc)] },
                 { to: vpc, ports: [tcp(ports.https)] },
                 podIdentity,
+                ...(input.tempoMode === "distributed" ? [{ to: vpc, ports: [tcp(ports.mskJmxExporter), tcp(ports.mskNodeExporter)] }] : []),
             ],
         }),
-        workloadPolicy("tempo", environment, "OTLP from the gateways, queries from Grafana, its own cluster traffic; to S3", {
+        workloadPolicy("tempo", environment, "OTLP from the gateways, queries from Grafana, metrics scrapes from the agents, its own cluster traffic; to S3", {
             ingress: [
                 { from: [podsOf("gateway")], ports: [tcp(ports.otlpGrpc)] },
                 { from: [podsOf("grafana")], ports: [tcp(ports.tempoHttp)] },
+                { from: [podsOf("agent")], ports: [tcp(ports.tempoHttp)] },
                 { from: [podsOf("tempo")], ports: tempoCluster },
             ],
             egress: [
@@ -157,8 +164,11 @@ export function platformNetworkPolicies(input: NetworkPolicyPlanInput): NetworkP
                 ...(input.tempoMode === "distributed" ? [{ to: vpc, ports: [tcp(ports.kafkaTlsSasl)] }] : []),
             ],
         }),
-        workloadPolicy("grafana", environment, "HTTPS from the internal load balancer; to Tempo and Managed Prometheus", {
-            ingress: [{ from: vpc, ports: [tcp(ports.grafanaHttps)] }],
+        workloadPolicy("grafana", environment, "HTTPS from the internal load balancer, metrics scrapes from the agents; to Tempo and Managed Prometheus", {
+            ingress: [
+                { from: vpc, ports: [tcp(ports.grafanaHttps)] },
+                { from: [podsOf("agent")], ports: [tcp(ports.grafanaHttps)] },
+            ],
             egress: [{ to: [podsOf("tempo")], ports: [tcp(ports.tempoHttp)] }, { to: vpc, ports: [tcp(ports.https)] }, podIdentity],
         }),
     ];

@@ -79,6 +79,9 @@ export const ports = {
     dns: 53,
     kafkaTlsSasl: 9096,
     kafkaIam: 9098,
+    /** MSK Open Monitoring: the brokers' JMX exporter and node exporter (plain HTTP inside the VPC). */
+    mskJmxExporter: 11001,
+    mskNodeExporter: 11002,
 } as const;
 
 /** A workload's certificate Secret: in the workload's namespace, named after it and the side of TLS it serves. */

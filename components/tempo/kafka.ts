@@ -32,7 +32,8 @@ export interface TempoKafkaArgs {
 
 /**
  * Amazon MSK as distributed Tempo's write-ahead log: brokers in the private subnets, reachable only
- * from the cluster's nodes on the SASL/SCRAM TLS port, TLS between clients and brokers and between
+ * from the cluster's nodes on the SASL/SCRAM TLS port (and the Open Monitoring exporters the
+ * collector gateway scrapes), TLS between clients and brokers and between
  * brokers, volumes encrypted with the environment key, one SCRAM user whose password lives in a
  * KMS-encrypted Secrets Manager secret, broker logs in a KMS-encrypted log group, and the trace topic
  * pre-created with the planned partitions.
@@ -67,6 +68,21 @@ export class TempoKafka extends pulumi.ComponentResource {
             },
             child,
         );
+        // Open Monitoring: the first gateway (a pod on the nodes) scrapes each broker's exporters.
+        for (const [exporter, port] of [["jmx", ports.mskJmxExporter], ["node", ports.mskNodeExporter]] as const) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${exporter}-exporter-from-nodes`,
+                {
+                    securityGroupId: this.securityGroup.id,
+                    description: ec2Description(`MSK Open Monitoring ${exporter} exporter from EKS worker nodes (scraped by the collector gateway)`),
+                    referencedSecurityGroupId: settings.cluster.nodeSecurityGroupId,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                },
+                child,
+            );
+        }
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-from-nodes`,
             {
@@ -126,6 +142,8 @@ export class TempoKafka extends pulumi.ComponentResource {
                 configurationInfo: { arn: configuration.arn, revision: configuration.latestRevision },
                 // Per-broker disk, network and under-replication metrics where an outage costs most.
                 enhancedMonitoring: settings.isProduction ? "PER_BROKER" : "DEFAULT",
+                // The same into the metrics workspace, beside Tempo's: the gateways scrape these exporters.
+                openMonitoring: { prometheus: { jmxExporter: { enabledInBroker: true }, nodeExporter: { enabledInBroker: true } } },
                 loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.brokerLogGroup.logGroupName } } },
             },
             stateful,

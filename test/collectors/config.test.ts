@@ -125,7 +125,7 @@ for (const [stack, fleet] of Object.entries(stacks)) {
                     const rendered = tier === "agent" ? fleet.agentYaml : fleet.gatewayYaml;
                     assert.doesNotMatch(rendered, /[&*][a-z]+\d+\b/, "YAML anchors or aliases");
                     assert.deepEqual(yaml.parse(rendered), config);
-                    const stray = rendered.replace(/\$\{env:[A-Z_]+\}/g, "").match(/\$/g);
+                    const stray = rendered.replace(/\$\{env:[A-Z_][A-Z0-9_]*\}/g, "").match(/\$/g);
                     assert.equal(stray, null, "a $ the collector would try to expand");
                 });
             });
@@ -169,7 +169,7 @@ for (const [stack, fleet] of Object.entries(stacks)) {
             assert.ok(gatewayMetrics[0][1].processors.includes(gatewayIds.selfMetricsFilter), "and keeps only otelcol_* series");
             const filter = fleet.gateway.processors[gatewayIds.selfMetricsFilter] as any;
             assert.deepEqual(Object.keys(filter).sort(), ["error_mode", "metric_conditions"], "the current filter form, not the deprecated metrics.metric");
-            assert.match(filter.metric_conditions[0], /^not IsMatch\(metric\.name, "\^otelcol_"\) and metric\.name != "up"$/);
+            assert.match(filter.metric_conditions[0], /^not IsMatch\(metric\.name, "\^\(otelcol_\|[a-z_|]+\)"\) and metric\.name != "up"$/);
             assert.ok(fleet.gateway.service.pipelines[gatewayIds.metricsSelf].receivers.includes(gatewayIds.selfMetricsReceiver));
         });
 

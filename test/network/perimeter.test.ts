@@ -106,7 +106,7 @@ describe("Network perimeter", () => {
                 }
             });
 
-            it("opens exactly the intended paths: VPN -> Grafana NLB 443, app networks -> OTLP NLB 4317, nodes -> AWS endpoints 443 (and MSK 9096 when distributed)", () => {
+            it("opens exactly the intended paths: VPN -> Grafana NLB 443, app networks -> OTLP NLB 4317, nodes -> AWS endpoints 443 (and MSK 9096 and its exporters 11001-11002 when distributed)", () => {
                 const settings = settingsOf(recording);
                 const vpc = settings.network.vpcCidr;
                 const resolver = `${addressInBlock(vpc, 2)}/32`;
@@ -119,7 +119,9 @@ describe("Network perimeter", () => {
                         `tracing-grafana-nlb tcp/${ports.https} tracing-client-vpn`,
                         ...settings.network.appOtlpCidrs.map((cidr) => `tracing-gateway-nlb tcp/${ports.otlpGrpc} ${cidr}`),
                         `tracing-aws-endpoints tcp/${ports.https} ${settings.cluster.nodeSecurityGroupId}`,
-                        ...(settings.tempo.mode === "distributed" ? [`tempo-kafka-brokers tcp/${ports.kafkaTlsSasl} ${settings.cluster.nodeSecurityGroupId}`] : []),
+                        ...(settings.tempo.mode === "distributed"
+                            ? [ports.kafkaTlsSasl, ports.mskJmxExporter, ports.mskNodeExporter].map((port) => `tempo-kafka-brokers tcp/${port} ${settings.cluster.nodeSecurityGroupId}`)
+                            : []),
                     ].sort(),
                     egress: [
                         `tracing-client-vpn tcp/${ports.https} tracing-grafana-nlb`,

@@ -131,6 +131,8 @@ describe("NetworkPolicies", () => {
                 for (const tempo of tempoPods) {
                     allow("gateway", tempo, tcp(ports.otlpGrpc));
                     allow("grafana", tempo, tcp(ports.tempoHttp));
+                    // The agent on the pod's node scrapes Tempo's /metrics.
+                    allow("agent", tempo, tcp(ports.tempoHttp));
                     for (const peer of tempoPods.filter((p) => p !== tempo)) {
                         for (const port of [tcp(ports.tempoGrpc), tcp(ports.tempoMemberlist), udp(ports.tempoMemberlist), tcp(ports.tempoHttp)]) allow(tempo, peer, port);
                     }
@@ -140,6 +142,7 @@ describe("NetworkPolicies", () => {
                 }
                 for (const pod of platformPods) for (const port of [udp(ports.dns), tcp(ports.dns)]) allow(pod, "kube-dns", port);
                 allow("agent", "vpc-service", tcp(ports.https));
+                allow("agent", "grafana", tcp(ports.grafanaHttps));
                 for (const pod of ["gateway", "grafana"]) {
                     allow(pod, "vpc-service", tcp(ports.https));
                     allow(pod, "pod-identity-agent", tcp(80));

@@ -46,7 +46,7 @@ describe("MSK for distributed Tempo (program)", () => {
         assert.strictEqual(auth.tls, undefined);
     });
 
-    it("keeps brokers in the private subnets behind a group that admits only the EKS nodes on 9096", async () => {
+    it("keeps brokers in the private subnets behind a group that admits only the EKS nodes on 9096 (and the exporters on 11001-11002)", async () => {
         const prod = await stackRecording("prod");
         const settings = prodSettings();
         const cluster = oneOfType(prod, "aws:msk/cluster:Cluster");
@@ -62,15 +62,17 @@ describe("MSK for distributed Tempo (program)", () => {
         assert.strictEqual(group.inputs.ingress, undefined, "no inline rules");
         assert.strictEqual(group.inputs.egress, undefined, "no egress: brokers answer, they do not dial out");
         const rules = ofType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => sources(r, "securityGroupId").includes(group.urn));
-        assert.strictEqual(rules.length, 1);
-        const [rule] = rules;
-        assert.strictEqual(rule.inputs.referencedSecurityGroupId, settings.cluster.nodeSecurityGroupId);
-        assert.strictEqual(rule.inputs.cidrIpv4, undefined);
-        assert.strictEqual(rule.inputs.cidrIpv6, undefined);
-        assert.strictEqual(rule.inputs.ipProtocol, "tcp");
-        assert.strictEqual(rule.inputs.fromPort, ports.kafkaTlsSasl);
-        assert.strictEqual(rule.inputs.toPort, ports.kafkaTlsSasl);
-        assert.ok(rule.inputs.description.length > 20);
+        // Kafka itself, and the two Open Monitoring exporters the collector gateway scrapes.
+        assert.deepStrictEqual(rules.map((r) => r.inputs.fromPort).sort(), [ports.kafkaTlsSasl, ports.mskJmxExporter, ports.mskNodeExporter].sort());
+        for (const rule of rules) {
+            assert.strictEqual(rule.inputs.referencedSecurityGroupId, settings.cluster.nodeSecurityGroupId);
+            assert.strictEqual(rule.inputs.cidrIpv4, undefined);
+            assert.strictEqual(rule.inputs.cidrIpv6, undefined);
+            assert.strictEqual(rule.inputs.ipProtocol, "tcp");
+            assert.strictEqual(rule.inputs.toPort, rule.inputs.fromPort);
+            assert.ok(rule.inputs.description.length > 20);
+        }
+        assert.deepStrictEqual(cluster.inputs.openMonitoring.prometheus, { jmxExporter: { enabledInBroker: true }, nodeExporter: { enabledInBroker: true } });
         const egress = ofType(prod, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => sources(r, "securityGroupId").includes(group.urn));
         assert.strictEqual(egress.length, 0, "the broker group has no egress rules");
     });

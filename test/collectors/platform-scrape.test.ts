@@ -1,0 +1,131 @@
+/**
+ * The agents scrape Tempo and Grafana, each pod once (by the agent on its node), over verified
+ * TLS, and the gateways forward exactly those series and the collectors' own to the workspace.
+ */
+import { strict as assert } from "assert";
+import { RE2 } from "re2-wasm";
+import { agentIds } from "../../components/collectors/agent-config";
+import { collectorEnv, collectorPaths } from "../../components/collectors/config";
+import { gatewayIds, selfMetricsKeptPattern } from "../../components/collectors/gateway-config";
+import { platformScrapeJobs } from "../../components/collectors/platform-scrape";
+import { brokerHosts, kafkaBrokerEnv, kafkaKeptMetrics, kafkaScrapeJobs } from "../../components/collectors/kafka-scrape";
+import { platformNetworkPolicies } from "../../components/network/pod-policy-plan";
+import { namespaces, ports, serviceDnsNames, workloads } from "../../components/platform/names";
+import { fleetConfigs } from "./fixtures";
+import { platformJobs } from "../../components/grafana/platform-metrics";
+
+const fleet = fleetConfigs("prod");
+const scrapes = (fleet.agent.receivers[agentIds.platformReceiver] as any).config.scrape_configs as any[];
+const job = (name: string) => scrapes.find((s) => s.job_name === name)!;
+
+describe("platform scraping: Tempo and Grafana into the metrics workspace", () => {
+    it("scrapes Tempo and Grafana pods of the agent's own node only, so each pod once", () => {
+        assert.deepEqual(scrapes.map((s) => s.job_name).sort(), Object.values(platformScrapeJobs).sort());
+        for (const scrape of scrapes) {
+            const [sd] = scrape.kubernetes_sd_configs;
+            assert.equal(sd.role, "pod");
+            assert.deepEqual(sd.selectors, [{ role: "pod", field: `spec.nodeName=\${env:${collectorEnv.nodeName}}` }]);
+        }
+        assert.deepEqual(job("tempo").kubernetes_sd_configs[0].namespaces.names, [namespaces.tempo]);
+        assert.deepEqual(job("grafana").kubernetes_sd_configs[0].namespaces.names, [namespaces.grafana]);
+    });
+
+    it("keeps only the component's pods and its metrics port, and names the instance after the pod", () => {
+        const keep = (scrape: any, label: string) => scrape.relabel_configs.find((r: any) => r.action === "keep" && r.source_labels[0] === label)?.regex;
+        assert.equal(keep(job("tempo"), "__meta_kubernetes_pod_label_app_kubernetes_io_name"), workloads.tempo.name);
+        assert.equal(keep(job("grafana"), "__meta_kubernetes_pod_label_app_kubernetes_io_name"), workloads.grafana.name);
+        assert.equal(keep(job("tempo"), "__meta_kubernetes_pod_container_port_name"), "http");
+        assert.equal(keep(job("grafana"), "__meta_kubernetes_pod_container_port_name"), "https");
+        for (const scrape of scrapes) {
+            assert.ok(scrape.relabel_configs.some((r: any) => r.target_label === "instance" && r.source_labels[0] === "__meta_kubernetes_pod_name"));
+        }
+    });
+
+    it("verifies each server against the platform CA by the name its certificate carries; Tempo gets the agent's client certificate", () => {
+        for (const scrape of scrapes) {
+            assert.equal(scrape.scheme, "https");
+            assert.equal(scrape.tls_config.ca_file, `${collectorPaths.caDir}/ca.crt`);
+            assert.equal(scrape.tls_config.insecure_skip_verify, false);
+            assert.equal(scrape.tls_config.min_version, "TLS13");
+        }
+        assert.ok(serviceDnsNames("tempoQuery").includes(job("tempo").tls_config.server_name));
+        assert.ok(serviceDnsNames("grafana").includes(job("grafana").tls_config.server_name));
+        assert.equal(job("tempo").tls_config.cert_file, `${collectorPaths.clientTlsDir}/tls.crt`);
+        assert.equal(job("grafana").tls_config.cert_file, undefined, "Grafana asks no client certificate");
+    });
+
+    it("ships the samples with the agents' own telemetry to the gateways", () => {
+        assert.ok(fleet.agent.service.pipelines["metrics/self"].receivers.includes(agentIds.platformReceiver));
+        assert.ok(fleet.gateway.service.pipelines[gatewayIds.metricsSelf].processors.includes(gatewayIds.selfMetricsFilter));
+    });
+
+    it("the gateways forward Tempo's, Grafana's and the collectors' series and nothing else", () => {
+        const kept = new RE2(selfMetricsKeptPattern, "u");
+        for (const name of ["otelcol_exporter_sent_spans_total", "tempo_discarded_spans_total", "tempodb_compaction_errors_total", "grafana_datasource_request_total"]) {
+            assert.ok(kept.test(name), name);
+        }
+        for (const name of ["go_goroutines", "process_cpu_seconds_total", "traces_span_metrics_calls_total", "mytempo_fake_total"]) assert.ok(!kept.test(name), name);
+    });
+
+    it("the NetworkPolicies let the agents in on exactly these ports", () => {
+        const { settings } = fleet;
+        const policies = platformNetworkPolicies({
+            environment: settings.environment,
+            vpcCidr: settings.network.vpcCidr,
+            appOtlpCidrs: settings.network.appOtlpCidrs,
+            s3Cidrs: settings.network.s3Cidrs,
+            appNamespaceLabel: settings.network.appNamespaceLabel,
+            tempoMode: settings.tempo.mode,
+        });
+        const ingressFromAgent = (workload: "tempo" | "grafana") =>
+            policies
+                .find((p) => p.metadata.name === workloads[workload].name && p.metadata.namespace === workloads[workload].namespace)!
+                .spec.ingress!.filter((rule) => (rule.from ?? []).some((peer) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === workloads.agent.name))
+                .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+        assert.deepEqual(ingressFromAgent("tempo"), [ports.tempoHttp]);
+        assert.deepEqual(ingressFromAgent("grafana"), [ports.grafanaHttps]);
+    });
+});
+
+describe("platform scraping: MSK's Open Monitoring exporters (distributed Tempo)", () => {
+    const prod = fleetConfigs("prod");
+    const dev = fleetConfigs("dev");
+    const receiver = (prod.gateway.receivers[gatewayIds.kafkaReceiver] as any).config.scrape_configs as any[];
+
+    it("only distributed Tempo has brokers to scrape", () => {
+        assert.equal(prod.settings.tempo.mode, "distributed");
+        assert.equal(dev.gateway.receivers[gatewayIds.kafkaReceiver], undefined);
+        assert.ok(prod.gateway.service.pipelines[gatewayIds.metricsSelf].receivers.includes(gatewayIds.kafkaReceiver));
+    });
+
+    it("scrapes every broker's JMX and node exporter, from the first gateway only, keeping just the series the alerts read", () => {
+        const brokers = prod.settings.tempo.msk.brokerCount;
+        const byJob = Object.fromEntries(receiver.map((s) => [s.job_name, s]));
+        assert.deepEqual(Object.keys(byJob).sort(), Object.values(kafkaScrapeJobs).sort());
+        const expectTargets = (port: number) => Array.from({ length: brokers }, (_, i) => `\${env:${kafkaBrokerEnv(i + 1)}}:${port}`);
+        assert.deepEqual(byJob[kafkaScrapeJobs.jmx].static_configs[0].targets, expectTargets(ports.mskJmxExporter));
+        assert.deepEqual(byJob[kafkaScrapeJobs.node].static_configs[0].targets, expectTargets(ports.mskNodeExporter));
+        for (const scrape of receiver) {
+            assert.deepEqual(scrape.relabel_configs, [
+                { target_label: "__tmp_scraper", replacement: `\${env:${collectorEnv.podName}}` },
+                { source_labels: ["__tmp_scraper"], regex: `${workloads.gateway.name}-0`, action: "keep" },
+            ]);
+            assert.equal(scrape.metric_relabel_configs[0].action, "keep");
+        }
+        const kept = new RE2(selfMetricsKeptPattern, "u");
+        for (const name of [...kafkaKeptMetrics.jmx, ...kafkaKeptMetrics.node]) assert.ok(kept.test(name), `${name} is dropped by the gateway filter`);
+    });
+
+    it("reads broker host names from MSK's bootstrap string", () => {
+        assert.deepEqual(brokerHosts("b-1.tracing.kafka.eu-west-1.amazonaws.com:9096,b-2.tracing.kafka.eu-west-1.amazonaws.com:9096"), [
+            "b-1.tracing.kafka.eu-west-1.amazonaws.com",
+            "b-2.tracing.kafka.eu-west-1.amazonaws.com",
+        ]);
+    });
+});
+
+describe("platform scraping: the dashboards' job names are the scrape jobs", () => {
+    it("tempo, grafana, msk-jmx and msk-node", () => {
+        assert.deepEqual(platformJobs, { tempo: platformScrapeJobs.tempo, grafana: platformScrapeJobs.grafana, mskJmx: kafkaScrapeJobs.jmx, mskNode: kafkaScrapeJobs.node });
+    });
+});
