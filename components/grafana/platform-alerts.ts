@@ -1,7 +1,24 @@
-/** The platform's own rules: the collectors' telemetry (refused, dropped and lost spans, queues, sampling, Tempo ingestion). */
+/**
+ * The platform's own rules: the collectors' telemetry (refused, dropped and lost spans, queues,
+ * sampling, Tempo ingestion), Tempo's (ingest, Kafka, lag, blocks and compaction, query latency),
+ * Grafana's (up, failing data source queries) and MSK's (under-replicated partitions, disk).
+ */
 import { collectorSelfMetricLabels, collectorSelfMetricNames as otelcol, tempoExporterId } from "./collector-metrics";
 import { alertWindow, type AlertDefinition } from "./alert-definition";
-import { exporterFailureShare, platformAlertThresholds, queueFill, refusedShare } from "./platform-queries";
+import {
+    componentDown,
+    exporterFailureShare,
+    grafanaDatasourceFailureShare,
+    mskDiskUsed,
+    mskUnderReplicated,
+    platformAlertThresholds,
+    queueFill,
+    refusedShare,
+    tempoBackendErrors,
+    tempoIngestFailures,
+    tempoPartitionLag,
+    tempoQueryP99,
+} from "./platform-queries";
 import { equals, sumRate } from "./promql";
 import { spanMetricNames } from "../platform/span-metrics";
 import { dashboardUids, stableUid } from "./uids";
@@ -60,5 +77,32 @@ export function platformAlerts(): AlertDefinition[] {
         rule("span-metrics-missing", "Span metrics missing", `absent_over_time(${spanMetricNames.calls}[10m])`, "spanMetricsMissing", "5m", "critical",
             "No span metrics have reached the metrics workspace for 10 minutes.",
             "Every SLO alert is silent while span metrics are missing. Check the gateways' remote write and the workspace."),
+        rule("component-down", "Tempo or Grafana not answering", componentDown(), "componentDown", "5m", "critical",
+            "A Tempo or Grafana pod does not answer its metrics scrape.",
+            "The agent on the pod's node cannot scrape it: the pod is down, not ready, or its certificate or NetworkPolicy changed. Check the pod's events and logs."),
+        rule("tempo-discarded-spans", "Tempo refuses spans", tempoIngestFailures("discarded", alertWindow), "tempoDiscardedPerSecond", "5m", "critical",
+            "Tempo's distributor discards spans the gateways sent.",
+            "Tempo refuses spans over its ingestion limits or beyond the per-trace size: they are lost after the gateways' retries. See tempo_discarded_spans_total by reason; raise the limits or Tempo's capacity."),
+        rule("tempo-kafka-failures", "Tempo cannot write to Kafka", tempoIngestFailures("kafka", alertWindow), "tempoKafkaFailuresPerSecond", "5m", "critical",
+            "Tempo's distributors fail to produce records to MSK.",
+            "Ingest fails while Kafka refuses writes: check MSK broker health, the SCRAM secret and the NetworkPolicy to the brokers."),
+        rule("tempo-partition-lag", "Tempo consumers behind Kafka", tempoPartitionLag(), "tempoPartitionLagSeconds", "10m", "warning",
+            "A Tempo live-store or block-builder group is more than ten minutes behind its Kafka partitions.",
+            "Recent traces are missing from queries (live-stores) or not yet in S3 (block-builders). Add resources or replicas to the lagging group before the lag approaches the topic's retention."),
+        rule("tempo-backend-errors", "Tempo blocks not built or compacted", tempoBackendErrors(alertWindow), "tempoBackendErrorsPerSecond", "15m", "warning",
+            "Block-builders fail to fetch from Kafka or compactions fail, continuously for 15 minutes.",
+            "Blocks stop reaching S3 or pile up uncompacted, slowing every search. Check the block-builders' and backend workers' logs, S3 and KMS permissions."),
+        rule("tempo-query-latency", "Tempo queries slow", tempoQueryP99(alertWindow), "tempoQueryP99Seconds", "15m", "warning",
+            "p99 latency of a Tempo query route is above 3 seconds.",
+            "Searches and trace lookups from Grafana are slow: add queriers, or look for expensive TraceQL (dashboards over long ranges)."),
+        rule("grafana-datasource-failures", "Grafana data source queries failing", grafanaDatasourceFailureShare(alertWindow), "grafanaDatasourceFailureShare", "10m", "critical",
+            "More than 5% of Grafana's data source requests fail.",
+            "Dashboards and alert rules query Tempo or the metrics workspace and get errors: check Grafana's workload identity, the plugin, Tempo's certificates and the workspace."),
+        rule("msk-under-replicated", "MSK partitions under-replicated", mskUnderReplicated(), "mskUnderReplicatedPartitions", "10m", "critical",
+            "MSK reports under-replicated partitions.",
+            "Losing one more broker would lose Tempo's unflushed spans. Check broker health and disk, and the MSK console for maintenance."),
+        rule("msk-disk", "MSK broker disk filling", mskDiskUsed(), "mskDiskUsedShare", "15m", "warning",
+            "An MSK broker's data volume is more than 80% full.",
+            "Raise mskVolumeGb (broker storage can only grow) or shorten the topic's retention before the broker stops accepting writes."),
     ];
 }

@@ -1,8 +1,24 @@
-/** The platform dashboard: the collectors' own telemetry, with the platform alerts' thresholds drawn in. */
+/**
+ * The platform dashboard: the collectors', Tempo's, Grafana's and MSK's own telemetry, with the
+ * platform alerts' thresholds drawn in.
+ */
 import type { Dashboard, Panel, RowPanel } from "@grafana/schema";
 import { collectorSelfMetricLabels, collectorSelfMetricNames as otelcol, tempoExporterId } from "./collector-metrics";
 import { equals, sumRate } from "./promql";
-import { byExporter, platformAlertThresholds, queueFill, refusedShare } from "./platform-queries";
+import {
+    byExporter,
+    componentDown,
+    grafanaDatasourceFailureShare,
+    mskDiskUsed,
+    mskUnderReplicated,
+    platformAlertThresholds,
+    queueFill,
+    refusedShare,
+    tempoBackendErrors,
+    tempoIngestFailures,
+    tempoPartitionLag,
+    tempoQueryP99,
+} from "./platform-queries";
 import { ceiling, dashboard, dashboardWindow, promTarget, row, timeSeriesPanel, type PrometheusTarget } from "./panels";
 import { dashboardUids } from "./uids";
 
@@ -49,11 +65,38 @@ export function platformDashboard(): Dashboard {
             promTarget("A", `sum(${otelcol.tailSamplingTracesOnMemory})`, "in memory"),
             promTarget("B", sumRate(otelcol.tailSamplingTracesDecided, [], w, [collectorSelfMetricLabels.sampled]), "decided, sampled={{sampled}}"),
         ]),
+        row("Tempo"),
+        panel("Tempo and Grafana pods not answering", "1 per pod the agent on its node cannot scrape (job tempo or grafana).", "short", [
+            promTarget("A", componentDown(), "{{job}} {{instance}}"),
+        ], t.componentDown),
+        panel("Spans Tempo refuses, Kafka writes failing", "Distributor discards (limits, oversize traces) and failed produces to MSK, per second: ingested data lost.", "ops", [
+            promTarget("A", tempoIngestFailures("discarded", w), "discarded"),
+            promTarget("B", tempoIngestFailures("kafka", w), "Kafka produce failures"),
+        ], t.tempoDiscardedPerSecond),
+        panel("Kafka consumer lag per group", "Seconds the live-stores and block-builders are behind the trace topic (distributed mode).", "s", [
+            promTarget("A", tempoPartitionLag(), "{{group}}"),
+        ], t.tempoPartitionLagSeconds),
+        panel("Block-builder and compaction errors", "Block-builder fetch errors plus failed compactions, per second: blocks not reaching S3 or piling up.", "ops", [
+            promTarget("A", tempoBackendErrors(w), "errors"),
+        ], t.tempoBackendErrorsPerSecond),
+        panel("Tempo query latency (p99 per route)", "Tempo's HTTP API routes Grafana calls (searches, trace lookups, TraceQL metrics).", "s", [
+            promTarget("A", tempoQueryP99(w), "{{route}}"),
+        ], t.tempoQueryP99Seconds),
+        row("Grafana and MSK"),
+        panel("Grafana data source requests failing", "Share of the data source proxy's requests (Tempo, the metrics workspace) that did not return 2xx.", "percentunit", [
+            promTarget("A", grafanaDatasourceFailureShare(w), "failing share"),
+        ], t.grafanaDatasourceFailureShare),
+        panel("MSK under-replicated partitions", "From the brokers' JMX exporter (distributed mode): any is one broker loss from data loss.", "short", [
+            promTarget("A", mskUnderReplicated(), "under-replicated"),
+        ], t.mskUnderReplicatedPartitions),
+        panel("MSK broker disk used", "Fill of each broker's data volume, from the node exporter.", "percentunit", [
+            promTarget("A", mskDiskUsed(), "{{instance}}"),
+        ], t.mskDiskUsedShare),
     ];
     return dashboard(
         dashboardUids.platform,
-        "Tracing platform: collector health",
-        "The collectors' own telemetry (otelcol_* metrics): refused and dropped spans, exporter failures, sending queues, tail sampling and Tempo ingestion.",
+        "Tracing platform: platform health",
+        "The platform's own telemetry: the collectors (refused and dropped spans, exporter failures, sending queues, tail sampling, Tempo ingestion), Tempo (ingest, Kafka, lag, blocks, queries), Grafana and MSK.",
         ["platform"],
         panels,
     );

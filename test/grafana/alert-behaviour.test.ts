@@ -12,6 +12,7 @@ import { apdexToleratingFactor, apdex, errorsPer1000, requestRate, successPercen
 import { parseSettings } from "../../components/platform/settings";
 import { stackConfig } from "../harness/stack-config";
 import { outcomeSeries, requestLabels, systemScenarios, scenario } from "./alert-scenarios";
+import { componentScenarios } from "./platform-scenarios";
 import { promtoolBinary, testRules, type PromtoolTestCase } from "./promtool";
 import { substituteGrafanaMacros } from "./query-languages";
 import { boundsMs, counter, evalTime, gauge, spanCounter, spanHistogram, type InputSeries } from "./synthetic-series";
@@ -44,6 +45,8 @@ const receiver = { receiver: "otlp", transport: "grpc" };
 
 function platformScenarios(alert: AlertDefinition): PromtoolTestCase[] {
     if (alert.thresholdSource.kind !== "platform") throw new Error("not a platform rule");
+    const component = componentScenarios(alert);
+    if (component) return component;
     const otherExporter = "load_balancing";
     const remoteWrite = "prometheus_remote_write/span_metrics";
     const fire = (name: string, series: InputSeries[], labels: Record<string, string> = {}) => scenario(name, alert, series, [labels]);
@@ -101,6 +104,8 @@ function platformScenarios(alert: AlertDefinition): PromtoolTestCase[] {
                 quiet("span metrics arriving stay quiet", spanCounter(requestLabels(system), 100)),
             ];
         }
+        default:
+            throw new Error(`no scenarios for ${alert.name}`);
     }
 }
 

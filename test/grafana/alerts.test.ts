@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as yaml from "yaml";
 import { collectorSelfMetricNames } from "../../components/grafana/collector-metrics";
+import { grafanaMetricNames, kafkaMetricNames, scrapeHealth, tempoMetricNames } from "../../components/grafana/platform-metrics";
 import {
     allAlerts,
     contactPointName,
@@ -22,7 +23,15 @@ import { checkRules } from "./promtool";
 import { parsePromQL } from "./query-languages";
 
 const stacks = ["dev", "prod"] as const;
-const knownMetrics = new Set<string>([...Object.values(spanMetricNames), ...Object.values(queueWaitMetricNames), ...Object.values(collectorSelfMetricNames)]);
+const knownMetrics = new Set<string>([
+    ...Object.values(spanMetricNames),
+    ...Object.values(queueWaitMetricNames),
+    ...Object.values(collectorSelfMetricNames),
+    ...Object.values(tempoMetricNames),
+    ...Object.values(grafanaMetricNames),
+    ...Object.values(kafkaMetricNames),
+    scrapeHealth,
+]);
 
 describe("alert rules (Grafana provisioning)", () => {
     for (const stack of stacks) {

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { defaultDashboard, type Dashboard, type Panel } from "@grafana/schema";
 import * as yaml from "yaml";
 import { collectorSelfMetricNames } from "../../components/grafana/collector-metrics";
+import { grafanaMetricNames, kafkaMetricNames, scrapeHealth, tempoMetricNames } from "../../components/grafana/platform-metrics";
 import { dashboardProvider, grafanaDashboards, renderDashboards } from "../../components/grafana/dashboards";
 import { dashboardSchemaVersion } from "../../components/grafana/panels";
 import { seedPanelTitles, seedPanelsFor, traceQueries } from "../../components/grafana/system-dashboards";
@@ -29,7 +30,13 @@ const traceTargets = (panel: Panel) => targetsOf(panel).filter((t) => t.queryTyp
 const parsedExprs = (panel: Panel): ParsedPromQL[] => promTargets(panel).map((t) => parsePromQL(substituteGrafanaMacros(t.expr)));
 
 const spanMetricSet = new Set<string>([...Object.values(spanMetricNames), ...Object.values(queueWaitMetricNames)]);
-const selfMetricSet = new Set<string>(Object.values(collectorSelfMetricNames));
+const selfMetricSet = new Set<string>([
+    ...Object.values(collectorSelfMetricNames),
+    ...Object.values(tempoMetricNames),
+    ...Object.values(grafanaMetricNames),
+    ...Object.values(kafkaMetricNames),
+    scrapeHealth,
+]);
 
 /**
  * Asserts every selector of every query selects exactly this system's spans (checked under RE2):
@@ -196,10 +203,14 @@ describe("dashboards", () => {
                 }
             });
 
-            it("the platform dashboard covers refused, dropped and failed spans, queues, tail sampling and Tempo ingestion", () => {
+            it("the platform dashboard covers refused, dropped and failed spans, queues, tail sampling, Tempo, Grafana and MSK", () => {
                 const platform = dashboards[`${dashboardUids.platform}.json`];
                 const used = new Set(panelsOf(platform).flatMap((p) => parsedExprs(p).flatMap((q) => q.metricNames)));
                 for (const metric of [
+                    ...Object.values(tempoMetricNames),
+                    ...Object.values(grafanaMetricNames),
+                    ...Object.values(kafkaMetricNames),
+                    scrapeHealth,
                     collectorSelfMetricNames.receiverRefusedSpans,
                     collectorSelfMetricNames.exporterEnqueueFailedSpans,
                     collectorSelfMetricNames.exporterSendFailedSpans,

@@ -166,7 +166,7 @@ describe("Grafana component (program)", () => {
                 const metrics = datasources.datasources.find((d: any) => d.jsonData.sigV4Auth);
                 assert.equal(metrics.jsonData.sigV4Region, settings.aws.region);
                 assert.ok(metrics.url.includes(`aps-workspaces.${settings.aws.region}.amazonaws.com/workspaces/`));
-                assert.equal(Object.keys(configMap("grafana-dashboards").inputs.data).length, settings.systems.length + 2);
+                assert.equal(Object.keys(configMap("grafana-dashboards").inputs.data).length, settings.systems.length + 3, "overview, platform, user behaviour and one per system");
                 const alerting = yaml.parse(configMap("grafana-alerting").inputs.data["alerting.yaml"]);
                 const [receiver] = alerting.contactPoints[0].receivers;
                 assert.equal(receiver.type, "sns");
