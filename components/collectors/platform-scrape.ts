@@ -15,6 +15,22 @@ export const platformScrapeJobs = { tempo: "tempo", grafana: "grafana" } as cons
 /** Metric name prefixes the gateways forward from these jobs (besides the collectors' otelcol_* and up). */
 export const platformMetricPrefixes = ["tempo_", "tempodb_", "grafana_"] as const;
 
+/**
+ * The series kept of each component: what the platform dashboard and alerts read. Tempo alone
+ * exposes thousands of series; each one kept is billed per sample in the metrics workspace.
+ */
+export const platformKeptMetrics = {
+    tempo: [
+        "tempo_discarded_spans_total",
+        "tempo_distributor_produce_failures_total",
+        "tempo_ingest_group_partition_lag_seconds",
+        "tempo_block_builder_fetch_errors_total",
+        "tempodb_compaction_errors_total",
+        "tempo_request_duration_seconds_bucket",
+    ],
+    grafana: ["grafana_datasource_request_total"],
+} as const;
+
 /** Seconds between scrapes: component health changes over minutes, and every series costs per sample. */
 export const platformScrapeIntervalSeconds = 30;
 
@@ -27,11 +43,26 @@ interface ScrapeTarget {
     readonly serverName: string;
     /** Present the agent's client certificate (Tempo requires one from the platform CA). */
     readonly clientCertificate: boolean;
+    readonly kept: readonly string[];
 }
 
 const targets: readonly ScrapeTarget[] = [
-    { job: platformScrapeJobs.tempo, workload: "tempo", portName: "http", serverName: serviceDnsNames("tempoQuery").at(-1)!, clientCertificate: true },
-    { job: platformScrapeJobs.grafana, workload: "grafana", portName: "https", serverName: serviceDnsNames("grafana").at(-1)!, clientCertificate: false },
+    {
+        job: platformScrapeJobs.tempo,
+        workload: "tempo",
+        portName: "http",
+        serverName: serviceDnsNames("tempoQuery").at(-1)!,
+        clientCertificate: true,
+        kept: platformKeptMetrics.tempo,
+    },
+    {
+        job: platformScrapeJobs.grafana,
+        workload: "grafana",
+        portName: "https",
+        serverName: serviceDnsNames("grafana").at(-1)!,
+        clientCertificate: false,
+        kept: platformKeptMetrics.grafana,
+    },
 ];
 
 function scrapeConfig(target: ScrapeTarget): PrometheusScrapeConfig {
@@ -61,6 +92,7 @@ function scrapeConfig(target: ScrapeTarget): PrometheusScrapeConfig {
             { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
             { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_component"], target_label: "component" },
         ],
+        metric_relabel_configs: [{ source_labels: ["__name__"], regex: target.kept.join("|"), action: "keep" }],
     };
 }
 

@@ -12,7 +12,7 @@ import { brokerHosts, kafkaBrokerEnv, kafkaKeptMetrics, kafkaScrapeJobs } from "
 import { platformNetworkPolicies } from "../../components/network/pod-policy-plan";
 import { namespaces, ports, serviceDnsNames, workloads } from "../../components/platform/names";
 import { fleetConfigs } from "./fixtures";
-import { platformJobs } from "../../components/grafana/platform-metrics";
+import { grafanaMetricNames, kafkaMetricNames, platformJobs, tempoMetricNames } from "../../components/grafana/platform-metrics";
 
 const fleet = fleetConfigs("prod");
 const scrapes = (fleet.agent.receivers[agentIds.platformReceiver] as any).config.scrape_configs as any[];
@@ -127,5 +127,18 @@ describe("platform scraping: MSK's Open Monitoring exporters (distributed Tempo)
 describe("platform scraping: the dashboards' job names are the scrape jobs", () => {
     it("tempo, grafana, msk-jmx and msk-node", () => {
         assert.deepEqual(platformJobs, { tempo: platformScrapeJobs.tempo, grafana: platformScrapeJobs.grafana, mskJmx: kafkaScrapeJobs.jmx, mskNode: kafkaScrapeJobs.node });
+    });
+});
+
+describe("platform scraping: only the series the platform dashboard and alerts read are kept", () => {
+    it("every Tempo, Grafana and MSK series the dashboards query survives the scrape's keep list, and nothing else does", () => {
+        const fromScrape = (scrape: any) => new RE2(`^(?:${scrape.metric_relabel_configs[0].regex})$`, "u");
+        const tempo = fromScrape(job("tempo"));
+        const grafana = fromScrape(job("grafana"));
+        for (const name of Object.values(tempoMetricNames)) assert.ok(tempo.test(name), name);
+        for (const name of Object.values(grafanaMetricNames)) assert.ok(grafana.test(name), name);
+        assert.ok(!tempo.test("tempo_live_store_traces_created_total") && !grafana.test("grafana_http_request_duration_seconds_bucket"));
+        const msk = (fleetConfigs("prod").gateway.receivers[gatewayIds.kafkaReceiver] as any).config.scrape_configs.map(fromScrape);
+        for (const name of Object.values(kafkaMetricNames)) assert.ok(msk.some((re: RE2) => re.test(name)), name);
     });
 });
