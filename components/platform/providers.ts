@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -15,7 +16,8 @@ export interface ProvidersArgs {
  * stack files, so every resource must name one of these: the AWS provider refuses any account but
  * the environment's own (allowedAccountIds) and tags everything, the Kubernetes provider targets
  * the environment's cluster context, the TLS provider generates the environment's keys and
- * certificates locally (nothing leaves the machine running `pulumi up`).
+ * certificates locally (nothing leaves the machine running `pulumi up`), the docker-build provider
+ * builds images with the BuildKit of the machine running `pulumi up`.
  */
 export class Providers extends pulumi.ComponentResource {
     public readonly aws: aws.Provider;
@@ -23,6 +25,8 @@ export class Providers extends pulumi.ComponentResource {
     public readonly tls: tls.Provider;
     /** Generates secrets (passwords, keys) in the program; default providers are disabled, so it is explicit too. */
     public readonly random: random.Provider;
+    /** Builds and pushes the platform's own images; push credentials come with each image (a short-lived ECR token), not from a docker login. */
+    public readonly dockerBuild: dockerBuild.Provider;
 
     constructor(name: string, args: ProvidersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:platform:Providers", name, args, opts);
@@ -46,6 +50,7 @@ export class Providers extends pulumi.ComponentResource {
         );
         this.tls = new tls.Provider(`${name}-tls`, {}, { parent: this });
         this.random = new random.Provider(`${name}-random`, {}, { parent: this });
+        this.dockerBuild = new dockerBuild.Provider(`${name}-docker-build`, {}, { parent: this });
         this.registerOutputs({});
     }
 }
