@@ -66,6 +66,7 @@ export class PlatformKeys extends pulumi.ComponentResource {
                 region,
                 traceBucketName: names.traceBucket,
                 tempoRoleArn: iamRoleArn(accountId, names.workloadRoles.tempo),
+                imageRepositoryName: names.grafanaImageRepository,
             }),
         );
         this.auditKey = key(
