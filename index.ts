@@ -234,8 +234,13 @@ const grafana = new Grafana(
         settings,
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
+        // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
+        imageKeyArn: keys.traceKeyArn,
     },
-    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.grafana] },
+    {
+        providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
+        dependsOn: [platformNamespaces, pki, workloadIdentities.associations.grafana],
+    },
 );
 
 const collectors = new CollectorFleet(

@@ -13,7 +13,7 @@ import { isRecord, isSet, parseJsonish, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
 /** Packages whose resources must use an explicit, environment-specific provider. */
-const providerPackages = ["aws", "kubernetes", "tls", "random"];
+const providerPackages = ["aws", "kubernetes", "tls", "random", "docker-build"];
 
 function packageOf(type: string): string {
     return type.split(":")[0] ?? "";
@@ -36,15 +36,15 @@ function pickWhere(resources: EditableResource[], what: string, where: (r: Edita
 const explicitProviders = resourceRule({
     name: "resources-use-explicit-providers",
     description:
-        "Every AWS, Kubernetes, TLS and random resource uses the stack's explicit provider, never a default provider that " +
-        "would pick up whatever credentials, region or kubeconfig context the shell has. Fix: pass { provider } (or " +
+        "Every AWS, Kubernetes, TLS, random and docker-build resource uses the stack's explicit provider, never a default provider " +
+        "that would pick up whatever credentials, region or kubeconfig context the shell has. Fix: pass { provider } (or " +
         "{ providers } on the component) and keep pulumi:disable-default-providers: ['*'] in the stack config.",
     severity: "high",
     area: "isolation",
     securityRule: 7,
     controls: [],
     appliesTo: (type) => providerPackages.includes(packageOf(type)) && !isProviderType(type) && !kubernetesComponents.includes(type),
-    scope: "aws, kubernetes, tls and random resources",
+    scope: "aws, kubernetes, tls, random and docker-build resources",
     validate: ({ type, name, provider }, report) => {
         if (!provider) report(`${type} '${name}' has no provider.`);
         else if (provider.name.startsWith("default")) report(`${type} '${name}' uses the default provider '${provider.name}'; pass the stack's explicit provider.`);
