@@ -6,37 +6,29 @@
  */
 import { STATUS_CODES } from "http";
 import * as k8s from "@kubernetes/client-node";
+import { eksKubeconfig } from "../../components/platform/kubeconfig";
 import { errorCode, errorSummary, networkErrorCodes } from "./aws-errors";
 import { fail, skip, type CheckResult } from "./result";
 
 /** What DescribeCluster tells about reaching the cluster's API server. */
 export interface ClusterEndpoint {
     readonly name: string;
+    readonly arn: string;
     readonly region: string;
     readonly endpoint?: string;
     /** Base64 PEM of the cluster CA, as DescribeCluster returns it. */
     readonly certificateAuthority?: string;
 }
 
-/** A kubeconfig for the stack's cluster that authenticates as the caller's AWS identity. */
+/**
+ * A kubeconfig for the stack's cluster that authenticates as the caller's AWS identity: the same
+ * one the program's Kubernetes provider builds, so the preflight checks the path `pulumi up` takes.
+ */
 export function kubeConfigForCluster(cluster: ClusterEndpoint): k8s.KubeConfig {
     const kubeConfig = new k8s.KubeConfig();
-    kubeConfig.loadFromOptions({
-        clusters: [{ name: cluster.name, server: cluster.endpoint ?? "", caData: cluster.certificateAuthority }],
-        users: [
-            {
-                name: "preflight",
-                exec: {
-                    apiVersion: "client.authentication.k8s.io/v1beta1",
-                    command: "aws",
-                    args: ["eks", "get-token", "--cluster-name", cluster.name, "--region", cluster.region, "--output", "json"],
-                    interactiveMode: "Never",
-                },
-            },
-        ],
-        contexts: [{ name: cluster.name, cluster: cluster.name, user: "preflight" }],
-        currentContext: cluster.name,
-    });
+    kubeConfig.loadFromString(
+        eksKubeconfig({ name: cluster.name, arn: cluster.arn, region: cluster.region, endpoint: cluster.endpoint ?? "", certificateAuthorityData: cluster.certificateAuthority ?? "" }),
+    );
     return kubeConfig;
 }
 

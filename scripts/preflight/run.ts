@@ -70,6 +70,7 @@ async function runChecks(options: PreflightOptions, report: (result: CheckResult
     );
     const endpoint: ClusterEndpoint = {
         name: clusterName,
+        arn: cluster.arn ?? `arn:aws:eks:${settings.aws.region}:${settings.aws.accountId}:cluster/${clusterName}`,
         region: settings.aws.region,
         endpoint: cluster.endpoint,
         certificateAuthority: cluster.certificateAuthority?.data,
