@@ -62,7 +62,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     const aws = readAws(r, environment);
     const tags = readTags(r, environment);
     const network = readNetwork(r);
-    const cluster = readCluster(r);
+    const cluster = readCluster(r, network);
     const pki = readPki(r);
     const retention = readRetention(r, isProduction);
     const kms = readKms(r, isProduction);

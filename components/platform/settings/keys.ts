@@ -17,6 +17,7 @@ export const declaredKeys = [
     "privateRouteTableIds",
     "eksClusterName",
     "eksNodeSecurityGroupId",
+    "kubernetesServiceCidr",
     "kubeContext",
     "storageClass",
     "vpnClientCidr",
@@ -54,3 +55,4 @@ export const declaredKeys = [
     "systemOverrides",
 ] as const;
 export type DeclaredKey = (typeof declaredKeys)[number];
+

@@ -73,6 +73,8 @@ export interface Settings {
         readonly name: string;
         /** Security group of the cluster's worker nodes (the only source MSK admits). */
         readonly nodeSecurityGroupId: string;
+        /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
+        readonly serviceCidr: string;
         readonly kubeContext: string;
         readonly storageClass: string;
     };
