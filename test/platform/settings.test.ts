@@ -42,7 +42,9 @@ const badCases: BadCase[] = [
     { name: "VPN range overlapping the VPC", overrides: { [p("vpnClientCidr")]: "10.20.8.0/22" }, key: p("vpnClientCidr"), allowed: "does not overlap vpcCidr" },
     { name: "VPN range too small for Client VPN", overrides: { [p("vpnClientCidr")]: "172.20.0.0/24" }, key: p("vpnClientCidr"), allowed: "/12 to /22" },
     { name: "allow-list open to the internet (IPv4)", overrides: { [p("appOtlpCidrs")]: ["0.0.0.0/0"] }, key: p("appOtlpCidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
-    { name: "allow-list open to the internet (IPv6)", overrides: { [p("s3Cidrs")]: ["::/0"] }, key: p("s3Cidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
+    { name: "allow-list open to the internet (IPv6)", overrides: { [p("appOtlpCidrs")]: ["::/0"] }, key: p("appOtlpCidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
+    // The S3 prefix list replaced the hand-copied ranges; a stack still setting them hears what replaced them.
+    { name: "the retired s3Cidrs key", overrides: { [p("s3Cidrs")]: ["52.218.0.0/17"] }, key: p("s3Cidrs"), allowed: "retired, replaced by nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list" },
     // EKS API reference, KubernetesNetworkConfigRequest.serviceIpv4Cidr: /12 to /24, inside 10.0.0.0/8,
     // 172.16.0.0/12 or 192.168.0.0/16, not overlapping the VPC.
     { name: "service CIDR missing", overrides: { [p("kubernetesServiceCidr")]: undefined }, key: p("kubernetesServiceCidr"), allowed: "DescribeCluster kubernetesNetworkConfig.serviceIpv4Cidr" },

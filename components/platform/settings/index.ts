@@ -22,7 +22,7 @@ import { readTempo } from "./tempo";
 import type { Settings } from "./types";
 
 export { minimumImageVersions, parseImageReference, versionAtLeast } from "./images";
-export { declaredKeys, projectName, type DeclaredKey } from "./keys";
+export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
 export { ConfigValidationError } from "./reader";
 export { cloudWatchRetentionDays } from "./retention";

@@ -24,7 +24,6 @@ export const declaredKeys = [
     "vpnSessionTimeoutHours",
     "vpnLoginBanner",
     "appOtlpCidrs",
-    "s3Cidrs",
     "appNamespaceLabel",
     "caValidityHours",
     "certValidityHours",
@@ -56,3 +55,12 @@ export const declaredKeys = [
 ] as const;
 export type DeclaredKey = (typeof declaredKeys)[number];
 
+/**
+ * Keys the project once declared and no longer reads, with what replaced them: a stack that still
+ * sets one gets a settings error saying so, rather than the key being silently ignored.
+ */
+export const retiredKeys: Readonly<Record<string, string>> = {
+    s3Cidrs:
+        "nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list " +
+        "(com.amazonaws.<region>.s3), read from EC2 when the stack deploys, so no address ranges are copied by hand",
+};

@@ -4,7 +4,7 @@
  */
 import * as yaml from "yaml";
 import { Cidr, parseCidr, cidrsOverlap, describeCidr, isOpenToInternet } from "../cidr";
-import { declaredKeys, projectName, type DeclaredKey } from "./keys";
+import { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 import type { ConfigProblem } from "./types";
 
 export class ConfigValidationError extends Error {
@@ -38,13 +38,13 @@ export class Reader {
         if (this.problems.length > 0) throw new ConfigValidationError(stack, this.problems);
     }
 
-    /** Flags keys in the project's namespace that Pulumi.yaml does not declare (usually typos). */
+    /** Flags keys in the project's namespace that Pulumi.yaml does not declare: retired ones with their replacement, others as typos. */
     reportUndeclaredKeys(): void {
         for (const key of Object.keys(this.raw)) {
             const [namespace, name] = key.split(":");
-            if (namespace === projectName && !(declaredKeys as readonly string[]).includes(name)) {
-                this.problem(key, this.raw[key], `a key declared in Pulumi.yaml (unknown key; check its spelling)`);
-            }
+            if (namespace !== projectName || (declaredKeys as readonly string[]).includes(name)) continue;
+            const replacement = Object.prototype.hasOwnProperty.call(retiredKeys, name) ? retiredKeys[name] : undefined;
+            this.problem(key, this.raw[key], replacement ? `no value; the key is retired, replaced by ${replacement}` : "a key declared in Pulumi.yaml (unknown key; check its spelling)");
         }
     }
 

@@ -66,7 +66,6 @@ export interface Settings {
         readonly vpnSessionTimeoutHours: number;
         readonly vpnLoginBanner: string;
         readonly appOtlpCidrs: readonly string[];
-        readonly s3Cidrs: readonly string[];
         readonly appNamespaceLabel: { readonly key: string; readonly value: string };
     };
     readonly cluster: {
