@@ -184,22 +184,6 @@ new InternalEndpoints(
     kubernetesOnly,
 );
 
-new PlatformNetworkPolicies(
-    "tracing",
-    {
-        plan: {
-            environment: settings.environment,
-            vpcCidr: settings.network.vpcCidr,
-            appOtlpCidrs: settings.network.appOtlpCidrs,
-            s3Cidrs: settings.network.s3Cidrs,
-            appNamespaceLabel: settings.network.appNamespaceLabel,
-            tempoMode: settings.tempo.mode,
-        },
-        namespaces: platformNamespaces.namespaces,
-    },
-    kubernetesOnly,
-);
-
 const tempoKafka =
     capacity.tempo.mode === "distributed" && capacity.tempo.distributed
         ? new TempoKafka(
@@ -247,6 +231,29 @@ const collectors = new CollectorFleet(
     "tracing-collectors",
     { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
+);
+
+// Each workload's egress is what its rendered configuration dials, so the policies come last.
+new PlatformNetworkPolicies(
+    "tracing",
+    {
+        environment: settings.environment,
+        region,
+        vpcCidr: settings.network.vpcCidr,
+        kubernetesServiceCidr: settings.cluster.serviceCidr,
+        appOtlpCidrs: settings.network.appOtlpCidrs,
+        appNamespaceLabel: settings.network.appNamespaceLabel,
+        destinations: {
+            agent: collectors.agent.destinations,
+            gateway: collectors.gateway.destinations,
+            tempo: tempo.destinations,
+            grafana: grafana.destinations,
+        },
+        services: [collectors.agent.service, collectors.gateway.headlessService, ...tempo.services],
+        namespaces: platformNamespaces.namespaces,
+    },
+    // The AWS provider answers the S3 prefix-list lookup.
+    { providers: [providers.kubernetes, providers.aws] },
 );
 
 export const environment = settings.environment;

@@ -50,7 +50,7 @@ describe("settings readers: the problem-collecting reader", () => {
         r.reportUndeclaredKeys();
         assert.equal(r.problems.length, 1);
         assert.equal(r.problems[0].key, "tracing-platform:kubeContext");
-        assert.match(r.problems[0].allowed, /retired; replaced by .*kubeconfig from eksClusterName \(aws eks get-token\)/);
+        assert.match(r.problems[0].allowed, /retired, replaced by .*kubeconfig from eksClusterName \(aws eks get-token\)/);
     });
 
     it("reads an allow-list entry open to the internet as one problem and keeps checking the rest", () => {

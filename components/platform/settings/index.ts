@@ -22,7 +22,7 @@ import { readTempo } from "./tempo";
 import type { Settings } from "./types";
 
 export { minimumImageVersions, parseImageReference, versionAtLeast } from "./images";
-export { declaredKeys, projectName, type DeclaredKey } from "./keys";
+export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
 export { ConfigValidationError } from "./reader";
 export { cloudWatchRetentionDays } from "./retention";
@@ -62,7 +62,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     const aws = readAws(r, environment);
     const tags = readTags(r, environment);
     const network = readNetwork(r);
-    const cluster = readCluster(r);
+    const cluster = readCluster(r, network);
     const pki = readPki(r);
     const retention = readRetention(r, isProduction);
     const kms = readKms(r, isProduction);

@@ -8,6 +8,9 @@ export const projectName = "tracing-platform";
  */
 export const retiredKeys: Readonly<Record<string, string>> = {
     kubeContext: "nothing: the Kubernetes provider builds its kubeconfig from eksClusterName (aws eks get-token); delete the key",
+    s3Cidrs:
+        "nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list " +
+        "(com.amazonaws.<region>.s3), read from EC2 when the stack deploys, so no address ranges are copied by hand",
 };
 
 /** Every key the project declares (without namespace); anything else in the namespace is a typo. */
@@ -25,12 +28,12 @@ export const declaredKeys = [
     "privateRouteTableIds",
     "eksClusterName",
     "eksNodeSecurityGroupId",
+    "kubernetesServiceCidr",
     "storageClass",
     "vpnClientCidr",
     "vpnSessionTimeoutHours",
     "vpnLoginBanner",
     "appOtlpCidrs",
-    "s3Cidrs",
     "appNamespaceLabel",
     "caValidityHours",
     "certValidityHours",
@@ -62,3 +65,4 @@ export const declaredKeys = [
     "systemOverrides",
 ] as const;
 export type DeclaredKey = (typeof declaredKeys)[number];
+

@@ -36,7 +36,6 @@ export function readNetwork(r: Reader): Settings["network"] {
     if (vpnLoginBanner.length > 1400) r.problem("vpnLoginBanner", `${vpnLoginBanner.length} characters`, "at most 1400 characters");
 
     const appOtlpCidrs = readAllowList(r, "appOtlpCidrs", 1);
-    const s3Cidrs = readAllowList(r, "s3Cidrs", 1);
     for (const entry of appOtlpCidrs) {
         if (isOpenToInternet(entry)) continue;
         const cidr = parseCidr(entry);
@@ -60,7 +59,6 @@ export function readNetwork(r: Reader): Settings["network"] {
         vpnSessionTimeoutHours,
         vpnLoginBanner,
         appOtlpCidrs,
-        s3Cidrs,
         appNamespaceLabel: { key: labelKey, value: labelValue },
     };
 }

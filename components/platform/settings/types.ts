@@ -66,13 +66,14 @@ export interface Settings {
         readonly vpnSessionTimeoutHours: number;
         readonly vpnLoginBanner: string;
         readonly appOtlpCidrs: readonly string[];
-        readonly s3Cidrs: readonly string[];
         readonly appNamespaceLabel: { readonly key: string; readonly value: string };
     };
     readonly cluster: {
         readonly name: string;
         /** Security group of the cluster's worker nodes (the only source MSK admits). */
         readonly nodeSecurityGroupId: string;
+        /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
+        readonly serviceCidr: string;
         readonly storageClass: string;
     };
     readonly pki: {
