@@ -128,6 +128,12 @@ const brokenCases: BrokenCase[] = [
         fix: "tracing-platform:vpcId",
     },
     {
+        title: "the stack names another service CIDR than the cluster assigns",
+        breakIt: (a) => (a.cluster.kubernetesNetworkConfig = { serviceIpv4Cidr: "10.96.0.0/12", ipFamily: "ipv4" }),
+        line: `✘ cluster service CIDR: cluster apps-dev assigns ClusterIPs from 10.96.0.0/12, the stack says ${devSettings.cluster.serviceCidr}`,
+        fix: "set tracing-platform:kubernetesServiceCidr in Pulumi.dev.yaml to 10.96.0.0/12",
+    },
+    {
         title: "the caller has no access entry",
         breakIt: (a) => (a.accessEntries = [`arn:aws:iam::${accountId}:role/ci/other-role`]),
         line: "✘ EKS access entry: none of the 1 access entries on cluster apps-dev is role platform-deployer",
