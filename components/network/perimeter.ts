@@ -108,9 +108,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
                 description: `OTLP/gRPC from allow-listed application network ${cidr} (appOtlpCidrs)`,
             })),
             { id: "otlp-to-pods", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.otlpGrpc, peer: { cidr: network.vpcCidr },
-                description: "NLB to gateway pods (IP targets in the VPC)" },
-            { id: "otlp-health-checks", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.collectorHealth, peer: { cidr: network.vpcCidr },
-                description: "NLB health checks to the health endpoint of the gateway pods" },
+                description: "NLB to gateway pods (IP targets in the VPC) and its TCP health checks on the same port" },
             { id: "endpoints-from-nodes", direction: "ingress", securityGroupId: endpointSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: args.nodeSecurityGroupId },
                 description: "HTTPS from the cluster nodes and their pods (VPC CNI pods send from the node group)" },
         ];

@@ -12,7 +12,7 @@
  * Sources seen behind the load balancers (why some ingress names the VPC CIDR):
  *  - the gateway's OTLP NLB preserves client addresses, so the gateway sees the allow-listed
  *    application networks themselves; the NLB's health checks come from its own addresses in
- *    the VPC and go to the health port only;
+ *    the VPC and connect to the OTLP port (a TCP check, so they fail when the listener does);
  *  - Grafana's NLB does not preserve client addresses (IP targets default), and its clients are
  *    Client VPN interfaces anyway (Client VPN source-NATs to them), so Grafana's pods see VPC
  *    addresses. The precise gate is the NLB's security group, which admits only the VPN endpoint's
@@ -157,7 +157,8 @@ function externalIngress(workload: WorkloadKey, input: NetworkPolicyPlanInput): 
         case "gateway":
             return [
                 { from: cidrPeers(input.appOtlpCidrs), ports: [tcp(ports.otlpGrpc)] },
-                { from: vpc, ports: [tcp(ports.collectorHealth)] },
+                // The NLB's health checks connect to the OTLP port from the NLB's addresses in the VPC.
+                { from: vpc, ports: [tcp(ports.otlpGrpc)] },
             ];
         case "grafana":
             return [{ from: vpc, ports: [tcp(ports.grafanaHttps)] }];

@@ -146,7 +146,7 @@ describe("NetworkPolicies", () => {
                     // security groups are the precise gate in front of these two ports.
                     if (addressInCidr(source.ip!, vpcCidr)) {
                         allow(source.id, "grafana", tcp(ports.grafanaHttps));
-                        allow(source.id, "gateway", tcp(ports.collectorHealth));
+                        allow(source.id, "gateway", tcp(ports.otlpGrpc));
                     }
                 }
                 // Monolith pods both ingest and serve queries; distributed mode splits the two.
