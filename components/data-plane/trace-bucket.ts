@@ -14,7 +14,7 @@ export interface TraceBucketArgs {
     readonly retentionDays: number;
     /** Bucket receiving this bucket's server access logs. */
     readonly accessLogBucketName: pulumi.Input<string>;
-    /** The platform's S3 gateway endpoint; once given, object data is reachable only through it. */
+    /** The S3 gateway endpoint on the platform's route tables (created or reused); once given, object data is reachable only through it. */
     readonly s3VpcEndpointId?: pulumi.Input<string>;
     /** Protect the bucket from deletion and keep it if removed from the program (prod). */
     readonly retain: boolean;
