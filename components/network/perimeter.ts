@@ -2,14 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ec2Description } from "../platform/aws-constraints";
 import { addressInBlock } from "../platform/cidr";
-import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy, type PolicyDocument } from "./endpoint-policies";
+import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy } from "./endpoint-policies";
+import { snsTopicArn, type PolicyDocument } from "../platform/iam-policy";
 import { awsResourceNames, ports } from "../platform/names";
 import type { Settings } from "../platform/settings";
 
 export interface NetworkPerimeterArgs {
     /** Environment name, used in security group names. */
     readonly environment: string;
-    /** Account the platform runs in (endpoint policies admit only its principals). */
+    /** Account the platform runs in (endpoint policies keep other accounts off the platform's resources). */
     readonly accountId: string;
     /** Region of the VPC. */
     readonly region: string;
@@ -17,6 +18,8 @@ export interface NetworkPerimeterArgs {
     readonly network: Settings["network"];
     /** Security group of the EKS worker nodes; pods on the VPC CNI send from it. */
     readonly nodeSecurityGroupId: string;
+    /** The platform's Managed Prometheus workspace (the policy of an endpoint the platform creates protects it). */
+    readonly metricsWorkspaceArn: pulumi.Input<string>;
 }
 
 type Direction = "ingress" | "egress";
@@ -57,8 +60,9 @@ interface RuleSpec {
  *    be set because there is already a conflicting DNS domain" (AWS re:Post knowledge center,
  *    vpc-interface-endpoint-domain-conflict). So an endpoint named in settings
  *    (network.existingEndpointIds) is reused as it is, its policy untouched: it serves other
- *    workloads, and its owner decides what it passes. The policy of an endpoint the platform
- *    creates admits only this account's principals and resources (SNS: publishing only).
+ *    workloads, and its owner decides what it passes. An endpoint the platform creates serves the
+ *    other workloads of those route tables or of the VPC too, so its policy allows what AWS's
+ *    default policy allows and only denies about the platform's own resources (endpoint-policies.ts).
  *    No STS endpoint: EKS Pod Identity hands pods credentials through the node-local agent, so
  *    pods never call STS. No eks-auth endpoint: that call is made by the cluster's Pod Identity
  *    agent on the node, which belongs to the cluster, and a second private-DNS endpoint for the
@@ -139,9 +143,9 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
         const names = awsResourceNames(environment, args.accountId, args.region);
         const s3Policy = s3GatewayEndpointPolicy({
             accountId: args.accountId,
-            region: args.region,
             traceBucket: names.traceBucket,
             auditBucket: names.auditBucket,
+            accessLogBucket: names.accessLogBucket,
         });
         const s3Endpoint = (): aws.ec2.VpcEndpoint =>
             new aws.ec2.VpcEndpoint(
@@ -156,7 +160,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-        const interfaceEndpoint = (service: string, policy: PolicyDocument) => (): aws.ec2.VpcEndpoint =>
+        const interfaceEndpoint = (service: string, policy: pulumi.Input<PolicyDocument>) => (): aws.ec2.VpcEndpoint =>
             new aws.ec2.VpcEndpoint(
                 `${name}-${service}`,
                 {
@@ -166,13 +170,13 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
                     privateDnsEnabled: true,
                     subnetIds: [...network.privateSubnetIds],
                     securityGroupIds: [endpointSecurityGroup().id],
-                    policy: JSON.stringify(policy),
+                    policy: pulumi.jsonStringify(policy),
                     tags: { Name: `tracing-${environment}-${service}` },
                 },
                 { parent: this },
             );
-        const prometheusPolicy = prometheusEndpointPolicy(args.accountId, args.region);
-        const snsPolicy = snsEndpointPolicy(args.accountId, args.region);
+        const prometheusPolicy = pulumi.output(args.metricsWorkspaceArn).apply((arn) => prometheusEndpointPolicy(args.accountId, arn));
+        const snsPolicy = snsEndpointPolicy(args.accountId, snsTopicArn(args.region, args.accountId, names.alertTopic));
 
         this.s3GatewayEndpointId = reuseOrCreate(reused.s3, s3Endpoint);
         this.prometheusEndpointId = reuseOrCreate(reused.aps, interfaceEndpoint("aps-workspaces", prometheusPolicy));
