@@ -30,7 +30,26 @@ const { accountId, region } = settings.aws;
 const names = awsResourceNames(settings.environment, accountId, region);
 const retain = settings.protectStatefulResources;
 
-// AWS: perimeter first, because the trace bucket only admits data access through its S3 endpoint.
+const keys = new PlatformKeys(
+    "tracing",
+    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
+    awsOnly,
+);
+const metricsStore = new MetricsStore(
+    "tracing-span-metrics",
+    {
+        workspaceAlias: names.metricsWorkspace,
+        logGroupName: names.metricsLogGroup,
+        metricsKeyArn: keys.traceKeyArn,
+        logKeyArn: keys.auditKeyArn,
+        logRetentionDays: settings.retention.logDays,
+        retain,
+    },
+    awsOnly,
+);
+// AWS: the perimeter before the buckets, because the trace bucket only admits data access through
+// the S3 endpoint; the metrics workspace before the perimeter, whose Managed Prometheus endpoint
+// policy (when the platform creates that endpoint) protects it.
 const perimeter = new NetworkPerimeter(
     "tracing",
     {
@@ -39,15 +58,11 @@ const perimeter = new NetworkPerimeter(
         region: settings.aws.region,
         network: settings.network,
         nodeSecurityGroupId: settings.cluster.nodeSecurityGroupId,
+        metricsWorkspaceArn: metricsStore.workspaceArn,
     },
     awsOnly,
 );
 
-const keys = new PlatformKeys(
-    "tracing",
-    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
-    awsOnly,
-);
 const accessLogBucket = new AccessLogBucket(
     "tracing-access-logs",
     {
@@ -95,18 +110,6 @@ const auditTrail = new AuditTrail(
         names,
         auditBucketName: auditBucket.bucketName,
         auditKeyArn: keys.auditKeyArn,
-        logRetentionDays: settings.retention.logDays,
-        retain,
-    },
-    awsOnly,
-);
-const metricsStore = new MetricsStore(
-    "tracing-span-metrics",
-    {
-        workspaceAlias: names.metricsWorkspace,
-        logGroupName: names.metricsLogGroup,
-        metricsKeyArn: keys.traceKeyArn,
-        logKeyArn: keys.auditKeyArn,
         logRetentionDays: settings.retention.logDays,
         retain,
     },

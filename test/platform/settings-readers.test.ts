@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { readAws, readEnvironment } from "../../components/platform/settings/aws";
 import { readImages } from "../../components/platform/settings/images";
+import { readExistingEndpointIds } from "../../components/platform/settings/network";
 import { readAllowList, readResourceIds, Reader, ConfigValidationError } from "../../components/platform/settings/reader";
 import { readKms, readRetention } from "../../components/platform/settings/retention";
 import { readCollectors } from "../../components/platform/settings/collectors";
@@ -73,6 +74,15 @@ describe("settings readers: per concern", () => {
         const { value, problems } = read(config, (r) => readAws(r, readEnvironment(r, "dev")));
         assert.equal(value.accountId, "111111111111");
         assert.deepEqual(keysOf(problems), ["testAccountId", "aws:allowedAccountIds"]);
+    });
+
+    it("network: an endpoint to reuse is named per service, empty creates it, and one id cannot serve two services", () => {
+        const s3 = "vpce-05a3c1d2e3f4a5b60";
+        assert.deepEqual(read({ existingS3EndpointId: s3, existingSnsEndpointId: "" }, readExistingEndpointIds), { value: { s3 }, problems: [] });
+        assert.deepEqual(read({}, readExistingEndpointIds).value, {});
+        const { value, problems } = read({ existingS3EndpointId: s3, existingSnsEndpointId: s3 }, readExistingEndpointIds);
+        assert.deepEqual(value, { s3 }, "the first key keeps the id");
+        assert.deepEqual(keysOf(problems), ["existingSnsEndpointId"]);
     });
 
     it("pki: each lifetime must fit inside the one above it", () => {

@@ -81,6 +81,15 @@ const badCases: BadCase[] = [
     { name: "VPN session timeout AWS does not offer", overrides: { [p("vpnSessionTimeoutHours")]: 9 }, key: p("vpnSessionTimeoutHours"), allowed: "one of 8, 10, 12, 24 hours" },
     { name: "single private subnet", overrides: { [p("privateSubnetIds")]: ["subnet-0d1e2f3a4b5c60001"] }, key: p("privateSubnetIds"), allowed: "at least 2 subnet ids" },
     { name: "malformed subnet id", overrides: { [p("privateSubnetIds")]: ["subnet-1", "subnet-0d1e2f3a4b5c60002"] }, key: p("privateSubnetIds"), allowed: "subnet-0123456789abcdef0" },
+    { name: "S3 endpoint to reuse given as a VPC id", overrides: { [p("existingS3EndpointId")]: "vpc-0a1b2c3d4e5f60718" }, key: p("existingS3EndpointId"), allowed: "a VPC endpoint id such as vpce-" },
+    { name: "SNS endpoint id in upper case", overrides: { [p("existingSnsEndpointId")]: "vpce-0B4E5F6A7B8C9D0E1" }, key: p("existingSnsEndpointId"), allowed: "a VPC endpoint id such as vpce-" },
+    { name: "Managed Prometheus endpoint id too short", overrides: { [p("existingApsEndpointId")]: "vpce-1234" }, key: p("existingApsEndpointId"), allowed: "a VPC endpoint id such as vpce-" },
+    {
+        name: "one endpoint id given for two services",
+        overrides: { [p("existingS3EndpointId")]: "vpce-05a3c1d2e3f4a5b60", [p("existingApsEndpointId")]: "vpce-05a3c1d2e3f4a5b60" },
+        key: p("existingApsEndpointId"),
+        allowed: "is already existingS3EndpointId",
+    },
     { name: "sampling percentage above 100", overrides: { [p("systemOverrides")]: "crm-api: { headSamplingPercent: 150 }" }, key: p("systemOverrides"), allowed: "a percentage from 0 to 100" },
     { name: "negative tail sampling in the catalogue", overrides: { [p("systems")]: systemsYaml((s) => (s[0].tailSamplingPercent = -1)) }, key: p("systems"), allowed: "a percentage from 0 to 100" },
     {

@@ -6,6 +6,10 @@ export type EnvironmentName = (typeof environmentNames)[number];
 export const tempoModes = ["monolithic", "distributed"] as const;
 export type TempoMode = (typeof tempoModes)[number];
 
+/** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS and Managed Prometheus (interface). */
+export const endpointServices = ["s3", "sns", "aps"] as const;
+export type EndpointService = (typeof endpointServices)[number];
+
 export const systemKinds = ["http-api", "worker", "database", "cache", "queue"] as const;
 export type SystemKind = (typeof systemKinds)[number];
 
@@ -62,6 +66,8 @@ export interface Settings {
         readonly vpcCidr: string;
         readonly privateSubnetIds: readonly string[];
         readonly privateRouteTableIds: readonly string[];
+        /** VPC endpoints already in the VPC that the platform reuses instead of creating its own. */
+        readonly existingEndpointIds: Readonly<Partial<Record<EndpointService, string>>>;
         readonly vpnClientCidr: string;
         readonly vpnSessionTimeoutHours: number;
         readonly vpnLoginBanner: string;
