@@ -8,6 +8,7 @@ export const projectName = "tracing-platform";
  */
 export const retiredKeys: Readonly<Record<string, string>> = {
     kubeContext: "nothing: the Kubernetes provider builds its kubeconfig from eksClusterName (aws eks get-token); delete the key",
+    tempoReplicas: "traceDurability and the capacity plan, which sizes every Tempo component's replicas from the load; delete the key",
 };
 
 /** Every key the project declares (without namespace); anything else in the namespace is a typo. */
@@ -29,6 +30,7 @@ export const declaredKeys = [
     "vpnClientCidr",
     "vpnSessionTimeoutHours",
     "vpnLoginBanner",
+    "vpnSubnetAssociations",
     "appOtlpCidrs",
     "s3Cidrs",
     "appNamespaceLabel",
@@ -48,8 +50,8 @@ export const declaredKeys = [
     "gatewayQueueVolumeGb",
     "piiDropClientAddress",
     "externalSenders",
+    "traceDurability",
     "tempoMode",
-    "tempoReplicas",
     "tempoVolumeGb",
     "mskInstanceType",
     "mskBrokerCount",
