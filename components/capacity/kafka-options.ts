@@ -10,6 +10,7 @@ import { hoursPerMonth as hours, secondsPerMonth } from "./cost-assumptions";
 import { computeLine, ebsLine, priced, requested, total, type CostLine } from "./cost-lines";
 import { brokerNetworkBytesPerSecond, logLoad, planMsk, replicatedLog, requiredBrokerVolumeGb, type LogLoad, type MskPlan } from "./kafka-log";
 import type { CapacityPlan } from "./plan";
+import { number, plural } from "./markdown";
 import { mskBrokerHour } from "./prices";
 import { podResources } from "./sizing";
 
@@ -77,7 +78,7 @@ function serverless(load: LogLoad): KafkaLogOption {
     return option({
         id: "msk-serverless",
         label: "Amazon MSK Serverless",
-        sizing: `${load.partitions} partition(s), ${written.toFixed(0)} GB written a month`,
+        sizing: `${plural(load.partitions, "partition")}, ${number(written)} GB written a month`,
         meetsReplicated: true,
         compatible: false,
         deployed: false,

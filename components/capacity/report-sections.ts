@@ -10,7 +10,8 @@ import { backendTargets, priceDurabilities, prodPlatformBudgetUsd } from "./dura
 import { kafkaLogOptions } from "./kafka-options";
 import { amount, number, percent, plural, table, usd } from "./markdown";
 import type { CapacityPlan } from "./plan";
-import { prices } from "./prices";
+import { mskBrokerHour, prices } from "./prices";
+import { mskBrokerClasses } from "./kafka-log";
 import { spanMetricsBySystem } from "./span-metric-series";
 import { costAssumptions } from "./cost-assumptions";
 
@@ -55,6 +56,13 @@ export function kafkaSection(settings: Settings, plan: CapacityPlan): string[] {
               ? `The program deploys it.`
               : "",
     ].filter((line) => line.length > 0);
+    const msk = plan.tempo.distributed?.msk;
+    const sources = [
+        ...(msk ? [`${msk.instanceType}: ${mskBrokerClasses[msk.instanceType].source}; ${mskBrokerHour[msk.instanceType].source}`] : []),
+        ...[...new Set(options.flatMap((o) => o.lines.flatMap((l) => l.prices)))]
+            .filter((key): key is keyof typeof prices => key in prices)
+            .map((key) => `${key}: ${prices[key].source}`),
+    ];
     return [
         `Kafka-compatible log for \`replicated\` durability${log ? ` (${plural(log.partitions, "partition")}, ${number(log.averageBytesPerSecond / 1e6, 2)} MB/s written on average after snappy)` : ""}:`,
         "",
@@ -65,6 +73,10 @@ export function kafkaSection(settings: Settings, plan: CapacityPlan): string[] {
         ),
         "",
         ...verdict,
+        "",
+        "Sources:",
+        "",
+        ...sources.map((source) => `- ${source}`),
     ];
 }
 

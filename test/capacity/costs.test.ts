@@ -9,6 +9,7 @@ import { planCosts, spanMetricSeries, type CostEstimate } from "../../components
 import { ampSamplesIngested, freeAllowances, mskBrokerHour, prices, tieredCost, transactionSearchSpansIngested } from "../../components/capacity/prices";
 import { capacitySummary, renderCapacityTable } from "../../components/capacity/report";
 import { renderSweep, scaledLoad, sweep } from "../../components/capacity/sweep";
+import { priceDurabilities } from "../../components/capacity/durability";
 import { ConfigValidationError } from "../../components/platform/settings";
 import { projectRoot, stackConfig } from "../harness/stack-config";
 import { shippedStacks } from "../harness/program";
@@ -257,6 +258,21 @@ describe("capacity and cost model", () => {
             assert.ok(shown !== undefined, "docs/capacity.md shows the sweep between <!-- capacity:sweep:start --> and <!-- capacity:sweep:end -->");
             const settings = settingsOf("prod");
             assert.equal(shown.trim(), renderSweep(settings, sweep(settings)).trim(), "docs/capacity.md sweep is stale: paste `npm run capacity -- --sweep`");
+        });
+
+        it("quote the prod figures the tables give in their before-and-after summary", () => {
+            const text = fs.readFileSync(docs, "utf8");
+            const settings = settingsOf("prod");
+            const [replicated, single] = priceDurabilities(settings);
+            const dollars = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+            const rowOf = (label: string) => text.split("\n").find((line) => line.startsWith(`| ${label} |`)) ?? "";
+            const after = (label: string, values: number[]) => {
+                const cells = rowOf(label).split("|").map((c) => c.trim());
+                assert.deepEqual(cells.slice(-values.length - 1, -1), values.map(dollars), `docs row "${label}"`);
+            };
+            after("Trace backend (Tempo, S3, Kafka log)", [replicated.costs!.subtotals.traceBackend, single.costs!.subtotals.traceBackend]);
+            after("Whole prod platform", [replicated.costs!.totalUsdPerMonth, single.costs!.totalUsdPerMonth]);
+            after("AWS X-Ray via Transaction Search (per GB)", [replicated.costs!.comparison.xrayTransactionSearch.usdPerMonth, single.costs!.comparison.xrayTransactionSearch.usdPerMonth]);
         });
 
         it("finds a stale table (the comparison above can fail)", () => {
