@@ -194,7 +194,6 @@ const tempoKafka =
               {
                   settings,
                   plan: capacity.tempo.distributed,
-                  storedBytesPerSecond: capacity.load.storedBytesPerSecond,
                   kmsKeyArn: keys.traceKeyArn,
                   logsKmsKeyArn: keys.auditKeyArn,
               },

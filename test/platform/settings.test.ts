@@ -73,10 +73,16 @@ const badCases: BadCase[] = [
         allowed: "Tempo 3.1.0 or later in distributed mode",
     },
     { name: "gateway replicas below 1", overrides: { [p("gatewayMinReplicas")]: 0 }, key: p("gatewayMinReplicas"), allowed: "an integer from 1 to 100" },
-    { name: "Tempo replicas below 3 in prod", stack: "prod", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "at least 3 in prod" },
-    { name: "several monolithic Tempo replicas", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "1 in monolithic mode" },
-    { name: "monolithic Tempo in prod", stack: "prod", overrides: { [p("tempoMode")]: "monolithic" }, key: p("tempoMode"), allowed: "distributed in prod" },
+    { name: "retired Tempo replica count in prod", stack: "prod", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "retired; replaced by traceDurability and the capacity plan" },
+    { name: "retired Tempo replica count in dev", overrides: { [p("tempoReplicas")]: 1 }, key: p("tempoReplicas"), allowed: "retired; replaced by traceDurability" },
+    { name: "durability that is no setting", stack: "prod", overrides: { [p("traceDurability")]: "eventual" }, key: p("traceDurability"), allowed: "one of replicated, single-node" },
+    { name: "durability left empty", overrides: { [p("traceDurability")]: undefined }, key: p("traceDurability"), allowed: "one of replicated, single-node" },
+    { name: "monolithic Tempo in prod", stack: "prod", overrides: { [p("tempoMode")]: "monolithic" }, key: p("tempoMode"), allowed: "distributed with traceDurability replicated" },
+    { name: "distributed Tempo with single-node durability", overrides: { [p("tempoMode")]: "distributed" }, key: p("tempoMode"), allowed: "monolithic with traceDurability single-node" },
     { name: "unknown Tempo mode", overrides: { [p("tempoMode")]: "scalable-single-binary" }, key: p("tempoMode"), allowed: "one of monolithic, distributed" },
+    { name: "more VPN associations than private subnets", overrides: { [p("vpnSubnetAssociations")]: 4 }, key: p("vpnSubnetAssociations"), allowed: "at most the number of privateSubnetIds (3)" },
+    { name: "no VPN association", overrides: { [p("vpnSubnetAssociations")]: 0 }, key: p("vpnSubnetAssociations"), allowed: "an integer from 1 to 16" },
+    { name: "MSK broker type that is not one", stack: "prod", overrides: { [p("mskInstanceType")]: "m7g.large" }, key: p("mskInstanceType"), allowed: "an MSK broker type such as kafka.t3.small" },
     { name: "MSK brokers not a multiple of the subnets", stack: "prod", overrides: { [p("mskBrokerCount")]: 4 }, key: p("mskBrokerCount"), allowed: "a multiple of the number of privateSubnetIds (3)" },
     { name: "VPN session timeout AWS does not offer", overrides: { [p("vpnSessionTimeoutHours")]: 9 }, key: p("vpnSessionTimeoutHours"), allowed: "one of 8, 10, 12, 24 hours" },
     { name: "single private subnet", overrides: { [p("privateSubnetIds")]: ["subnet-0d1e2f3a4b5c60001"] }, key: p("privateSubnetIds"), allowed: "at least 2 subnet ids" },
@@ -137,9 +143,11 @@ describe("settings: shipped stacks", () => {
         assert.notEqual(dev.aws.region, prod.aws.region);
         assert.ok(prod.retention.traceDays > dev.retention.traceDays);
         assert.ok(prod.retention.auditDays > dev.retention.auditDays);
+        assert.equal(prod.tempo.durability, "replicated");
         assert.equal(prod.tempo.mode, "distributed");
+        assert.equal(dev.tempo.durability, "single-node");
         assert.equal(dev.tempo.mode, "monolithic");
-        assert.ok(prod.tempo.replicas >= 3);
+        assert.ok(prod.network.vpnSubnetAssociations > dev.network.vpnSubnetAssociations, "prod keeps VPN access through a zone outage");
         assert.ok(prod.protectStatefulResources && !dev.protectStatefulResources);
         for (const image of Object.values(prod.images)) assert.match(image.digest ?? "", /^sha256:[0-9a-f]{64}$/);
     });

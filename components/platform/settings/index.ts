@@ -26,17 +26,19 @@ export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys
 export { vpnSessionTimeouts } from "./network";
 export { ConfigValidationError } from "./reader";
 export { cloudWatchRetentionDays } from "./retention";
-export { tempoKafkaSecurityMinimumVersion } from "./tempo";
+export { tempoKafkaSecurityMinimumVersion, tempoModeFor } from "./tempo";
 export {
     environmentNames,
     systemKinds,
     tempoModes,
+    traceDurabilities,
     type ConfigProblem,
     type EnvironmentName,
     type ImageRef,
     type Settings,
     type SystemKind,
     type TempoMode,
+    type TraceDurability,
     type TracedSystem,
 } from "./types";
 
@@ -68,7 +70,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     const kms = readKms(r, isProduction);
     const images = readImages(r, isProduction);
     const collectors = readCollectors(r, isProduction);
-    const tempo = readTempo(r, { isProduction, image: images.tempo, privateSubnetIds: network.privateSubnetIds });
+    const tempo = readTempo(r, { image: images.tempo, privateSubnetIds: network.privateSubnetIds });
     const grafana = readGrafana(r);
     const systems = readSystems(r);
 

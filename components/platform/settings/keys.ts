@@ -11,6 +11,7 @@ export const retiredKeys: Readonly<Record<string, string>> = {
     s3Cidrs:
         "nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list " +
         "(com.amazonaws.<region>.s3), read from EC2 when the stack deploys, so no address ranges are copied by hand",
+    tempoReplicas: "traceDurability and the capacity plan, which sizes every Tempo component's replicas from the load; delete the key",
 };
 
 /** Every key the project declares (without namespace); anything else in the namespace is a typo. */
@@ -36,6 +37,7 @@ export const declaredKeys = [
     "vpnClientCidr",
     "vpnSessionTimeoutHours",
     "vpnLoginBanner",
+    "vpnSubnetAssociations",
     "appOtlpCidrs",
     "appNamespaceLabel",
     "caValidityHours",
@@ -54,8 +56,8 @@ export const declaredKeys = [
     "gatewayQueueVolumeGb",
     "piiDropClientAddress",
     "externalSenders",
+    "traceDurability",
     "tempoMode",
-    "tempoReplicas",
     "tempoVolumeGb",
     "mskInstanceType",
     "mskBrokerCount",

@@ -44,6 +44,12 @@ export function readNetwork(r: Reader): Settings["network"] {
     const vpnLoginBanner = r.string("vpnLoginBanner", "a login banner of at most 1400 characters");
     if (vpnLoginBanner.length > 1400) r.problem("vpnLoginBanner", `${vpnLoginBanner.length} characters`, "at most 1400 characters");
 
+    // Each association is billed per hour; more of them keep the VPN up through a zone outage.
+    const vpnSubnetAssociations = r.integer("vpnSubnetAssociations", 1, 16);
+    if (privateSubnetIds.length > 0 && vpnSubnetAssociations > privateSubnetIds.length) {
+        r.problem("vpnSubnetAssociations", vpnSubnetAssociations, `at most the number of privateSubnetIds (${privateSubnetIds.length})`);
+    }
+
     const appOtlpCidrs = readAllowList(r, "appOtlpCidrs", 1);
     for (const entry of appOtlpCidrs) {
         if (isOpenToInternet(entry)) continue;
@@ -68,6 +74,7 @@ export function readNetwork(r: Reader): Settings["network"] {
         vpnClientCidr: vpnClientCidrText,
         vpnSessionTimeoutHours,
         vpnLoginBanner,
+        vpnSubnetAssociations,
         appOtlpCidrs,
         appNamespaceLabel: { key: labelKey, value: labelValue },
     };

@@ -80,6 +80,11 @@ export class Reader {
         return n;
     }
 
+    /** An integer the stack may leave unset (the capacity plan then chooses it); when set, checked like `integer`. */
+    optionalInteger(key: string, min: number, max: number, unit = ""): number | undefined {
+        return this.rawValue(key) === undefined ? undefined : this.integer(key, min, max, unit);
+    }
+
     boolean(key: string): boolean {
         const value = this.rawValue(key);
         if (value === "true" || value === "false") return value === "true";
