@@ -10,7 +10,7 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type { EditableResource } from "../resource-shape";
 import { effectiveAllowList, isAllowListed, isOpenCidr } from "./lib/cidrs";
 import { iniDocuments, yamlDocuments } from "./lib/config-documents";
-import { resourceRule, stackRule, type ResourceContext } from "./lib/define";
+import { type ResourceContext, rulesFor } from "./lib/define";
 import {
     containerLabel,
     containersOf,
@@ -34,6 +34,8 @@ type NetworkPolicyInputs = Unwrap<k8s.networking.v1.NetworkPolicyArgs>;
 type NamespaceInputs = Unwrap<k8s.core.v1.NamespaceArgs>;
 type RoleBindingInputs = Unwrap<k8s.rbac.v1.RoleBindingArgs>;
 type ServiceAccountInputs = Unwrap<k8s.core.v1.ServiceAccountArgs>;
+
+const { resourceRule, stackRule } = rulesFor("kubernetes");
 
 const types = {
     namespace: ["kubernetes:core/v1:Namespace"],
@@ -76,7 +78,6 @@ const runAsNonRoot = resourceRule({
         "Every container runs as a non-root user: runAsNonRoot true (pod or container level), never runAsUser 0. Fix: set " +
         "securityContext { runAsNonRoot: true, runAsUser/runAsGroup: <non-zero> } on the pod template.",
     severity: "high",
-    area: "kubernetes",
     securityRule: 7,
     controls: [`${pssRestricted}: Running as Non-root`, `${pssRestricted}: Running as Non-root user`, "Checkov CKV_K8S_23", "Checkov CKV_K8S_40", "CIS Kubernetes 5.2.7"],
     appliesTo: workloadTypes,
@@ -100,7 +101,6 @@ const noPrivilegeEscalation = resourceRule({
         "No container is privileged or can gain privileges (setuid binaries, ptrace). Fix: set securityContext " +
         "{ allowPrivilegeEscalation: false } on every container and never privileged: true.",
     severity: "high",
-    area: "kubernetes",
     securityRule: 7,
     controls: [`${pssRestricted}: Privilege Escalation`, "PSS baseline: Privileged Containers", "Checkov CKV_K8S_20", "Checkov CKV_K8S_16", "CIS Kubernetes 5.2.2", "CIS Kubernetes 5.2.6"],
     appliesTo: workloadTypes,
@@ -122,7 +122,6 @@ const dropAllCapabilities = resourceRule({
         "Every container drops all Linux capabilities and adds back at most NET_BIND_SERVICE. Fix: set securityContext " +
         "{ capabilities: { drop: ['ALL'] } } and remove other added capabilities.",
     severity: "high",
-    area: "kubernetes",
     securityRule: 7,
     controls: [`${pssRestricted}: Capabilities`, "Checkov CKV_K8S_28", "Checkov CKV_K8S_37", "Checkov CKV_K8S_25", "CIS Kubernetes 5.2.8", "CIS Kubernetes 5.2.9", "CIS Kubernetes 5.2.10"],
     appliesTo: workloadTypes,
@@ -147,7 +146,6 @@ const seccompRuntimeDefault = resourceRule({
         "Every container runs under a seccomp profile (RuntimeDefault or a Localhost profile), never Unconfined. Fix: set " +
         "securityContext { seccompProfile: { type: 'RuntimeDefault' } } on the pod template.",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 7,
     controls: [`${pssRestricted}: Seccomp`, "Checkov CKV_K8S_31", "CIS Kubernetes 5.7.2"],
     appliesTo: workloadTypes,
@@ -173,7 +171,6 @@ const noHostAccess = resourceRule({
         "ports, and only restricted volume types (no hostPath). Fix: remove hostNetwork/hostPID/hostIPC, hostPort and " +
         "hostPath; use Services, emptyDir, ConfigMap/Secret or PVC volumes.",
     severity: "critical",
-    area: "kubernetes",
     securityRule: 2,
     controls: [
         "PSS baseline: Host Namespaces",
@@ -215,7 +212,6 @@ const readOnlyRootFilesystem = resourceRule({
         "Every container's root filesystem is read-only, so a compromised process cannot drop tools or alter binaries. " +
         "Fix: set securityContext { readOnlyRootFilesystem: true } and mount emptyDir volumes where the program writes.",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 7,
     controls: ["Checkov CKV_K8S_22"],
     appliesTo: workloadTypes,
@@ -235,7 +231,6 @@ const resourcesBounded = resourceRule({
         "Every container requests and is limited in CPU and memory, so one workload cannot starve the others on a node. " +
         "Fix: set resources { requests: { cpu, memory }, limits: { cpu, memory } } (from the capacity model).",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 7,
     controls: ["Checkov CKV_K8S_10", "Checkov CKV_K8S_11", "Checkov CKV_K8S_12", "Checkov CKV_K8S_13"],
     appliesTo: workloadTypes,
@@ -275,7 +270,6 @@ const imagesPinnedToVersion = resourceRule({
         "Every container image names an explicit version tag, never 'latest' or none, so what runs is what was reviewed " +
         "and patched. Fix: use the image references from the stack config (repository:x.y.z).",
     severity: "high",
-    area: "kubernetes",
     securityRule: 5,
     controls: ["Checkov CKV_K8S_14"],
     appliesTo: workloadTypes,
@@ -300,7 +294,6 @@ const imagesPinnedByDigest = resourceRule({
         "Every container image is pinned by its sha256 digest as well, so a re-pushed tag cannot change what runs. Fix: " +
         "append @sha256:<digest> of the reviewed multi-arch index to the image reference in the stack config.",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 5,
     controls: ["Checkov CKV_K8S_43"],
     appliesTo: workloadTypes,
@@ -363,7 +356,6 @@ const apiTokenOnlyWithRbac = stackRule({
         "ClusterRole in the stack (e.g. the collector's k8sattributes processor); every other pod sets " +
         "automountServiceAccountToken: false. Fix: set automountServiceAccountToken: false on the pod spec or service account.",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 2,
     controls: ["Checkov CKV_K8S_38", "Checkov CKV_K8S_41", "CIS Kubernetes 5.1.6"],
     appliesTo: workloadTypes,
@@ -398,7 +390,6 @@ const namespacesRestricted = resourceRule({
         "Every namespace the stack creates enforces the restricted Pod Security Standard, so the API server itself refuses " +
         "non-compliant pods. Fix: label the Namespace pod-security.kubernetes.io/enforce: restricted (plus audit and warn).",
     severity: "high",
-    area: "kubernetes",
     securityRule: 7,
     controls: ["PSS restricted: Pod Security Admission enforce label", "CIS Kubernetes 5.2.1"],
     appliesTo: types.namespace,
@@ -418,7 +409,6 @@ const dedicatedNamespaces = resourceRule({
         "Namespaced objects name their namespace explicitly and never use default or kube-* namespaces (which have no " +
         "restricted Pod Security, NetworkPolicies or quotas of ours). Fix: set metadata.namespace to the platform namespace from names.ts.",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 7,
     controls: ["Checkov CKV_K8S_21", "CIS Kubernetes 5.7.4"],
     appliesTo: namespacedTypes,
@@ -439,7 +429,6 @@ const configMapsWithoutSecrets = resourceRule({
         "files), no private keys, access keys or tokens. Fix: put the value in a Kubernetes Secret (from a Pulumi secret) " +
         "and reference it as a mounted file (`*_file`, `$__file{}`) or an environment variable.",
     severity: "critical",
-    area: "kubernetes",
     securityRule: 1,
     controls: ["CIS Kubernetes 5.4.1"],
     appliesTo: types.configMap,
@@ -477,7 +466,6 @@ const envWithoutSecrets = resourceRule({
         "Container environment variables never carry credentials as literal values. Fix: use valueFrom.secretKeyRef, or " +
         "better mount the Secret as a file (e.g. GF_SECURITY_ADMIN_PASSWORD__FILE).",
     severity: "critical",
-    area: "kubernetes",
     securityRule: 1,
     controls: ["Checkov CKV_K8S_35", "CIS Kubernetes 5.4.1"],
     appliesTo: workloadTypes,
@@ -513,7 +501,6 @@ const servicesNotPublic = resourceRule({
         "only internal. Fix: use ClusterIP, or type LoadBalancer with service.beta.kubernetes.io/aws-load-balancer-scheme: " +
         "internal (Ingress: alb.ingress.kubernetes.io/scheme: internal); users arrive through the Client VPN.",
     severity: "critical",
-    area: "kubernetes",
     securityRule: 3,
     controls: [],
     appliesTo: [...types.service, ...types.ingress],
@@ -548,7 +535,6 @@ const loadBalancersAllowListed = resourceRule<{ allowedCidrs: string[] }>({
         "networks for OTLP). Fix: set spec.loadBalancerSourceRanges (Ingress: alb.ingress.kubernetes.io/inbound-cidrs) " +
         "to CIDRs from the allow-list.",
     severity: "high",
-    area: "kubernetes",
     securityRule: 2,
     controls: [],
     config: {
@@ -599,7 +585,6 @@ const defaultDenyPerNamespace = stackRule({
         "no rules), so only explicitly allowed flows exist. Fix: add that NetworkPolicy to the namespace, then allow flows " +
         "one by one.",
     severity: "high",
-    area: "kubernetes",
     securityRule: 2,
     controls: ["Checkov CKV2_K8S_6", "CIS Kubernetes 5.3.2"],
     appliesTo: workloadTypes,
@@ -630,7 +615,6 @@ const networkPoliciesScoped = resourceRule<{ allowedCidrs: string[] }>({
         "allow-listed CIDRs, never 0.0.0.0/0), and egress to everywhere is limited to named ports. Fix: add from/to " +
         "selectors or allow-listed ipBlocks and ports to each rule.",
     severity: "high",
-    area: "kubernetes",
     securityRule: 2,
     controls: ["Checkov CKV2_K8S_6"],
     config: {
@@ -679,7 +663,6 @@ const helmChartsVisible = resourceRule({
         "embedded Helm, invisible to every rule here), and any helm.sh/v4 Chart pins an exact version from an HTTPS or OCI " +
         "repository. Fix: declare typed @pulumi/kubernetes resources (or a v4 Chart with an exact version).",
     severity: "medium",
-    area: "kubernetes",
     securityRule: 5,
     controls: [],
     appliesTo: [...types.helmRelease, ...types.helmChart],

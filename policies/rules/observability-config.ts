@@ -5,11 +5,13 @@
  * usage; Grafana serves HTTPS with secure cookies and admits no anonymous users.
  */
 import { collectorConfigs, componentType, iniDocuments, isCollectorConfig, isTempoConfig, normalisedComponentType, tempoConfigs, type IniDocument } from "./lib/config-documents";
-import { resourceRule, type ResourceRuleSpec } from "./lib/define";
+import { rulesFor, type ResourceRuleSpec } from "./lib/define";
 import { containersOf, objectLabel, podSpecOf, workloadTypes } from "./lib/kubernetes";
 import { editConfigMapIni, editConfigMapYaml, ensurePath, mutation } from "./lib/mutate";
 import { asList, isRecord, isSet, isTrue, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
+
+const { resourceRule } = rulesFor("observability-config");
 
 const configMap = ["kubernetes:core/v1:ConfigMap"];
 
@@ -23,7 +25,7 @@ function configFiles<D>(props: Record<string, any>, name: string, select: (props
  * each parsed file and how messages name it. No public control covers these files.
  */
 function configFileRule<D>(
-    spec: Omit<ResourceRuleSpec<{}>, "area" | "controls" | "appliesTo" | "validate"> & {
+    spec: Omit<ResourceRuleSpec<{}>, "controls" | "appliesTo" | "validate"> & {
         readonly files: (props: Record<string, any>) => { key: string; document: D }[];
         readonly check: (document: D, where: string, report: (message: string) => void) => void;
     },
@@ -31,7 +33,6 @@ function configFileRule<D>(
     const { files, check, ...header } = spec;
     return resourceRule({
         ...header,
-        area: "observability-config",
         controls: [],
         appliesTo: configMap,
         validate: ({ name, props }, report) => {
@@ -292,7 +293,6 @@ const grafanaNoAnonymousAccess = resourceRule({
         "Grafana admits only signed-in users: anonymous access and self sign-up are off (in grafana.ini and in GF_* env " +
         "overrides). Fix: set [auth.anonymous] enabled = false and [users] allow_sign_up = false.",
     severity: "high",
-    area: "observability-config",
     securityRule: 3,
     controls: [],
     appliesTo: [...configMap, ...workloadTypes],
@@ -313,7 +313,6 @@ const grafanaHttpsOnly = resourceRule({
         "Grafana serves HTTPS with the platform certificate and marks its session cookies Secure. Fix: set [server] " +
         "protocol = https with cert_file and cert_key from the mounted TLS Secret, and [security] cookie_secure = true.",
     severity: "high",
-    area: "observability-config",
     securityRule: 1,
     controls: [],
     appliesTo: [...configMap, ...workloadTypes],

@@ -9,7 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes, deprecatedS3Types } from "./lib/aws-types";
 import { accessLogTargets, bucketLabel, bucketsOf, companionsOf, refersToBucket, trailDestinations } from "./lib/buckets";
-import { resourceRule, stackRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { editDocument, mutation, pick, remove } from "./lib/mutate";
 import { grantsPublicAccess, policyStatements, type PolicyStatement } from "./lib/policy-document";
 import type { StackView } from "./lib/stack-view";
@@ -25,6 +25,8 @@ type LoggingInputs = Unwrap<aws.s3.BucketLoggingArgs>;
 type ObjectLockInputs = Unwrap<aws.s3.BucketObjectLockConfigurationArgs>;
 type LifecycleInputs = Unwrap<aws.s3.BucketLifecycleConfigurationArgs>;
 type BucketInputs = Unwrap<aws.s3.BucketArgs>;
+
+const { resourceRule, stackRule } = rulesFor("s3");
 
 /**
  * A KMS key named literally: a key ARN, a key id, or an alias ARN other than an AWS-managed
@@ -56,7 +58,6 @@ const bucketEncryptedWithCustomerKey = stackRule<{ allowSseS3ForAccessLogTargets
         "aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm 'aws:kms', kmsMasterKeyId set to " +
         "the environment's aws.kms.Key ARN and bucketKeyEnabled true.",
     severity: "high",
-    area: "s3",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_145", "Checkov CKV_AWS_19", "Security Hub S3.17"],
     config: {
@@ -116,7 +117,6 @@ const bucketPublicAccessBlocked = stackRule({
         "Every S3 bucket blocks public ACLs and public policies. Fix: add an aws.s3.BucketPublicAccessBlock for the bucket " +
         "with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
     severity: "critical",
-    area: "s3",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_53", "Checkov CKV_AWS_54", "Checkov CKV_AWS_55", "Checkov CKV_AWS_56", "Checkov CKV2_AWS_6", "Security Hub S3.8", "CIS AWS 2.1.4"],
     appliesTo: awsTypes.bucket,
@@ -143,7 +143,6 @@ const bucketAclsDisabled = stackRule({
         "Every S3 bucket disables ACLs so only IAM and bucket policies grant access. Fix: add an aws.s3.BucketOwnershipControls " +
         "with rule.objectOwnership 'BucketOwnerEnforced' and remove any aws.s3.BucketAcl granting more than 'private'.",
     severity: "high",
-    area: "s3",
     securityRule: 2,
     controls: ["Checkov CKV2_AWS_65", "Checkov CKV_AWS_20", "Checkov CKV_AWS_57", "Security Hub S3.12"],
     appliesTo: awsTypes.bucket,
@@ -193,7 +192,6 @@ const bucketPolicyDeniesInsecureTransport = stackRule({
         "Every S3 bucket refuses requests not made over TLS. Fix: attach an aws.s3.BucketPolicy with a statement " +
         "Effect Deny, Principal '*', Action 's3:*', Resource [bucket ARN, bucket ARN/*], Condition Bool aws:SecureTransport 'false'.",
     severity: "high",
-    area: "s3",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_379", "Security Hub S3.5", "CIS AWS 2.1.1"],
     appliesTo: awsTypes.bucket,
@@ -223,7 +221,6 @@ const bucketPolicyNoPublicPrincipals = resourceRule({
         "No bucket policy allows anyone ('*') unless a condition pins the caller (aws:SourceArn, aws:SourceAccount, " +
         "aws:PrincipalOrgID, aws:SourceVpce...). Fix: name the principal (a role ARN or a service principal) or add such a condition.",
     severity: "critical",
-    area: "s3",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_70", "Security Hub S3.2", "Security Hub S3.3"],
     appliesTo: awsTypes.bucketPolicy,
@@ -250,7 +247,6 @@ const bucketVersioningEnabled = stackRule({
         "Every S3 bucket keeps object versions so an overwrite or delete can be undone and investigated. Fix: add an " +
         "aws.s3.BucketVersioning with versioningConfiguration.status 'Enabled'.",
     severity: "medium",
-    area: "s3",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_21", "Security Hub S3.14"],
     appliesTo: awsTypes.bucket,
@@ -277,7 +273,6 @@ const bucketAccessLogged = stackRule({
         "receives access logs is exempt (logging it into itself would loop). Fix: add an aws.s3.BucketLogging with " +
         "targetBucket set to the audit/log bucket and a targetPrefix.",
     severity: "medium",
-    area: "s3",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_18", "Security Hub S3.9", "CIS AWS 3.4"],
     appliesTo: awsTypes.bucket,
@@ -320,7 +315,6 @@ const auditBucketObjectLocked = stackRule<{ allowedModes: string[]; minimumReten
         "for at least the minimum days. Fix: create the bucket with objectLockEnabled true and add an " +
         "aws.s3.BucketObjectLockConfiguration with rule.defaultRetention {mode COMPLIANCE (GOVERNANCE allowed outside prod), days}.",
     severity: "high",
-    area: "s3",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_143", "Security Hub S3.15"],
     config: {
@@ -371,7 +365,6 @@ const bucketLifecycleExpires = stackRule<{ maximumDays: number; maximumAuditDays
         "versioned buckets, and aborts incomplete multipart uploads. Fix: add an aws.s3.BucketLifecycleConfiguration with " +
         "expiration.days, noncurrentVersionExpiration.noncurrentDays and abortIncompleteMultipartUpload.daysAfterInitiation.",
     severity: "medium",
-    area: "s3",
     securityRule: 6,
     controls: ["Checkov CKV2_AWS_61", "Checkov CKV_AWS_300", "Security Hub S3.13"],
     config: {
@@ -443,7 +436,6 @@ const s3CurrentResourceTypes = resourceRule({
         "*V2 types or the deprecated inline Bucket arguments (which fight the side resources and hide settings from policy). " +
         "Fix: replace BucketV2/…V2 with their v7 names and move inline arguments into aws.s3.Bucket* side resources.",
     severity: "low",
-    area: "s3",
     securityRule: 5,
     controls: [],
     appliesTo: (type) => type.startsWith("aws:s3/"),
@@ -467,7 +459,6 @@ const statefulDataProtected = resourceRule<{ requireProtect: boolean }>({
         "(where required, i.e. prod) the `protect` resource option on buckets and keys. Fix: drop forceDestroy and set " +
         "{ protect: true, retainOnDelete: true } on the resource.",
     severity: "high",
-    area: "s3",
     securityRule: 4,
     controls: [],
     config: { requireProtect: { type: "boolean", default: true, description: "Require the protect option on buckets and keys." } },
