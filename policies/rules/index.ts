@@ -5,13 +5,15 @@
  */
 import type { Policies } from "@pulumi/policy";
 import { cloudTrailRules } from "./cloudtrail";
+import { collectorRules } from "./collectors";
+import { grafanaRules } from "./grafana";
 import { iamRules } from "./iam";
 import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
 import { kubernetesRules } from "./kubernetes";
 import { networkRules } from "./network";
-import { observabilityConfigRules } from "./observability-config";
 import { s3Rules } from "./s3";
+import { tempoRules } from "./tempo";
 import { tlsRules } from "./tls";
 import { securityRules, type ControlId, type RuleArea, type RuleDefinition, type SecurityRuleNumber } from "./types";
 import { vpnRules } from "./vpn";
@@ -33,7 +35,9 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...iamRules,
     ...kubernetesRules,
     ...tlsRules,
-    ...observabilityConfigRules,
+    ...collectorRules,
+    ...tempoRules,
+    ...grafanaRules,
     ...isolationRules,
 ];
 

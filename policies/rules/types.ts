@@ -46,7 +46,9 @@ export type RuleArea =
     | "iam"
     | "kubernetes"
     | "tls"
-    | "observability-config"
+    | "collectors"
+    | "tempo"
+    | "grafana"
     | "isolation";
 
 /**

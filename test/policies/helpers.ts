@@ -1,5 +1,6 @@
 /** Shared helpers for the policy-pack tests: the golden stacks, edited copies, and one-rule runs. */
 import * as assert from "assert";
+import * as yaml from "yaml";
 import { readPolicyConfig, type PolicyPackConfig } from "../../policies/enforcement";
 import type { EditableResource } from "../../policies/resource-shape";
 import { ruleNamed } from "../../policies/rules/index";
@@ -43,6 +44,21 @@ export function editJson(resource: EditableResource, property: string, change: (
     const document = JSON.parse(resource.inputs[property]);
     change(document);
     resource.inputs[property] = JSON.stringify(document);
+}
+
+/** The data of the ConfigMap whose metadata.name is `name`. */
+export function configMapData(resources: readonly EditableResource[], name: string): Record<string, string> {
+    const found = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name === name);
+    assert.ok(found, `no ConfigMap ${name}`);
+    return found.inputs.data;
+}
+
+/** Edits the parsed YAML file `key` of ConfigMap `name`. */
+export function editYaml(resources: readonly EditableResource[], name: string, key: string, change: (document: any) => void): void {
+    const data = configMapData(resources, name);
+    const document = yaml.parse(data[key]);
+    change(document);
+    data[key] = yaml.stringify(document);
 }
 
 const configs = new Map<Stack, PolicyPackConfig>();
