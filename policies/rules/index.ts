@@ -12,9 +12,9 @@ import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
 import { kubernetesRules } from "./kubernetes";
 import { networkRules } from "./network";
+import { pkiRules } from "./pki";
 import { s3Rules } from "./s3";
 import { tempoRules } from "./tempo";
-import { tlsRules } from "./tls";
 import { securityRules, type ControlId, type RuleArea, type RuleDefinition, type SecurityRuleNumber } from "./types";
 import { vpnRules } from "./vpn";
 
@@ -34,7 +34,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...networkRules,
     ...iamRules,
     ...kubernetesRules,
-    ...tlsRules,
+    ...pkiRules,
     ...collectorRules,
     ...tempoRules,
     ...grafanaRules,

@@ -45,7 +45,7 @@ export type RuleArea =
     | "network"
     | "iam"
     | "kubernetes"
-    | "tls"
+    | "pki"
     | "collectors"
     | "tempo"
     | "grafana"

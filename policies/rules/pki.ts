@@ -17,7 +17,7 @@ type SelfSignedCertInputs = Unwrap<tls.SelfSignedCertArgs>;
 type LocallySignedCertInputs = Unwrap<tls.LocallySignedCertArgs>;
 type CertRequestInputs = Unwrap<tls.CertRequestArgs>;
 
-const { resourceRule, stackRule } = rulesFor("tls");
+const { resourceRule, stackRule } = rulesFor("pki");
 
 const tlsTypes = {
     privateKey: ["tls:index/privateKey:PrivateKey"],
@@ -162,4 +162,4 @@ const certificatesScopedUsage = stackRule({
     }),
 });
 
-export const tlsRules: readonly RuleDefinition[] = [privateKeysStrong, certificatesShortLived, certificatesScopedUsage];
+export const pkiRules: readonly RuleDefinition[] = [privateKeysStrong, certificatesShortLived, certificatesScopedUsage];
