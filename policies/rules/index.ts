@@ -10,7 +10,10 @@ import { grafanaRules } from "./grafana";
 import { iamRules } from "./iam";
 import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
-import { kubernetesRules } from "./kubernetes";
+import { kubernetesHelmRules } from "./kubernetes-helm";
+import { kubernetesNamespaceRules } from "./kubernetes-namespaces";
+import { kubernetesNetworkRules } from "./kubernetes-network";
+import { kubernetesPodRules } from "./kubernetes-pods";
 import { networkRules } from "./network";
 import { pkiRules } from "./pki";
 import { s3Rules } from "./s3";
@@ -33,7 +36,10 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...vpnRules,
     ...networkRules,
     ...iamRules,
-    ...kubernetesRules,
+    ...kubernetesPodRules,
+    ...kubernetesNamespaceRules,
+    ...kubernetesNetworkRules,
+    ...kubernetesHelmRules,
     ...pkiRules,
     ...collectorRules,
     ...tempoRules,

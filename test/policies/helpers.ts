@@ -32,6 +32,13 @@ export function named(resources: readonly EditableResource[], name: string): Edi
     return found;
 }
 
+/** A Kubernetes object by kind and metadata.name (Pulumi names repeat across AWS and Kubernetes). */
+export function kubernetesObject(resources: readonly EditableResource[], kind: string, name: string): EditableResource {
+    const found = resources.find((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`) && r.inputs.metadata?.name === name);
+    assert.ok(found, `no ${kind} ${name}`);
+    return found;
+}
+
 /** The first resource of `type`. */
 export function ofType(resources: readonly EditableResource[], type: string): EditableResource {
     const found = resources.find((r) => r.type === type);
