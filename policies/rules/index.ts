@@ -16,7 +16,8 @@ import { kubernetesNetworkRules } from "./kubernetes-network";
 import { kubernetesPodRules } from "./kubernetes-pods";
 import { networkRules } from "./network";
 import { pkiRules } from "./pki";
-import { s3Rules } from "./s3";
+import { s3AccessRules } from "./s3-access";
+import { s3RetentionRules } from "./s3-retention";
 import { tempoRules } from "./tempo";
 import { securityRules, type ControlId, type RuleArea, type RuleDefinition, type SecurityRuleNumber } from "./types";
 import { vpnRules } from "./vpn";
@@ -30,7 +31,8 @@ export const packName = "tracing-platform-security";
 export const defaultEnforcementLevel = "mandatory" as const;
 
 export const ruleDefinitions: readonly RuleDefinition[] = [
-    ...s3Rules,
+    ...s3AccessRules,
+    ...s3RetentionRules,
     ...kmsRules,
     ...cloudTrailRules,
     ...vpnRules,

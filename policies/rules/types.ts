@@ -38,7 +38,8 @@ export type ControlId =
 
 /** Where a rule lives (one module per area under policies/rules/). */
 export type RuleArea =
-    | "s3"
+    | "s3-access"
+    | "s3-retention"
     | "kms"
     | "cloudtrail"
     | "vpn"

@@ -32,6 +32,11 @@ export function named(resources: readonly EditableResource[], name: string): Edi
     return found;
 }
 
+/** An edit that deletes the resource named `name`. */
+export function removeNamed(name: string): (resources: EditableResource[]) => void {
+    return (resources) => void resources.splice(resources.indexOf(named(resources, name)), 1);
+}
+
 /** A Kubernetes object by kind and metadata.name (Pulumi names repeat across AWS and Kubernetes). */
 export function kubernetesObject(resources: readonly EditableResource[], kind: string, name: string): EditableResource {
     const found = resources.find((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`) && r.inputs.metadata?.name === name);

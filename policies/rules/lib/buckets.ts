@@ -44,3 +44,19 @@ export function bucketLabel(bucket: PolicyResource): string {
     const name = ifKnown(() => bucket.props.bucket);
     return name.known && isSet(name.value) ? `bucket '${bucket.name}' (${name.value})` : `bucket '${bucket.name}'`;
 }
+
+/** Checks each bucket's side resources of `types`, reporting buckets that have none. */
+export function forEachBucketCompanion(
+    view: StackView,
+    types: readonly string[],
+    missing: string,
+    check: (bucket: PolicyResource, companion: PolicyResource) => void,
+    report: (message: string, urn?: string) => void,
+    buckets: readonly PolicyResource[] = bucketsOf(view),
+): void {
+    view.each(buckets, (bucket) => {
+        const companions = companionsOf(view, bucket, types);
+        if (companions.length === 0) report(`${bucketLabel(bucket)} has no ${missing}.`, bucket.urn);
+        view.each(companions, (companion) => check(bucket, companion));
+    });
+}
