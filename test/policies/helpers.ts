@@ -5,7 +5,7 @@ import { readPolicyConfig, type PolicyPackConfig } from "../../policies/enforcem
 import type { EditableResource } from "../../policies/resource-shape";
 import { ruleNamed } from "../../policies/rules/index";
 import { runPolicies, type PolicyRunResult } from "../../policies/runner";
-import { goldenStack } from "./golden-stack";
+import { goldenStack } from "./golden/index";
 import type { RecordedResource } from "../harness/recording";
 
 export type Stack = "dev" | "prod";
