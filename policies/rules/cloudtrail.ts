@@ -7,7 +7,7 @@ import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
-import { accessLogTargets, bucketLabel, bucketsOf, trailDestinations } from "./lib/buckets";
+import { auditBucketUrns, bucketLabel, bucketsOf } from "./lib/buckets";
 import { rulesFor } from "./lib/define";
 import { mutation, pick } from "./lib/mutate";
 import type { StackView } from "./lib/stack-view";
@@ -133,7 +133,7 @@ const trailRecordsDataEvents = stackRule<{ organizationTrail: boolean }>({
     appliesTo: awsTypes.bucket,
     validate: ({ view, config }, report) => {
         if (config.organizationTrail) return;
-        const exempt = new Set([...trailDestinations(view), ...accessLogTargets(view)].map((b) => b.urn));
+        const exempt = auditBucketUrns(view);
         const trails = view.ofType(awsTypes.trail);
         view.each(
             bucketsOf(view).filter((bucket) => !exempt.has(bucket.urn)),

@@ -8,7 +8,7 @@
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
-import { accessLogTargets, bucketLabel, bucketsOf, companionsOf, forEachBucketCompanion } from "./lib/buckets";
+import { accessLogTargets, bucketLabel, bucketsOf, bucketSettingRules, companionsOf } from "./lib/buckets";
 import { rulesFor } from "./lib/define";
 import { editDocument, mutation, pick } from "./lib/mutate";
 import { grantsPublicAccess, policyStatements, type PolicyStatement } from "./lib/policy-document";
@@ -21,6 +21,7 @@ type OwnershipInputs = Unwrap<aws.s3.BucketOwnershipControlsArgs>;
 type AclInputs = Unwrap<aws.s3.BucketAclArgs>;
 
 const { resourceRule, stackRule } = rulesFor("s3-access");
+const bucketSettingRule = bucketSettingRules("s3-access");
 
 /**
  * A KMS key named literally: a key ARN, a key id, or an alias ARN other than an AWS-managed
@@ -30,7 +31,7 @@ const customerKeyReference =
     /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/(?!aws\/).+|(mrk-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 
-const bucketEncryptedWithCustomerKey = stackRule<{ allowSseS3ForAccessLogTargets: boolean }>({
+const bucketEncryptedWithCustomerKey = bucketSettingRule<{ allowSseS3ForAccessLogTargets: boolean }>({
     name: "s3-bucket-encrypted-with-customer-managed-key",
     description:
         "Every S3 bucket encrypts objects at rest with a customer-managed KMS key and an S3 Bucket Key. Fix: add an " +
@@ -47,37 +48,27 @@ const bucketEncryptedWithCustomerKey = stackRule<{ allowSseS3ForAccessLogTargets
                 "Accept SSE-S3 (AES256) on buckets that receive server access logs: S3 log delivery does not support SSE-KMS default encryption on the target bucket.",
         },
     },
-    appliesTo: awsTypes.bucket,
-    validate: ({ view, config }, report) => {
-        const logTargets = new Set(accessLogTargets(view).map((b) => b.urn));
-        const keys = view.ofType(awsTypes.kmsKey);
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketEncryption,
-            "server-side encryption configuration (add an aws.s3.BucketServerSideEncryptionConfiguration with SSE-KMS)",
-            (bucket, companion) => {
-                const encryption = companion.props as EncryptionInputs;
-                const rules = asList(encryption.rules);
-                if (rules.length === 0) report(`${bucketLabel(bucket)}: encryption configuration '${companion.name}' has no rules.`, companion.urn);
-                for (const rule of rules) {
-                    const algorithm = rule.applyServerSideEncryptionByDefault?.sseAlgorithm;
-                    if (algorithm === "AES256" && config.allowSseS3ForAccessLogTargets && logTargets.has(bucket.urn)) continue;
-                    if (algorithm !== "aws:kms" && algorithm !== "aws:kms:dsse") {
-                        report(`${bucketLabel(bucket)} is encrypted with '${algorithm ?? "nothing"}'; use sseAlgorithm 'aws:kms' with a customer-managed key.`, companion.urn);
-                        continue;
-                    }
-                    const keyId = rule.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
-                    const namesStackKey = keys.some((key) => view.dependsThrough(companion, "rules", key));
-                    if (!namesStackKey && !(isSet(keyId) && customerKeyReference.test(keyId))) {
-                        report(`${bucketLabel(bucket)}: kmsMasterKeyId '${keyId ?? ""}' is not a customer-managed key; set it to the environment's aws.kms.Key ARN.`, companion.urn);
-                    }
-                    if (algorithm === "aws:kms" && rule.bucketKeyEnabled !== true) {
-                        report(`${bucketLabel(bucket)}: bucketKeyEnabled is not true; enable the S3 Bucket Key to cut KMS requests.`, companion.urn);
-                    }
-                }
-            },
-            report,
-        );
+    setting: awsTypes.bucketEncryption,
+    missing: "server-side encryption configuration (add an aws.s3.BucketServerSideEncryptionConfiguration with SSE-KMS)",
+    check: ({ view, config, bucket }, encryption, report) => {
+        const rules = asList((encryption.props as EncryptionInputs).rules);
+        if (rules.length === 0) report(`${bucketLabel(bucket)}: encryption configuration '${encryption.name}' has no rules.`, encryption.urn);
+        for (const rule of rules) {
+            const algorithm = rule.applyServerSideEncryptionByDefault?.sseAlgorithm;
+            if (algorithm === "AES256" && config.allowSseS3ForAccessLogTargets && accessLogTargets(view).some((target) => target.urn === bucket.urn)) continue;
+            if (algorithm !== "aws:kms" && algorithm !== "aws:kms:dsse") {
+                report(`${bucketLabel(bucket)} is encrypted with '${algorithm ?? "nothing"}'; use sseAlgorithm 'aws:kms' with a customer-managed key.`, encryption.urn);
+                continue;
+            }
+            const keyId = rule.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
+            const namesStackKey = view.ofType(awsTypes.kmsKey).some((key) => view.dependsThrough(encryption, "rules", key));
+            if (!namesStackKey && !(isSet(keyId) && customerKeyReference.test(keyId))) {
+                report(`${bucketLabel(bucket)}: kmsMasterKeyId '${keyId ?? ""}' is not a customer-managed key; set it to the environment's aws.kms.Key ARN.`, encryption.urn);
+            }
+            if (algorithm === "aws:kms" && rule.bucketKeyEnabled !== true) {
+                report(`${bucketLabel(bucket)}: bucketKeyEnabled is not true; enable the S3 Bucket Key to cut KMS requests.`, encryption.urn);
+            }
+        }
     },
     violate: mutation("encrypt the first KMS-encrypted bucket with SSE-S3 (AES256) instead", (resources) => {
         const encryption = pick(resources, awsTypes.bucketEncryption, "bucket encryption configuration using KMS", (r) =>
@@ -90,7 +81,7 @@ const bucketEncryptedWithCustomerKey = stackRule<{ allowSseS3ForAccessLogTargets
 
 const publicAccessFlags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
-const bucketPublicAccessBlocked = stackRule({
+const bucketPublicAccessBlocked = bucketSettingRule({
     name: "s3-bucket-public-access-blocked",
     description:
         "Every S3 bucket blocks public ACLs and public policies. Fix: add an aws.s3.BucketPublicAccessBlock for the bucket " +
@@ -98,25 +89,18 @@ const bucketPublicAccessBlocked = stackRule({
     severity: "critical",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_53", "Checkov CKV_AWS_54", "Checkov CKV_AWS_55", "Checkov CKV_AWS_56", "Checkov CKV2_AWS_6", "Security Hub S3.8", "CIS AWS 2.1.4"],
-    appliesTo: awsTypes.bucket,
-    validate: ({ view }, report) =>
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketPublicAccessBlock,
-            "public access block (add an aws.s3.BucketPublicAccessBlock with all four settings true)",
-            (bucket, companion) => {
-                const block = companion.props as PublicAccessBlockInputs;
-                const open = publicAccessFlags.filter((flag) => block[flag] !== true);
-                if (open.length > 0) report(`${bucketLabel(bucket)}: public access block leaves ${open.join(", ")} off; set all four to true.`, companion.urn);
-            },
-            report,
-        ),
+    setting: awsTypes.bucketPublicAccessBlock,
+    missing: "public access block (add an aws.s3.BucketPublicAccessBlock with all four settings true)",
+    check: ({ bucket }, block, report) => {
+        const open = publicAccessFlags.filter((flag) => (block.props as PublicAccessBlockInputs)[flag] !== true);
+        if (open.length > 0) report(`${bucketLabel(bucket)}: public access block leaves ${open.join(", ")} off; set all four to true.`, block.urn);
+    },
     violate: mutation("turn blockPublicPolicy off on the first public access block", (resources) => {
         pick(resources, awsTypes.bucketPublicAccessBlock, "bucket public access block").inputs.blockPublicPolicy = false;
     }),
 });
 
-const bucketAclsDisabled = stackRule({
+const bucketAclsDisabled = bucketSettingRule({
     name: "s3-bucket-acls-disabled",
     description:
         "Every S3 bucket disables ACLs so only IAM and bucket policies grant access. Fix: add an aws.s3.BucketOwnershipControls " +
@@ -124,28 +108,20 @@ const bucketAclsDisabled = stackRule({
     severity: "high",
     securityRule: 2,
     controls: ["Checkov CKV2_AWS_65", "Checkov CKV_AWS_20", "Checkov CKV_AWS_57", "Security Hub S3.12"],
-    appliesTo: awsTypes.bucket,
-    validate: ({ view }, report) => {
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketOwnershipControls,
-            "ownership controls (add an aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced)",
-            (bucket, companion) => {
-                const ownership = (companion.props as OwnershipInputs).rule?.objectOwnership;
-                if (ownership !== "BucketOwnerEnforced") {
-                    report(`${bucketLabel(bucket)}: objectOwnership is '${ownership ?? "unset"}'; set it to 'BucketOwnerEnforced' to disable ACLs.`, companion.urn);
-                }
-            },
-            report,
-        );
-        view.each(bucketsOf(view), (bucket) =>
-            view.each(companionsOf(view, bucket, awsTypes.bucketAcl), (acl) => {
-                const inputs = acl.props as AclInputs;
-                if ((inputs.acl !== undefined && inputs.acl !== "private") || inputs.accessControlPolicy !== undefined) {
-                    report(`${bucketLabel(bucket)}: ACL '${acl.name}' grants '${inputs.acl ?? "explicit grants"}'; remove the aws.s3.BucketAcl.`, acl.urn);
-                }
-            }),
-        );
+    setting: awsTypes.bucketOwnershipControls,
+    missing: "ownership controls (add an aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced)",
+    checkBucket: ({ view, bucket }, report) =>
+        view.each(companionsOf(view, bucket, awsTypes.bucketAcl), (acl) => {
+            const inputs = acl.props as AclInputs;
+            if ((inputs.acl !== undefined && inputs.acl !== "private") || inputs.accessControlPolicy !== undefined) {
+                report(`${bucketLabel(bucket)}: ACL '${acl.name}' grants '${inputs.acl ?? "explicit grants"}'; remove the aws.s3.BucketAcl.`, acl.urn);
+            }
+        }),
+    check: ({ bucket }, controls, report) => {
+        const ownership = (controls.props as OwnershipInputs).rule?.objectOwnership;
+        if (ownership !== "BucketOwnerEnforced") {
+            report(`${bucketLabel(bucket)}: objectOwnership is '${ownership ?? "unset"}'; set it to 'BucketOwnerEnforced' to disable ACLs.`, controls.urn);
+        }
     },
     violate: mutation("set the first bucket's object ownership to ObjectWriter (ACLs enabled)", (resources) => {
         pick(resources, awsTypes.bucketOwnershipControls, "bucket ownership controls").inputs.rule = { objectOwnership: "ObjectWriter" };

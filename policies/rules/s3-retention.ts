@@ -7,7 +7,7 @@
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes, deprecatedS3Types } from "./lib/aws-types";
-import { accessLogTargets, bucketLabel, bucketsOf, companionsOf, forEachBucketCompanion, refersToBucket, trailDestinations } from "./lib/buckets";
+import { accessLogTargets, auditBucketUrns, bucketLabel, bucketsOf, bucketSettingRules, companionsOf, refersToBucket, trailDestinations } from "./lib/buckets";
 import { rulesFor } from "./lib/define";
 import { mutation, pick, remove } from "./lib/mutate";
 import { asList, isSet, isTrue } from "./lib/values";
@@ -19,9 +19,10 @@ type ObjectLockInputs = Unwrap<aws.s3.BucketObjectLockConfigurationArgs>;
 type LifecycleInputs = Unwrap<aws.s3.BucketLifecycleConfigurationArgs>;
 type BucketInputs = Unwrap<aws.s3.BucketArgs>;
 
-const { resourceRule, stackRule } = rulesFor("s3-retention");
+const { resourceRule } = rulesFor("s3-retention");
+const bucketSettingRule = bucketSettingRules("s3-retention");
 
-const bucketVersioningEnabled = stackRule({
+const bucketVersioningEnabled = bucketSettingRule({
     name: "s3-bucket-versioning-enabled",
     description:
         "Every S3 bucket keeps object versions so an overwrite or delete can be undone and investigated. Fix: add an " +
@@ -29,24 +30,18 @@ const bucketVersioningEnabled = stackRule({
     severity: "medium",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_21", "Security Hub S3.14"],
-    appliesTo: awsTypes.bucket,
-    validate: ({ view }, report) =>
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketVersioning,
-            "versioning configuration (add an aws.s3.BucketVersioning with status Enabled)",
-            (bucket, companion) => {
-                const status = (companion.props as VersioningInputs).versioningConfiguration?.status;
-                if (status !== "Enabled") report(`${bucketLabel(bucket)}: versioning is '${status ?? "unset"}'; set versioningConfiguration.status to 'Enabled'.`, companion.urn);
-            },
-            report,
-        ),
+    setting: awsTypes.bucketVersioning,
+    missing: "versioning configuration (add an aws.s3.BucketVersioning with status Enabled)",
+    check: ({ bucket }, versioning, report) => {
+        const status = (versioning.props as VersioningInputs).versioningConfiguration?.status;
+        if (status !== "Enabled") report(`${bucketLabel(bucket)}: versioning is '${status ?? "unset"}'; set versioningConfiguration.status to 'Enabled'.`, versioning.urn);
+    },
     violate: mutation("suspend versioning on the first bucket versioning resource", (resources) => {
         pick(resources, awsTypes.bucketVersioning, "bucket versioning").inputs.versioningConfiguration = { status: "Suspended" };
     }),
 });
 
-const bucketAccessLogged = stackRule({
+const bucketAccessLogged = bucketSettingRule({
     name: "s3-bucket-access-logging-enabled",
     description:
         "Every S3 bucket writes server access logs (successful and denied requests) to another bucket; a bucket that " +
@@ -55,24 +50,19 @@ const bucketAccessLogged = stackRule({
     severity: "medium",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_18", "Security Hub S3.9", "CIS AWS 3.4"],
-    appliesTo: awsTypes.bucket,
-    validate: ({ view }, report) => {
+    setting: awsTypes.bucketLogging,
+    missing: "server access logging (add an aws.s3.BucketLogging targeting the log bucket)",
+    buckets: ({ view }) => {
         const sinks = new Set(accessLogTargets(view).map((b) => b.urn));
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketLogging,
-            "server access logging (add an aws.s3.BucketLogging targeting the log bucket)",
-            (bucket, companion) => {
-                const logging = companion.props as LoggingInputs;
-                if (!isSet(logging.targetBucket)) report(`${bucketLabel(bucket)}: access logging '${companion.name}' has no targetBucket.`, companion.urn);
-                else if (refersToBucket(view, companion, bucket, "targetBucket")) {
-                    report(`${bucketLabel(bucket)} writes its access logs into itself; target a separate log bucket.`, companion.urn);
-                }
-                if (!isSet(logging.targetPrefix)) report(`${bucketLabel(bucket)}: access logging '${companion.name}' has no targetPrefix; set one per source bucket.`, companion.urn);
-            },
-            report,
-            bucketsOf(view).filter((bucket) => !sinks.has(bucket.urn)),
-        );
+        return bucketsOf(view).filter((bucket) => !sinks.has(bucket.urn));
+    },
+    check: ({ view, bucket }, logging, report) => {
+        const inputs = logging.props as LoggingInputs;
+        if (!isSet(inputs.targetBucket)) report(`${bucketLabel(bucket)}: access logging '${logging.name}' has no targetBucket.`, logging.urn);
+        else if (refersToBucket(view, logging, bucket, "targetBucket")) {
+            report(`${bucketLabel(bucket)} writes its access logs into itself; target a separate log bucket.`, logging.urn);
+        }
+        if (!isSet(inputs.targetPrefix)) report(`${bucketLabel(bucket)}: access logging '${logging.name}' has no targetPrefix; set one per source bucket.`, logging.urn);
     },
     violate: mutation("delete the first bucket's access logging", (resources) => {
         const logging = pick(resources, awsTypes.bucketLogging, "bucket logging");
@@ -88,7 +78,7 @@ function lockRetentionDays(lock: ObjectLockInputs): number | undefined {
     return undefined;
 }
 
-const auditBucketObjectLocked = stackRule<{ allowedModes: string[]; minimumRetentionDays: number }>({
+const auditBucketObjectLocked = bucketSettingRule<{ allowedModes: string[]; minimumRetentionDays: number }>({
     name: "s3-audit-bucket-object-lock",
     description:
         "The bucket CloudTrail delivers to is write-once: Object Lock on, with a default retention in an allowed mode " +
@@ -102,34 +92,25 @@ const auditBucketObjectLocked = stackRule<{ allowedModes: string[]; minimumReten
         minimumRetentionDays: { type: "integer", minimum: 1, default: 365, description: "Minimum default retention of audit objects in days." },
     },
     appliesTo: awsTypes.trail,
-    validate: ({ view, config }, report) => {
-        const auditBuckets = trailDestinations(view);
-        view.each(auditBuckets, (bucket) => {
-            if ((bucket.props as BucketInputs).objectLockEnabled !== true) {
-                report(`audit ${bucketLabel(bucket)} is not created with objectLockEnabled true.`, bucket.urn);
-            }
-        });
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketObjectLock,
-            "Object Lock configuration (add an aws.s3.BucketObjectLockConfiguration with a default retention)",
-            (bucket, companion) => {
-                const lock = companion.props as ObjectLockInputs;
-                if (lock.objectLockEnabled !== undefined && lock.objectLockEnabled !== "Enabled") {
-                    report(`audit ${bucketLabel(bucket)}: Object Lock is '${lock.objectLockEnabled}'; set it to 'Enabled'.`, companion.urn);
-                }
-                const mode = lock.rule?.defaultRetention?.mode;
-                if (!mode || !config.allowedModes.includes(mode)) {
-                    report(`audit ${bucketLabel(bucket)}: retention mode '${mode ?? "unset"}' is not one of ${config.allowedModes.join(", ")}.`, companion.urn);
-                }
-                const days = lockRetentionDays(lock);
-                if (days === undefined || days < config.minimumRetentionDays) {
-                    report(`audit ${bucketLabel(bucket)}: default retention ${days ?? "unset"} days is below the minimum of ${config.minimumRetentionDays}.`, companion.urn);
-                }
-            },
-            report,
-            auditBuckets,
-        );
+    setting: awsTypes.bucketObjectLock,
+    missing: "Object Lock configuration (add an aws.s3.BucketObjectLockConfiguration with a default retention)",
+    buckets: ({ view }) => trailDestinations(view),
+    checkBucket: ({ bucket }, report) => {
+        if ((bucket.props as BucketInputs).objectLockEnabled !== true) report(`audit ${bucketLabel(bucket)} is not created with objectLockEnabled true.`, bucket.urn);
+    },
+    check: ({ config, bucket }, configuration, report) => {
+        const lock = configuration.props as ObjectLockInputs;
+        if (lock.objectLockEnabled !== undefined && lock.objectLockEnabled !== "Enabled") {
+            report(`audit ${bucketLabel(bucket)}: Object Lock is '${lock.objectLockEnabled}'; set it to 'Enabled'.`, configuration.urn);
+        }
+        const mode = lock.rule?.defaultRetention?.mode;
+        if (!mode || !config.allowedModes.includes(mode)) {
+            report(`audit ${bucketLabel(bucket)}: retention mode '${mode ?? "unset"}' is not one of ${config.allowedModes.join(", ")}.`, configuration.urn);
+        }
+        const days = lockRetentionDays(lock);
+        if (days === undefined || days < config.minimumRetentionDays) {
+            report(`audit ${bucketLabel(bucket)}: default retention ${days ?? "unset"} days is below the minimum of ${config.minimumRetentionDays}.`, configuration.urn);
+        }
     },
     violate: mutation("delete the audit bucket's Object Lock configuration", (resources) => {
         const lock = pick(resources, awsTypes.bucketObjectLock, "bucket Object Lock configuration");
@@ -137,7 +118,7 @@ const auditBucketObjectLocked = stackRule<{ allowedModes: string[]; minimumReten
     }),
 });
 
-const bucketLifecycleExpires = stackRule<{ maximumDays: number; maximumAuditDays: number; maximumAbortDays: number }>({
+const bucketLifecycleExpires = bucketSettingRule<{ maximumDays: number; maximumAuditDays: number; maximumAbortDays: number }>({
     name: "s3-bucket-lifecycle-expires-objects",
     description:
         "Every S3 bucket deletes data once it is no longer needed: an enabled lifecycle rule expires current objects within " +
@@ -152,39 +133,31 @@ const bucketLifecycleExpires = stackRule<{ maximumDays: number; maximumAuditDays
         maximumAuditDays: { type: "integer", minimum: 1, default: 3653, description: "Longest expiration for audit buckets (CloudTrail destination, access-log targets)." },
         maximumAbortDays: { type: "integer", minimum: 1, default: 7, description: "Longest wait before incomplete multipart uploads are aborted." },
     },
-    appliesTo: awsTypes.bucket,
-    validate: ({ view, config }, report) => {
+    setting: awsTypes.bucketLifecycle,
+    missing: "lifecycle configuration (add an aws.s3.BucketLifecycleConfiguration that expires objects)",
+    check: ({ view, config, bucket }, lifecycle, report) => {
+        const rules = asList((lifecycle.props as LifecycleInputs).rules).filter((rule) => rule.status === "Enabled");
         // CloudTrail files and server access logs are audit records, kept as long as audit requires.
-        const auditBuckets = new Set([...trailDestinations(view), ...accessLogTargets(view)].map((b) => b.urn));
-        forEachBucketCompanion(
-            view,
-            awsTypes.bucketLifecycle,
-            "lifecycle configuration (add an aws.s3.BucketLifecycleConfiguration that expires objects)",
-            (bucket, companion) => {
-                const rules = asList((companion.props as LifecycleInputs).rules).filter((rule) => rule.status === "Enabled");
-                const maximum = auditBuckets.has(bucket.urn) ? config.maximumAuditDays : config.maximumDays;
-                const expirations = rules.map((rule) => rule.expiration?.days).filter((days): days is number => typeof days === "number");
-                if (expirations.length === 0) report(`${bucketLabel(bucket)} never expires objects; add an enabled rule with expiration.days.`, companion.urn);
-                for (const days of expirations.filter((d) => d > maximum)) {
-                    report(`${bucketLabel(bucket)} keeps objects ${days} days, above the maximum of ${maximum}.`, companion.urn);
-                }
-                const lockDays = Math.max(0, ...companionsOf(view, bucket, awsTypes.bucketObjectLock).map((lock) => lockRetentionDays(lock.props as ObjectLockInputs) ?? 0));
-                for (const days of expirations.filter((d) => d < lockDays)) {
-                    report(`${bucketLabel(bucket)} expires objects after ${days} days, before their Object Lock retention of ${lockDays} days ends.`, companion.urn);
-                }
-                const versioned = companionsOf(view, bucket, awsTypes.bucketVersioning).some(
-                    (v) => (v.props as VersioningInputs).versioningConfiguration?.status === "Enabled",
-                );
-                if (versioned && !rules.some((rule) => typeof rule.noncurrentVersionExpiration?.noncurrentDays === "number")) {
-                    report(`${bucketLabel(bucket)} is versioned but never expires noncurrent versions; add noncurrentVersionExpiration.noncurrentDays.`, companion.urn);
-                }
-                const abort = rules.map((rule) => rule.abortIncompleteMultipartUpload?.daysAfterInitiation).filter((d): d is number => typeof d === "number");
-                if (!abort.some((days) => days <= config.maximumAbortDays)) {
-                    report(`${bucketLabel(bucket)} keeps incomplete multipart uploads; add abortIncompleteMultipartUpload.daysAfterInitiation of at most ${config.maximumAbortDays}.`, companion.urn);
-                }
-            },
-            report,
+        const maximum = auditBucketUrns(view).has(bucket.urn) ? config.maximumAuditDays : config.maximumDays;
+        const expirations = rules.map((rule) => rule.expiration?.days).filter((days): days is number => typeof days === "number");
+        if (expirations.length === 0) report(`${bucketLabel(bucket)} never expires objects; add an enabled rule with expiration.days.`, lifecycle.urn);
+        for (const days of expirations.filter((d) => d > maximum)) {
+            report(`${bucketLabel(bucket)} keeps objects ${days} days, above the maximum of ${maximum}.`, lifecycle.urn);
+        }
+        const lockDays = Math.max(0, ...companionsOf(view, bucket, awsTypes.bucketObjectLock).map((lock) => lockRetentionDays(lock.props as ObjectLockInputs) ?? 0));
+        for (const days of expirations.filter((d) => d < lockDays)) {
+            report(`${bucketLabel(bucket)} expires objects after ${days} days, before their Object Lock retention of ${lockDays} days ends.`, lifecycle.urn);
+        }
+        const versioned = companionsOf(view, bucket, awsTypes.bucketVersioning).some(
+            (v) => (v.props as VersioningInputs).versioningConfiguration?.status === "Enabled",
         );
+        if (versioned && !rules.some((rule) => typeof rule.noncurrentVersionExpiration?.noncurrentDays === "number")) {
+            report(`${bucketLabel(bucket)} is versioned but never expires noncurrent versions; add noncurrentVersionExpiration.noncurrentDays.`, lifecycle.urn);
+        }
+        const abort = rules.map((rule) => rule.abortIncompleteMultipartUpload?.daysAfterInitiation).filter((d): d is number => typeof d === "number");
+        if (!abort.some((days) => days <= config.maximumAbortDays)) {
+            report(`${bucketLabel(bucket)} keeps incomplete multipart uploads; add abortIncompleteMultipartUpload.daysAfterInitiation of at most ${config.maximumAbortDays}.`, lifecycle.urn);
+        }
     },
     violate: mutation("delete the first bucket's lifecycle configuration", (resources) => {
         const lifecycle = pick(resources, awsTypes.bucketLifecycle, "bucket lifecycle configuration");
