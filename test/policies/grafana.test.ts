@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { EditableResource } from "../../policies/resource-shape";
-import { configMapData, describeRule } from "./helpers";
+import { configMapData, describeRule, grafanaDeployment } from "./helpers";
 
 const grafanaIni = (rs: EditableResource[], from: string, to: string) => {
     const data = configMapData(rs, "grafana-config");
@@ -10,7 +10,6 @@ const grafanaIni = (rs: EditableResource[], from: string, to: string) => {
 const iniFile = "ConfigMap 'tracing-grafana/grafana-config' file 'grafana.ini'";
 
 describe("policies: Grafana configuration", () => {
-    const grafanaDeployment = (rs: EditableResource[]) => rs.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "grafana")!;
     describeRule("grafana-anonymous-access-disabled", [
         {
             title: "anonymous access and sign-up on in grafana.ini",

@@ -44,6 +44,15 @@ export function kubernetesObject(resources: readonly EditableResource[], kind: s
     return found;
 }
 
+/** The golden collector gateway: its Deployment, pod spec and first container, and how messages name it. */
+export const gatewayDeployment = (resources: readonly EditableResource[]) => kubernetesObject(resources, "Deployment", "otel-gateway");
+export const gatewayPod = (resources: readonly EditableResource[]) => gatewayDeployment(resources).inputs.spec.template.spec;
+export const gatewayContainer = (resources: readonly EditableResource[]) => gatewayPod(resources).containers[0];
+export const gatewayLabel = "Deployment 'tracing-collectors/otel-gateway'";
+
+/** The golden Grafana Deployment. */
+export const grafanaDeployment = (resources: readonly EditableResource[]) => kubernetesObject(resources, "Deployment", "grafana");
+
 /** The first resource of `type`. */
 export function ofType(resources: readonly EditableResource[], type: string): EditableResource {
     const found = resources.find((r) => r.type === type);

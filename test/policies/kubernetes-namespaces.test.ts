@@ -1,17 +1,10 @@
-import type { EditableResource } from "../../policies/resource-shape";
-import { describeRule, kubernetesObject } from "./helpers";
-
-const gateway = (rs: EditableResource[]) => kubernetesObject(rs, "Deployment", "otel-gateway");
-const grafana = (rs: EditableResource[]) => kubernetesObject(rs, "Deployment", "grafana");
-const pod = (rs: EditableResource[]) => gateway(rs).inputs.spec.template.spec;
-const main = (rs: EditableResource[]) => pod(rs).containers[0];
-const owner = "Deployment 'tracing-collectors/otel-gateway'";
+import { describeRule, gatewayContainer, gatewayLabel, grafanaDeployment, kubernetesObject } from "./helpers";
 
 describe("policies: Kubernetes namespaces, tokens and secrets", () => {
     describeRule("kubernetes-service-account-token-only-with-rbac", [
         {
             title: "Grafana mounts a token its service account has no binding for",
-            change: (rs) => (grafana(rs).inputs.spec.template.spec.automountServiceAccountToken = true),
+            change: (rs) => (grafanaDeployment(rs).inputs.spec.template.spec.automountServiceAccountToken = true),
             expect: [
                 "Deployment 'tracing-grafana/grafana' mounts an API token for service account 'grafana', which no RoleBinding or ClusterRoleBinding in the stack grants anything; set automountServiceAccountToken: false.",
             ],
@@ -19,7 +12,7 @@ describe("policies: Kubernetes namespaces, tokens and secrets", () => {
         {
             title: "a pod on the default service account mounts its token (the service account default applies)",
             change: (rs) => {
-                const spec = grafana(rs).inputs.spec.template.spec;
+                const spec = grafanaDeployment(rs).inputs.spec.template.spec;
                 delete spec.serviceAccountName;
                 delete spec.automountServiceAccountToken;
             },
@@ -29,7 +22,7 @@ describe("policies: Kubernetes namespaces, tokens and secrets", () => {
         },
         {
             title: "compliant: the pod leaves it to its service account, which turns it off",
-            change: (rs) => delete grafana(rs).inputs.spec.template.spec.automountServiceAccountToken,
+            change: (rs) => delete grafanaDeployment(rs).inputs.spec.template.spec.automountServiceAccountToken,
             expect: [],
         },
         {
@@ -112,15 +105,15 @@ describe("policies: Kubernetes namespaces, tokens and secrets", () => {
     describeRule("kubernetes-env-no-plaintext-secrets", [
         {
             title: "a literal password and a bearer token",
-            change: (rs) => (main(rs).env = [{ name: "DB_PASSWORD", value: "hunter2" }, { name: "UPSTREAM_HEADERS", value: "Authorization=Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl" }]),
+            change: (rs) => (gatewayContainer(rs).env = [{ name: "DB_PASSWORD", value: "hunter2" }, { name: "UPSTREAM_HEADERS", value: "Authorization=Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl" }]),
             expect: [
-                `${owner} container 'main' sets DB_PASSWORD to a literal credential.`,
-                `${owner} container 'main' env UPSTREAM_HEADERS contains a JSON Web Token.`,
+                `${gatewayLabel} container 'main' sets DB_PASSWORD to a literal credential.`,
+                `${gatewayLabel} container 'main' env UPSTREAM_HEADERS contains a JSON Web Token.`,
             ],
         },
         {
             title: "compliant: secretKeyRef and __FILE variables",
-            change: (rs) => (main(rs).env = [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }, { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: "/secrets/admin" }]),
+            change: (rs) => (gatewayContainer(rs).env = [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }, { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: "/secrets/admin" }]),
             expect: [],
         },
     ]);
