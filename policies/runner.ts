@@ -18,8 +18,9 @@ import type {
     StackValidationArgs,
 } from "@pulumi/policy";
 import { effectiveEnforcementLevel, policySettings, type PolicyPackConfig } from "./enforcement";
-import { providerUrnOfReference, stackOfUrn, type RecordedResourceLike } from "./resource-shape";
+import { copyRecorded, providerUrnOfReference, stackOfUrn, type RecordedResourceLike } from "./resource-shape";
 import { defaultEnforcementLevel, policies as packPolicies } from "./rules/index";
+import { resourceTypesOf } from "./rules/lib/define";
 import { isUnknownValueError, unknownCheckingProxy } from "./rules/lib/values";
 import type { PackPolicy } from "./rules/types";
 
@@ -102,7 +103,7 @@ function optionsOf(resource: RecordedResourceLike): PolicyResourceOptions {
 
 /** Inputs as the engine hands them over: a private copy behind the unknown-checking proxy. */
 function proxiedInputs(resource: RecordedResourceLike): Record<string, any> {
-    return unknownCheckingProxy(structuredClone(resource.inputs) as Record<string, any>);
+    return unknownCheckingProxy(copyRecorded(resource.inputs) as Record<string, any>);
 }
 
 /**
@@ -144,13 +145,17 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
 
         if ("validateResource" in policy && policy.validateResource) {
             const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+            const appliesTo = resourceTypesOf(policy);
             for (const { resource, view } of prepared) {
+                if (appliesTo && !appliesTo(resource.type)) continue;
                 for (const validate of validations) {
                     const args: ResourceValidationArgs = { ...view, stackTags, getConfig, notApplicable: throwNotApplicable };
                     try {
-                        await validate(args, (message) =>
+                        // Awaited only when asynchronous: a microtask per resource and policy adds up over a stack.
+                        const pending = validate(args, (message) =>
                             violations.push({ policy: policy.name, resourceUrn: resource.urn, resourceName: resource.name, message, enforcementLevel: reportedLevel }),
                         );
+                        if (pending) await pending;
                         applicable = true;
                     } catch (error) {
                         if (error instanceof NotApplicable) continue;

@@ -7,6 +7,7 @@ import type {
     PolicyProviderResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
+    ResourceValidationPolicy,
     StackValidationArgs,
 } from "@pulumi/policy";
 import { stackOfUrn } from "../../resource-shape";
@@ -82,32 +83,42 @@ function metadata<C>(area: RuleArea, spec: RuleSpecBase<C>) {
     return { area, securityRule: spec.securityRule, controls: spec.controls, violate: spec.violate };
 }
 
+/** Which resource types each resource rule's policy applies to (its validation calls notApplicable for the rest). */
+const resourceTypesOfPolicy = new WeakMap<object, (type: string) => boolean>();
+
+/**
+ * The resource types a policy built here applies to, undefined for any other policy. The offline
+ * runner skips the other types: the policy would only answer notApplicable for them.
+ */
+export function resourceTypesOf(policy: object): ((type: string) => boolean) | undefined {
+    return resourceTypesOfPolicy.get(policy);
+}
+
 function resourceRule<C extends object>(area: RuleArea, spec: ResourceRuleSpec<C>): RuleDefinition {
     const applies = typeof spec.appliesTo === "function" ? spec.appliesTo : (type: string) => (spec.appliesTo as readonly string[]).includes(type);
     const scope = typeof spec.appliesTo === "function" ? (spec.scope ?? "some resource types") : spec.appliesTo.join(", ");
     const defaults = configDefaults(spec.config);
-    return {
-        policy: {
-            ...policyHeader(spec),
-            validateResource: (args: ResourceValidationArgs, reportViolation) => {
-                if (!applies(args.type)) args.notApplicable(`applies to ${scope}`);
-                spec.validate(
-                    {
-                        type: args.type,
-                        name: args.name,
-                        urn: args.urn,
-                        props: args.props,
-                        stack: stackOfUrn(args.urn),
-                        config: { ...defaults, ...args.getConfig<Partial<C>>() },
-                        provider: args.provider,
-                        opts: args.opts,
-                    },
-                    (message) => reportViolation(message),
-                );
-            },
+    const policy: ResourceValidationPolicy = {
+        ...policyHeader(spec),
+        validateResource: (args: ResourceValidationArgs, reportViolation) => {
+            if (!applies(args.type)) args.notApplicable(`applies to ${scope}`);
+            spec.validate(
+                {
+                    type: args.type,
+                    name: args.name,
+                    urn: args.urn,
+                    props: args.props,
+                    stack: stackOfUrn(args.urn),
+                    config: { ...defaults, ...args.getConfig<Partial<C>>() },
+                    provider: args.provider,
+                    opts: args.opts,
+                },
+                (message) => reportViolation(message),
+            );
         },
-        ...metadata(area, spec),
     };
+    resourceTypesOfPolicy.set(policy, applies);
+    return { policy, ...metadata(area, spec) };
 }
 
 function stackRule<C extends object>(area: RuleArea, spec: StackRuleSpec<C>): RuleDefinition {
