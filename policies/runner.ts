@@ -69,6 +69,12 @@ export interface RunOptions {
     /** The pack-level default enforcement. */
     readonly packEnforcementLevel?: EnforcementLevel;
     readonly stackTags?: ReadonlyMap<string, string>;
+    /**
+     * Resources whose resource validations run (all by default); stack validations always see the
+     * whole stack. A resource validation sees only its resource and that resource's provider, so
+     * where neither changed it repeats an earlier run's verdict; skipping it then loses nothing.
+     */
+    readonly validateResources?: (resource: RecordedResourceLike) => boolean;
 }
 
 /**
@@ -130,6 +136,8 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const stackTags = options.stackTags ?? new Map<string, string>();
     const prepared = resources.map(prepare(byUrn));
+    const { validateResources } = options;
+    const validated = validateResources ? prepared.filter(({ resource }) => validateResources(resource)) : prepared;
     let stack: PolicyResource[] | undefined;
     const violations: PolicyViolation[] = [];
     const undecided: UndecidedCheck[] = [];
@@ -146,7 +154,7 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
         if ("validateResource" in policy && policy.validateResource) {
             const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
             const appliesTo = resourceTypesOf(policy);
-            for (const { resource, view } of prepared) {
+            for (const { resource, view } of validated) {
                 if (appliesTo && !appliesTo(resource.type)) continue;
                 for (const validate of validations) {
                     const args: ResourceValidationArgs = { ...view, stackTags, getConfig, notApplicable: throwNotApplicable };
