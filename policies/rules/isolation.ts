@@ -222,7 +222,7 @@ const kubernetesEnvironmentLabel = resourceRule<{ environmentLabel: string }>({
     name: "kubernetes-objects-labelled-with-environment",
     description:
         "Kubernetes namespaces carry the environment label equal to the stack name, and no object claims another " +
-        "environment. Fix: use standardLabels() from components/names.ts with settings.environment.",
+        "environment. Fix: use standardLabels() from components/platform/names.ts with settings.environment.",
     severity: "low",
     securityRule: 7,
     controls: [],

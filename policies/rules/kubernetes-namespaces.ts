@@ -121,7 +121,7 @@ const dedicatedNamespaces = resourceRule({
     name: "kubernetes-workloads-in-dedicated-namespaces",
     description:
         "Namespaced objects name their namespace explicitly and never use default or kube-* namespaces (which have no " +
-        "restricted Pod Security, NetworkPolicies or quotas of ours). Fix: set metadata.namespace to the platform namespace from names.ts.",
+        "restricted Pod Security, NetworkPolicies or quotas of ours). Fix: set metadata.namespace to the platform namespace from components/platform/names.ts.",
     severity: "medium",
     securityRule: 7,
     controls: ["Checkov CKV_K8S_21", "CIS Kubernetes 5.7.4"],
