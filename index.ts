@@ -64,7 +64,7 @@ const traceBucket = new TraceBucket(
     {
         bucketName: names.traceBucket,
         accountId,
-        traceKeyArn: keys.traceKeyArn,
+        keyArn: keys.traceKeyArn,
         retentionDays: settings.retention.traceDays,
         accessLogBucketName: accessLogBucket.bucketName,
         s3VpcEndpointId: perimeter.s3GatewayEndpointId,
@@ -79,7 +79,7 @@ const auditBucket = new AuditBucket(
         accountId,
         region,
         trailName: names.trail,
-        auditKeyArn: keys.auditKeyArn,
+        keyArn: keys.auditKeyArn,
         lockMode: auditObjectLockMode(settings.isProduction),
         retentionDays: settings.retention.auditDays,
         accessLogBucketName: accessLogBucket.bucketName,
@@ -148,6 +148,7 @@ const pki = new PlatformPki(
         validity: settings.pki,
         grafanaHostname: settings.grafana.hostname,
         gatewayMaxReplicas: capacity.gateway.maxReplicas,
+        externalSenders: settings.collectors.externalSenders,
         namespaces: platformNamespaces.namespaces,
     },
     { providers: [providers.tls, providers.kubernetes] },
@@ -183,22 +184,6 @@ new InternalEndpoints(
     kubernetesOnly,
 );
 
-new PlatformNetworkPolicies(
-    "tracing",
-    {
-        plan: {
-            environment: settings.environment,
-            vpcCidr: settings.network.vpcCidr,
-            appOtlpCidrs: settings.network.appOtlpCidrs,
-            s3Cidrs: settings.network.s3Cidrs,
-            appNamespaceLabel: settings.network.appNamespaceLabel,
-            tempoMode: settings.tempo.mode,
-        },
-        namespaces: platformNamespaces.namespaces,
-    },
-    kubernetesOnly,
-);
-
 const tempoKafka =
     capacity.tempo.mode === "distributed" && capacity.tempo.distributed
         ? new TempoKafka(
@@ -224,7 +209,7 @@ const tempo = new Tempo(
         traceKeyArn: keys.traceKeyArn,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
     },
-    { ...kubernetesOnly, dependsOn: [pki, ...(tempoKafka ? [tempoKafka] : [])] },
+    { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
 );
 
 const grafana = new Grafana(
@@ -233,14 +218,42 @@ const grafana = new Grafana(
         settings,
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
+        // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
+        imageKeyArn: keys.traceKeyArn,
     },
-    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
+    {
+        providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
+        dependsOn: [platformNamespaces, pki, workloadIdentities.associations.grafana],
+    },
 );
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
     { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
-    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki] },
+    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
+);
+
+// Each workload's egress is what its rendered configuration dials, so the policies come last.
+new PlatformNetworkPolicies(
+    "tracing",
+    {
+        environment: settings.environment,
+        region,
+        vpcCidr: settings.network.vpcCidr,
+        kubernetesServiceCidr: settings.cluster.serviceCidr,
+        appOtlpCidrs: settings.network.appOtlpCidrs,
+        appNamespaceLabel: settings.network.appNamespaceLabel,
+        destinations: {
+            agent: collectors.agent.destinations,
+            gateway: collectors.gateway.destinations,
+            tempo: tempo.destinations,
+            grafana: grafana.destinations,
+        },
+        services: [collectors.agent.service, collectors.gateway.headlessService, ...tempo.services],
+        namespaces: platformNamespaces.namespaces,
+    },
+    // The AWS provider answers the S3 prefix-list lookup.
+    { providers: [providers.kubernetes, providers.aws] },
 );
 
 export const environment = settings.environment;
@@ -272,5 +285,11 @@ export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** Each external OTLP sender's client certificate (public), by sender name: the gateway's load balancer admits only these. */
+export const otlpSenderCertificates = Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.certificatePem]));
+/** Each external OTLP sender's private key (secret), by sender name; hand each sender only its own. */
+export const otlpSenderPrivateKeys = pulumi.secret(
+    pulumi.output(Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.privateKeyPem]))),
+);
 /** OTLP/gRPC endpoint for in-cluster applications: the node-local agents, TLS with the platform CA. */
 export const otlpEndpoint = collectors.otlpEndpoint;

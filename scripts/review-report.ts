@@ -39,7 +39,7 @@ const keySettings: [string, string][] = [
     ["audit retention (days)", "tracing-platform:auditRetentionDays"],
     ["collector image", "tracing-platform:collectorImage"],
     ["Tempo image", "tracing-platform:tempoImage"],
-    ["Grafana image", "tracing-platform:grafanaImage"],
+    ["Grafana base image (plugins baked on top)", "tracing-platform:grafanaImage"],
     ["VPN client CIDR", "tracing-platform:vpnClientCidr"],
     ["OTLP allow-list", "tracing-platform:appOtlpCidrs"],
 ];

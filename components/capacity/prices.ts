@@ -1,31 +1,32 @@
 /**
  * Every unit price the cost model uses, in one place, each with its unit, the region it was read
  * for and where it comes from. List prices, on demand, before discounts or savings plans. When a
- * price changes, change it here and the cost table (README, `npm run capacity`) follows; the
- * README test then shows the difference.
+ * price changes, change it here and the cost table (docs/capacity.md, `npm run capacity`) follows;
+ * the test of that doc then shows the difference.
  *
  * The stacks run in eu-central-1 (dev) and eu-west-1 (prod); the public sources quote us-east-1,
  * so that is the reference region of every figure below, and each `region` note says how the EU
  * regions differ where a source said so.
  */
 
-/** A unit price with its provenance. */
-export interface UnitPrice {
-    /** US dollars per `per` units (per one unit when absent). */
-    readonly value: number;
-    /** How many units `value` buys (1,000 requests, 100,000 events...). */
-    readonly per?: number;
+/** What every price and allowance states besides its figure: the unit, the region it was read for, and where it comes from. */
+export interface PriceProvenance {
     readonly unit: string;
     readonly region: string;
     readonly source: string;
 }
 
-/** A free allowance that is subtracted before a price applies. */
-export interface FreeAllowance {
+/** A unit price with its provenance. */
+export interface UnitPrice extends PriceProvenance {
+    /** US dollars per `per` units (per one unit when absent). */
     readonly value: number;
-    readonly unit: string;
-    readonly region: string;
-    readonly source: string;
+    /** How many units `value` buys (1,000 requests, 100,000 events...). */
+    readonly per?: number;
+}
+
+/** A free allowance that is subtracted before a price applies. */
+export interface FreeAllowance extends PriceProvenance {
+    readonly value: number;
 }
 
 /** One step of a tiered price: `usd` per unit for usage up to `upTo` units (cumulative). */
@@ -34,11 +35,8 @@ export interface PriceTier {
     readonly value: number;
 }
 
-export interface TieredPrice {
+export interface TieredPrice extends PriceProvenance {
     readonly tiers: readonly PriceTier[];
-    readonly unit: string;
-    readonly region: string;
-    readonly source: string;
 }
 
 const usEast1 = "us-east-1 list price";

@@ -1,11 +1,14 @@
 /**
- * How the capacity plan and its costs are shown: a Markdown table (README, `npm run capacity`) and a
- * plain-object summary (the `capacityPlan` stack output). Both come from the same plan and estimate,
- * so the README, the CLI and `pulumi stack output` cannot disagree.
+ * How the capacity plan and its costs are shown: a Markdown table (`npm run capacity`, copied
+ * into docs/capacity.md) and a plain-object summary (the `capacityPlan` stack output). Both come
+ * from the same plan and estimate, so docs/capacity.md, the CLI and `pulumi stack output` cannot
+ * disagree.
  */
 import type { Settings } from "../platform/settings";
 import { capacityAssumptions, type Assumption, type CapacityPlan, type PodResources } from "./plan";
-import { costAssumptions, costGroups, planCosts, type CostEstimate, type CostGroup, type CostLine } from "./costs";
+import { costAssumptions } from "./cost-assumptions";
+import { costGroups, type CostGroup, type CostLine } from "./cost-lines";
+import { planCosts, type CostEstimate } from "./costs";
 
 function number(value: number, digits = 0): string {
     return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -157,7 +160,7 @@ function assumptionTable(): string[] {
 
 /**
  * The capacity plan and its monthly cost as Markdown. Deterministic (no dates, fixed locale), so
- * the README copy can be compared with it in a test.
+ * the copy in docs/capacity.md can be compared with it in a test.
  */
 export function renderCapacityTable(plan: CapacityPlan, costs: CostEstimate): string {
     return [
@@ -168,7 +171,7 @@ export function renderCapacityTable(plan: CapacityPlan, costs: CostEstimate): st
         `Trace storage: ${number(plan.storage.storedGbPerDay, 2)} GB/day after compression x ${plan.storage.retentionDays} days = ` +
             `${number(plan.storage.traceBucketGb, 2)} GB in the trace bucket.`,
         "",
-        "Monthly cost, us-east-1 list prices (each price and assumption with its source in components/builders/prices.ts and costs.ts):",
+        "Monthly cost, us-east-1 list prices (each price and assumption with its source in components/capacity/prices.ts, plan.ts and cost-assumptions.ts):",
         "",
         ...costTable(costs),
         "",

@@ -1,19 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { logArchiveLifecycle } from "./bucket-lifecycle";
 import { accessLogBucketPolicy } from "./bucket-policies";
-import { PrivateBucket } from "./private-bucket";
+import { PrivateBucket, type PlatformBucketArgs } from "./private-bucket";
 
-export interface AccessLogBucketArgs {
-    /** Globally unique bucket name (awsResourceNames().accessLogBucket). */
-    readonly bucketName: string;
-    /** The environment's AWS account (pins the log delivery principal). */
-    readonly accountId: string;
+/** `retentionDays` is the audit retention; `accountId` also pins the log delivery principal. */
+export interface AccessLogBucketArgs extends PlatformBucketArgs {
     /** Buckets whose server access logs S3 delivers here. */
     readonly sourceBucketNames: readonly string[];
-    /** Days access logs are kept (the audit retention). */
-    readonly retentionDays: number;
-    /** Protect the bucket from deletion and keep it if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**

@@ -2,23 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alertTopicPolicy } from "./alert-topic-policy";
 import { iamRoleArn, snsTopicArn } from "../platform/iam-policy";
-import type { AwsResourceNames } from "../platform/names";
+import { retainedChild, type EnvironmentArgs, type RetainableArgs } from "./base-args";
 
-export interface AlertTopicArgs {
+export interface AlertTopicArgs extends EnvironmentArgs, RetainableArgs {
     /** Environment name, shown as the sender of the notification e-mails. */
     readonly environment: string;
-    /** The environment's AWS account. */
-    readonly accountId: string;
-    /** The environment's AWS region. */
-    readonly region: string;
-    /** The environment's AWS resource names (the topic's, and Grafana's role, its only publisher). */
-    readonly names: AwsResourceNames;
     /** Key encrypting the messages (the audit key, whose policy admits Grafana's role through SNS for this topic). */
     readonly keyArn: pulumi.Input<string>;
     /** Team mailbox subscribed to the topic (settings.grafana.alertEmail). */
     readonly email: string;
-    /** Protect the topic from deletion and keep it if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -50,7 +42,7 @@ export class AlertTopic extends pulumi.ComponentResource {
                 kmsMasterKeyId: args.keyArn,
                 policy: JSON.stringify(alertTopicPolicy({ accountId: args.accountId, topicArn, publisherRoleArn })),
             },
-            { parent: this, protect: args.retain, retainOnDelete: args.retain },
+            retainedChild(this, args.retain),
         );
         this.subscription = new aws.sns.TopicSubscription(
             `${name}-email`,

@@ -1,28 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { logArchiveLifecycle } from "./bucket-lifecycle";
-import { accessLogPrefix, auditBucketPolicy } from "./bucket-policies";
+import { auditBucketPolicy } from "./bucket-policies";
 import { cloudTrailArn } from "../platform/iam-policy";
-import { PrivateBucket } from "./private-bucket";
+import { dataBucket, PrivateBucket, type DataBucketArgs } from "./private-bucket";
 
-export interface AuditBucketArgs {
-    /** Globally unique bucket name (awsResourceNames().auditBucket). */
-    readonly bucketName: string;
-    /** The environment's AWS account. */
-    readonly accountId: string;
+/** `keyArn` is the audit key; `retentionDays` is how long every log version is locked, then expired. */
+export interface AuditBucketArgs extends DataBucketArgs {
     /** The environment's AWS region (of the trail). */
     readonly region: string;
     /** Name of the trail that delivers here (the only writer). */
     readonly trailName: string;
-    /** ARN of the audit key (SSE-KMS default encryption). */
-    readonly auditKeyArn: pulumi.Input<string>;
     /** Object Lock mode: COMPLIANCE (nobody can shorten it) in prod, GOVERNANCE elsewhere. */
     readonly lockMode: "GOVERNANCE" | "COMPLIANCE";
-    /** Days every log version is locked, then expired. */
-    readonly retentionDays: number;
-    /** Bucket receiving this bucket's server access logs. */
-    readonly accessLogBucketName: pulumi.Input<string>;
-    /** Protect the bucket from deletion and keep it if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -35,8 +24,7 @@ export class AuditBucket extends PrivateBucket {
         super(
             name,
             {
-                bucketName: args.bucketName,
-                encryption: { kind: "kms", keyArn: args.auditKeyArn },
+                ...dataBucket(args),
                 policy: auditBucketPolicy({
                     bucketName: args.bucketName,
                     accountId: args.accountId,
@@ -44,8 +32,6 @@ export class AuditBucket extends PrivateBucket {
                 }),
                 lifecycleRules: logArchiveLifecycle(args.retentionDays),
                 objectLock: { mode: args.lockMode, days: args.retentionDays },
-                accessLogs: { targetBucket: args.accessLogBucketName, targetPrefix: accessLogPrefix(args.bucketName) },
-                retain: args.retain,
             },
             opts,
             "tracing:aws:AuditBucket",

@@ -3,23 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { trailEventSelectors, trailLogsDeliveryPolicy, trailLogsTrustPolicy } from "./trail-policies";
 import { cloudTrailArn } from "../platform/iam-policy";
 import { EncryptedLogGroup } from "./log-group";
-import type { AwsResourceNames } from "../platform/names";
+import type { EnvironmentArgs, LogGroupOwnerArgs } from "./base-args";
 
-export interface AuditTrailArgs {
-    /** The environment's AWS account. */
-    readonly accountId: string;
-    /** The environment's AWS region (home region of the trail). */
-    readonly region: string;
-    /** The environment's AWS resource names (trail, log group, role, trace bucket). */
-    readonly names: AwsResourceNames;
+export interface AuditTrailArgs extends EnvironmentArgs, LogGroupOwnerArgs {
     /** Audit bucket the trail delivers to, resolved once its policy admits the trail. */
     readonly auditBucketName: pulumi.Input<string>;
     /** Audit key encrypting log files and the trail's log group. */
     readonly auditKeyArn: pulumi.Input<string>;
-    /** Retention of the trail's log group in days. */
-    readonly logRetentionDays: number;
-    /** Protect the log group from deletion and keep it if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -32,15 +22,14 @@ export class AuditTrail extends pulumi.ComponentResource {
     public readonly trail: aws.cloudtrail.Trail;
     public readonly trailArn: pulumi.Output<string>;
     /** Log group receiving the trail's events (for metric filters and alarms). */
-    public readonly logGroupName: pulumi.Output<string>;
-    public readonly logGroupArn: pulumi.Output<string>;
+    public readonly logGroup: EncryptedLogGroup;
 
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:aws:AuditTrail", name, args, opts);
         const { names } = args;
         const trailArn = cloudTrailArn(args.region, args.accountId, names.trail);
 
-        const logs = new EncryptedLogGroup(
+        this.logGroup = new EncryptedLogGroup(
             `${name}-logs`,
             { logGroupName: names.trailLogGroup, keyArn: args.auditKeyArn, retentionDays: args.logRetentionDays, retain: args.retain },
             { parent: this },
@@ -58,7 +47,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             `${name}-logs-delivery`,
             {
                 role: logsRole.name,
-                policy: logs.logGroupArn.apply((arn) => JSON.stringify(trailLogsDeliveryPolicy(arn))),
+                policy: this.logGroup.logGroupArn.apply((arn) => JSON.stringify(trailLogsDeliveryPolicy(arn))),
             },
             { parent: this },
         );
@@ -74,15 +63,13 @@ export class AuditTrail extends pulumi.ComponentResource {
                 enableLogFileValidation: true,
                 enableLogging: true,
                 advancedEventSelectors: trailEventSelectors(names.traceBucket),
-                cloudWatchLogsGroupArn: logs.logGroupDeliveryArn,
+                cloudWatchLogsGroupArn: this.logGroup.logGroupDeliveryArn,
                 cloudWatchLogsRoleArn: logsRole.arn,
             },
             { parent: this, dependsOn: [logsDelivery] },
         );
 
         this.trailArn = this.trail.arn;
-        this.logGroupName = logs.logGroupName;
-        this.logGroupArn = logs.logGroupArn;
-        this.registerOutputs({ trailArn: this.trailArn, logGroupName: this.logGroupName, logGroupArn: this.logGroupArn });
+        this.registerOutputs({ trailArn: this.trailArn, logGroupName: this.logGroup.logGroupName, logGroupArn: this.logGroup.logGroupArn });
     }
 }

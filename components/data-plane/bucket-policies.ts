@@ -35,7 +35,13 @@ export function tlsOnlyStatements(bucketName: string): PolicyStatement[] {
     ];
 }
 
-/** Object data actions: reading, writing, deleting and listing what the bucket holds. */
+/**
+ * Object data actions: reading, writing, deleting and listing versions of what the bucket holds.
+ * Not s3:ListBucket: it also authorises HeadBucket (S3 API reference, HeadBucket: "you must have
+ * permissions to perform the s3:ListBucket action"), which the AWS provider calls on every read of
+ * the bucket, so denying it outside the endpoint would lock CI's `pulumi refresh` and every bucket
+ * update out with 403. Listing reveals only object keys (Tempo block ids), never span data.
+ */
 export const objectDataActions = [
     "s3:GetObject",
     "s3:GetObjectVersion",
@@ -44,7 +50,6 @@ export const objectDataActions = [
     "s3:PutObjectTagging",
     "s3:DeleteObject",
     "s3:DeleteObjectVersion",
-    "s3:ListBucket",
     "s3:ListBucketVersions",
     "s3:ListMultipartUploadParts",
     "s3:AbortMultipartUpload",

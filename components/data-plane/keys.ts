@@ -2,21 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { auditKeyPolicy, traceKeyPolicy } from "./key-policies";
 import { iamRoleArn, snsTopicArn, type PolicyDocument } from "../platform/iam-policy";
-import type { AwsResourceNames } from "../platform/names";
+import { retainedChild, type EnvironmentArgs, type RetainableArgs } from "./base-args";
 
-export interface PlatformKeysArgs {
+export interface PlatformKeysArgs extends EnvironmentArgs, RetainableArgs {
     /** Environment name, written into the key descriptions. */
     readonly environment: string;
-    /** The environment's AWS account. */
-    readonly accountId: string;
-    /** The environment's AWS region. */
-    readonly region: string;
-    /** The environment's AWS resource names (buckets, trail, roles the key policies name). */
-    readonly names: AwsResourceNames;
     /** Waiting period of a scheduled key deletion (30 days in prod). */
     readonly deletionWindowDays: number;
-    /** Protect the keys from deletion and keep them if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -51,7 +43,7 @@ export class PlatformKeys extends pulumi.ComponentResource {
                     bypassPolicyLockoutSafetyCheck: false,
                     policy: JSON.stringify(policy),
                 },
-                { parent: this, protect: args.retain, retainOnDelete: args.retain },
+                retainedChild(this, args.retain),
             );
             new aws.kms.Alias(`${name}-${purpose}-alias`, { name: alias, targetKeyId: created.keyId }, { parent: this });
             return created;
@@ -66,6 +58,7 @@ export class PlatformKeys extends pulumi.ComponentResource {
                 region,
                 traceBucketName: names.traceBucket,
                 tempoRoleArn: iamRoleArn(accountId, names.workloadRoles.tempo),
+                imageRepositoryName: names.grafanaImageRepository,
             }),
         );
         this.auditKey = key(

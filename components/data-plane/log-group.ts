@@ -1,15 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { retainedChild, type RetainableArgs } from "./base-args";
 
-export interface EncryptedLogGroupArgs {
+export interface EncryptedLogGroupArgs extends RetainableArgs {
     /** Log group name (from awsResourceNames, or the owning component's own naming). */
     readonly logGroupName: string;
     /** Key encrypting the events (the audit key, whose policy admits CloudWatch Logs of this account and region). */
     readonly keyArn: pulumi.Input<string>;
     /** Retention in days (a CloudWatch retention value from settings). */
     readonly retentionDays: number;
-    /** Deletion protection, protect and retain on delete (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -34,7 +33,7 @@ export class EncryptedLogGroup extends pulumi.ComponentResource {
                 retentionInDays: args.retentionDays,
                 deletionProtectionEnabled: args.retain,
             },
-            { parent: this, protect: args.retain, retainOnDelete: args.retain },
+            retainedChild(this, args.retain),
         );
         this.logGroupName = this.logGroup.name;
         this.logGroupArn = this.logGroup.arn;

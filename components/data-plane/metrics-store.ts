@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { retainedChild, type LogGroupOwnerArgs } from "./base-args";
 import { EncryptedLogGroup } from "./log-group";
 
-export interface MetricsStoreArgs {
+export interface MetricsStoreArgs extends LogGroupOwnerArgs {
     /** Workspace alias (awsResourceNames().metricsWorkspace). */
     readonly workspaceAlias: string;
     /** Log group of the workspace's vended logs (awsResourceNames().metricsLogGroup). */
@@ -11,10 +12,6 @@ export interface MetricsStoreArgs {
     readonly metricsKeyArn: pulumi.Input<string>;
     /** Key encrypting the workspace's log group (the audit key). */
     readonly logKeyArn: pulumi.Input<string>;
-    /** Retention of the log group in days (a CloudWatch retention value). */
-    readonly logRetentionDays: number;
-    /** Protect workspace and log group from deletion and keep them if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -31,11 +28,12 @@ export class MetricsStore extends pulumi.ComponentResource {
     public readonly prometheusEndpoint: pulumi.Output<string>;
     /** Where the gateways remote-write (SigV4, service `aps`). */
     public readonly remoteWriteUrl: pulumi.Output<string>;
-    public readonly logGroupArn: pulumi.Output<string>;
+    /** Log group of the workspace's rule-evaluation and ingestion logs. */
+    public readonly logGroup: EncryptedLogGroup;
 
     constructor(name: string, args: MetricsStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:aws:MetricsStore", name, args, opts);
-        const logs = new EncryptedLogGroup(
+        this.logGroup = new EncryptedLogGroup(
             `${name}-logs`,
             { logGroupName: args.logGroupName, keyArn: args.logKeyArn, retentionDays: args.logRetentionDays, retain: args.retain },
             { parent: this },
@@ -45,22 +43,21 @@ export class MetricsStore extends pulumi.ComponentResource {
             {
                 alias: args.workspaceAlias,
                 kmsKeyArn: args.metricsKeyArn,
-                loggingConfiguration: { logGroupArn: logs.logGroupDeliveryArn },
+                loggingConfiguration: { logGroupArn: this.logGroup.logGroupDeliveryArn },
             },
-            { parent: this, protect: args.retain, retainOnDelete: args.retain },
+            retainedChild(this, args.retain),
         );
 
         this.workspaceId = this.workspace.id;
         this.workspaceArn = this.workspace.arn;
         this.prometheusEndpoint = this.workspace.prometheusEndpoint;
         this.remoteWriteUrl = pulumi.interpolate`${this.workspace.prometheusEndpoint}api/v1/remote_write`;
-        this.logGroupArn = logs.logGroupArn;
         this.registerOutputs({
             workspaceId: this.workspaceId,
             workspaceArn: this.workspaceArn,
             prometheusEndpoint: this.prometheusEndpoint,
             remoteWriteUrl: this.remoteWriteUrl,
-            logGroupArn: this.logGroupArn,
+            logGroupArn: this.logGroup.logGroupArn,
         });
     }
 }

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LifecycleRule } from "./bucket-lifecycle";
+import { accessLogPrefix } from "./bucket-policies";
+import { retainedChild, type RetainableArgs } from "./base-args";
 import type { PolicyDocument } from "../platform/iam-policy";
 
 /** Default encryption of a bucket: a customer managed key, or S3-managed keys where S3 requires them. */
@@ -9,7 +11,7 @@ export type BucketEncryption =
     /** Only for the server access log bucket: S3 log delivery supports no other default encryption. */
     | { readonly kind: "s3-managed" };
 
-export interface PrivateBucketArgs {
+export interface PrivateBucketArgs extends RetainableArgs {
     /** Globally unique bucket name (from awsResourceNames). */
     readonly bucketName: string;
     /** Default server-side encryption. */
@@ -22,8 +24,34 @@ export interface PrivateBucketArgs {
     readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
     /** Where S3 delivers this bucket's server access logs. */
     readonly accessLogs?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
-    /** Protect the bucket from deletion and keep it if removed from the program (prod). */
-    readonly retain: boolean;
+}
+
+/** What the platform's buckets (trace, audit, access logs) are each given. */
+export interface PlatformBucketArgs extends RetainableArgs {
+    /** Globally unique bucket name (from awsResourceNames). */
+    readonly bucketName: string;
+    /** The environment's AWS account, the only one the bucket policy admits principals of. */
+    readonly accountId: string;
+    /** Days the bucket keeps what it holds; its lifecycle expires objects after that. */
+    readonly retentionDays: number;
+}
+
+/** A platform bucket holding platform data: encrypted with a platform key, its own access logged to the access-log bucket. */
+export interface DataBucketArgs extends PlatformBucketArgs {
+    /** Platform key encrypting the objects (SSE-KMS default encryption with an S3 Bucket Key). */
+    readonly keyArn: pulumi.Input<string>;
+    /** Bucket receiving this bucket's server access logs. */
+    readonly accessLogBucketName: pulumi.Input<string>;
+}
+
+/** A data bucket's name, encryption, access logging (under the prefix the access-log bucket admits) and retention. */
+export function dataBucket(args: DataBucketArgs): Pick<PrivateBucketArgs, "bucketName" | "encryption" | "accessLogs" | "retain"> {
+    return {
+        bucketName: args.bucketName,
+        encryption: { kind: "kms", keyArn: args.keyArn },
+        accessLogs: { targetBucket: args.accessLogBucketName, targetPrefix: accessLogPrefix(args.bucketName) },
+        retain: args.retain,
+    };
 }
 
 /**
@@ -51,7 +79,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
         this.bucket = new aws.s3.Bucket(
             `${name}-bucket`,
             { bucket: args.bucketName, forceDestroy: false, ...(args.objectLock ? { objectLockEnabled: true } : {}) },
-            { ...child, protect: args.retain, retainOnDelete: args.retain },
+            retainedChild(this, args.retain),
         );
         const bucket = this.bucket.id;
 

@@ -1,23 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { traceBucketLifecycle } from "./bucket-lifecycle";
-import { accessLogPrefix, traceBucketPolicy } from "./bucket-policies";
-import { PrivateBucket } from "./private-bucket";
+import { traceBucketPolicy } from "./bucket-policies";
+import { dataBucket, PrivateBucket, type DataBucketArgs } from "./private-bucket";
 
-export interface TraceBucketArgs {
-    /** Globally unique bucket name (awsResourceNames().traceBucket). */
-    readonly bucketName: string;
-    /** The environment's AWS account; principals of other accounts are refused. */
-    readonly accountId: string;
-    /** ARN of the trace key (SSE-KMS default encryption with an S3 Bucket Key). */
-    readonly traceKeyArn: pulumi.Input<string>;
-    /** Days Tempo keeps traces; objects expire one day later as a backstop. */
-    readonly retentionDays: number;
-    /** Bucket receiving this bucket's server access logs. */
-    readonly accessLogBucketName: pulumi.Input<string>;
+/** `keyArn` is the trace key; `retentionDays` is how long Tempo keeps traces, objects expire one day later as a backstop. */
+export interface TraceBucketArgs extends DataBucketArgs {
     /** The platform's S3 gateway endpoint; once given, object data is reachable only through it. */
     readonly s3VpcEndpointId?: pulumi.Input<string>;
-    /** Protect the bucket from deletion and keep it if removed from the program (prod). */
-    readonly retain: boolean;
 }
 
 /**
@@ -30,16 +19,13 @@ export class TraceBucket extends PrivateBucket {
         super(
             name,
             {
-                bucketName: args.bucketName,
-                encryption: { kind: "kms", keyArn: args.traceKeyArn },
+                ...dataBucket(args),
                 policy: pulumi
                     .output(args.s3VpcEndpointId)
                     .apply((s3VpcEndpointId) =>
                         traceBucketPolicy({ bucketName: args.bucketName, accountId: args.accountId, s3VpcEndpointId }),
                     ),
                 lifecycleRules: traceBucketLifecycle(args.retentionDays),
-                accessLogs: { targetBucket: args.accessLogBucketName, targetPrefix: accessLogPrefix(args.bucketName) },
-                retain: args.retain,
             },
             opts,
             "tracing:aws:TraceBucket",

@@ -8,20 +8,15 @@ import {
     podIdentityTrustPolicy,
     tempoPermissionPolicy,
 } from "./workload-policies";
-import { workloads, type AwsResourceNames, type AwsWorkloadKey } from "../platform/names";
+import { workloads, type AwsWorkloadKey } from "../platform/names";
+import type { EnvironmentArgs } from "./base-args";
 
 /** The workloads that get an AWS identity, in a fixed order. */
 export const awsWorkloads: readonly AwsWorkloadKey[] = ["tempo", "gateway", "grafana"];
 
-export interface WorkloadIdentitiesArgs {
-    /** The environment's AWS account. */
-    readonly accountId: string;
-    /** The environment's AWS region (of the cluster). */
-    readonly region: string;
+export interface WorkloadIdentitiesArgs extends EnvironmentArgs {
     /** Name of the environment's EKS cluster the associations are made in. */
     readonly clusterName: string;
-    /** The environment's AWS resource names (role names, trace bucket). */
-    readonly names: AwsResourceNames;
     /** ARN of the trace key Tempo encrypts blocks with. */
     readonly traceKeyArn: pulumi.Input<string>;
     /** ARN of the span metrics workspace. */
@@ -43,11 +38,17 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     public readonly roles: Readonly<Record<AwsWorkloadKey, aws.iam.Role>>;
     public readonly roleArns: Readonly<Record<AwsWorkloadKey, pulumi.Output<string>>>;
     public readonly roleNames: Readonly<Record<AwsWorkloadKey, pulumi.Output<string>>>;
+    /**
+     * The Pod Identity associations: a workload must depend on its own, because EKS injects the
+     * credentials at pod admission and a pod admitted before its association runs without them.
+     */
+    public readonly associations: Readonly<Record<AwsWorkloadKey, aws.eks.PodIdentityAssociation>>;
 
     constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:aws:WorkloadIdentities", name, args, opts);
         const clusterArn = eksClusterArn(args.region, args.accountId, args.clusterName);
         const roles = {} as Record<AwsWorkloadKey, aws.iam.Role>;
+        const associations = {} as Record<AwsWorkloadKey, aws.eks.PodIdentityAssociation>;
         // Each policy depends only on the resource it grants, so the graph shows exactly who may touch what.
         const permissions: Record<AwsWorkloadKey, pulumi.Output<PolicyDocument>> = {
             tempo: pulumi
@@ -84,7 +85,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            new aws.eks.PodIdentityAssociation(
+            associations[key] = new aws.eks.PodIdentityAssociation(
                 `${name}-${key}-association`,
                 {
                     clusterName: args.clusterName,
@@ -100,6 +101,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         }
 
         this.roles = roles;
+        this.associations = associations;
         this.roleArns = mapWorkloads((key) => roles[key].arn);
         this.roleNames = mapWorkloads((key) => roles[key].name);
         this.registerOutputs({ roleArns: this.roleArns, roleNames: this.roleNames });

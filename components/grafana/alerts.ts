@@ -15,7 +15,7 @@ import * as yaml from "yaml";
 import type { TracedSystem } from "../platform/settings";
 import { collectorSelfMetricLabels, collectorSelfMetricNames as otelcol, tempoExporterId } from "./collector-metrics";
 import { datasourceUids, expressionDatasourceUid } from "./datasources";
-import { dashboardUids, grafanaFolder, stableUid } from "./dashboards";
+import { dashboardUids, grafanaFolder, stableUid } from "./uids";
 import { exporterFailureShare, platformAlertThresholds, queueFill, refusedShare } from "./platform-queries";
 import { equals, sumIncrease, sumRate } from "./promql";
 import * as seed from "./slo-queries";

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ec2Description } from "../platform/aws-constraints";
 import { addressInBlock } from "../platform/cidr";
 import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy, type PolicyDocument } from "./endpoint-policies";
 import { awsResourceNames, ports } from "../platform/names";
@@ -83,23 +84,23 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
         const vpcResolver = `${addressInBlock(network.vpcCidr, 2)}/32`;
 
         const vpnSg = this.securityGroup("client-vpn", network.vpcId, `tracing-${environment}-client-vpn`,
-            "Client VPN endpoint: VPN users reach Grafana's load balancer and the VPC resolver, nothing else");
+            "Client VPN endpoint: VPN users reach the Grafana load balancer and the VPC resolver, nothing else");
         const grafanaSg = this.securityGroup("grafana-nlb", network.vpcId, `tracing-${environment}-grafana-nlb`,
-            "Grafana's internal NLB: HTTPS from the Client VPN only");
+            "Grafana internal NLB: HTTPS from the Client VPN only");
         const gatewaySg = this.securityGroup("gateway-nlb", network.vpcId, `tracing-${environment}-otlp-nlb`,
-            "Gateway's internal OTLP NLB: OTLP/gRPC from the allow-listed application networks only");
+            "Gateway internal OTLP NLB: OTLP/gRPC from the allow-listed application networks only");
         const endpointSg = this.securityGroup("aws-endpoints", network.vpcId, `tracing-${environment}-aws-endpoints`,
-            "Interface VPC endpoints: HTTPS from the cluster's nodes and pods only");
+            "Interface VPC endpoints: HTTPS from the cluster nodes and pods only");
 
         const rules: RuleSpec[] = [
             { id: "vpn-to-grafana", direction: "egress", securityGroupId: vpnSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: grafanaSg.id },
-                description: "VPN users to Grafana's internal load balancer (HTTPS)" },
+                description: "VPN users to the Grafana internal load balancer (HTTPS)" },
             { id: "vpn-dns-udp", direction: "egress", securityGroupId: vpnSg.id, protocol: "udp", port: ports.dns, peer: { cidr: vpcResolver },
-                description: "VPN users' DNS queries to the VPC resolver" },
+                description: "DNS queries of VPN users to the VPC resolver" },
             { id: "vpn-dns-tcp", direction: "egress", securityGroupId: vpnSg.id, protocol: "tcp", port: ports.dns, peer: { cidr: vpcResolver },
-                description: "VPN users' DNS queries to the VPC resolver (large answers)" },
+                description: "DNS queries of VPN users to the VPC resolver (large answers)" },
             { id: "grafana-from-vpn", direction: "ingress", securityGroupId: grafanaSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: vpnSg.id },
-                description: "HTTPS from the Client VPN (source-NATed to its interfaces, which carry the VPN endpoint's group)" },
+                description: "HTTPS from the Client VPN (source-NATed to its interfaces, which carry the VPN endpoint group)" },
             { id: "grafana-to-pods", direction: "egress", securityGroupId: grafanaSg.id, protocol: "tcp", port: ports.grafanaHttps, peer: { cidr: network.vpcCidr },
                 description: "NLB to Grafana pods (IP targets in the VPC) and their health checks" },
             ...network.appOtlpCidrs.map((cidr, index): RuleSpec => ({
@@ -107,11 +108,9 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
                 description: `OTLP/gRPC from allow-listed application network ${cidr} (appOtlpCidrs)`,
             })),
             { id: "otlp-to-pods", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.otlpGrpc, peer: { cidr: network.vpcCidr },
-                description: "NLB to gateway pods (IP targets in the VPC)" },
-            { id: "otlp-health-checks", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.collectorHealth, peer: { cidr: network.vpcCidr },
-                description: "NLB health checks to the gateway pods' health endpoint" },
+                description: "NLB to gateway pods (IP targets in the VPC) and its TCP health checks on the same port" },
             { id: "endpoints-from-nodes", direction: "ingress", securityGroupId: endpointSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: args.nodeSecurityGroupId },
-                description: "HTTPS from the cluster's nodes and their pods (VPC CNI pods send from the node group)" },
+                description: "HTTPS from the cluster nodes and their pods (VPC CNI pods send from the node group)" },
         ];
         for (const rule of rules) this.rule(rule);
 
@@ -172,7 +171,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
     private securityGroup(id: string, vpcId: string, groupName: string, description: string): aws.ec2.SecurityGroup {
         return new aws.ec2.SecurityGroup(
             `${this.resourceName}-${id}`,
-            { name: groupName, description, vpcId, tags: { Name: groupName } },
+            { name: groupName, description: ec2Description(description), vpcId, tags: { Name: groupName } },
             { parent: this },
         );
     }
@@ -183,7 +182,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
             ipProtocol: spec.protocol,
             fromPort: spec.port,
             toPort: spec.port,
-            description: spec.description,
+            description: ec2Description(spec.description),
             ...("cidr" in spec.peer ? { cidrIpv4: spec.peer.cidr } : { referencedSecurityGroupId: spec.peer.securityGroupId }),
         };
         const resourceName = `${this.resourceName}-${spec.id}`;

@@ -9,6 +9,7 @@ import {
     type KeySpec,
     type LeafCertificateSpec,
     type TlsSecretKey,
+    senderLeafId,
 } from "./plan";
 import {
     namespaces as namespaceNames,
@@ -30,6 +31,8 @@ export interface PlatformPkiArgs {
     readonly grafanaHostname: string;
     /** Upper bound of gateway replicas; the gateway certificate names every possible pod. */
     readonly gatewayMaxReplicas: number;
+    /** OTLP senders outside the cluster; each gets its own client certificate. */
+    readonly externalSenders: readonly string[];
     /** The platform namespaces the Secrets are written to. */
     readonly namespaces: Readonly<Record<PlatformNamespace, k8s.core.v1.Namespace>>;
 }
@@ -57,7 +60,7 @@ const privateKeyOutputs = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpe
 
 /**
  * The environment's PKI: a platform CA for workload mutual TLS and a separate VPN CA for Client
- * VPN (see builders/pki-plan.ts for why two), every leaf certificate of the plan, and the
+ * VPN (see plan.ts for why two), every leaf certificate of the plan, and the
  * Kubernetes Secrets workloads mount: one `kubernetes.io/tls` Secret per certificate (tls.crt,
  * tls.key, ca.crt) and the CA bundle (ca.crt) in every platform namespace.
  *
@@ -75,6 +78,8 @@ export class PlatformPki extends pulumi.ComponentResource {
     public readonly vpnServer: IssuedCertificate;
     /** Client VPN client certificate and key, for the users' VPN profile. */
     public readonly vpnClient: IssuedCertificate;
+    /** Client certificate and key of each external OTLP sender, by sender name. */
+    public readonly externalSenders: Readonly<Record<string, IssuedCertificate>>;
     /** The kubernetes.io/tls Secrets, keyed like `tlsSecrets` in names.ts. */
     public readonly tlsSecrets: Readonly<Record<TlsSecretKey, k8s.core.v1.Secret>>;
     /** The CA bundle Secret (`tlsSecrets.caBundle`, key ca.crt) of each platform namespace. */
@@ -89,6 +94,7 @@ export class PlatformPki extends pulumi.ComponentResource {
             environment: args.environment,
             grafanaHostname: args.grafanaHostname,
             gatewayMaxReplicas: args.gatewayMaxReplicas,
+            externalSenders: args.externalSenders,
         });
 
         const authorities = {} as Record<AuthorityId, Authority>;
@@ -127,6 +133,7 @@ export class PlatformPki extends pulumi.ComponentResource {
         this.vpnCaCertificatePem = caPem("vpn");
         this.vpnServer = issued.vpnServer;
         this.vpnClient = issued.vpnClient;
+        this.externalSenders = Object.fromEntries(args.externalSenders.map((sender) => [sender, issued[senderLeafId(sender)]]));
         this.tlsSecrets = secrets;
         this.caBundles = caBundles;
         this.registerOutputs({

@@ -11,8 +11,9 @@
  * certificates shared the VPN's CA, a client key read from a collector Secret would also open a
  * VPN session, and a VPN user's certificate would pass Tempo's mutual TLS. Separate authorities
  * keep the two trust domains apart. The VPN chain is RSA because Client VPN accepts only RSA
- * 1024/2048-bit server and client certificates (AWS Client VPN administrator guide, mutual
- * authentication); its CA uses 3072 bits, the floor this project sets for any RSA authority.
+ * 1024/2048-bit keys (AWS Client VPN administrator guide, mutual authentication: "supports
+ * 1024-bit and 2048-bit RSA key sizes only") and exempts no part of the chain, so the VPN CA is
+ * RSA-2048 like its leaves.
  */
 import {
     headlessPodDnsSuffix,
@@ -29,7 +30,7 @@ export type KeySpec =
 
 /** Authority keys: the curve is always explicit (the provider's default curve is P-224). */
 export const platformCaKey: KeySpec = { algorithm: "ECDSA", ecdsaCurve: "P384" };
-export const vpnCaKey: KeySpec = { algorithm: "RSA", rsaBits: 3072 };
+export const vpnCaKey: KeySpec = { algorithm: "RSA", rsaBits: 2048 };
 /** Leaf keys: P-256 for workloads (every TLS stack involved speaks it), RSA-2048 for Client VPN. */
 export const workloadLeafKey: KeySpec = { algorithm: "ECDSA", ecdsaCurve: "P256" };
 export const vpnLeafKey: KeySpec = { algorithm: "RSA", rsaBits: 2048 };
@@ -43,7 +44,9 @@ const rsaClientUses = ["digital_signature", "key_encipherment", "client_auth"];
 
 export type AuthorityId = "platform" | "vpn";
 export type TlsSecretKey = Exclude<keyof typeof tlsSecrets, "caBundle">;
-export type LeafId = TlsSecretKey | "vpnServer" | "vpnClient";
+/** Client certificate of an OTLP sender outside the cluster (externalSenders). */
+export type SenderLeafId = `sender-${string}`;
+export type LeafId = TlsSecretKey | "vpnServer" | "vpnClient" | SenderLeafId;
 
 export interface CertificateSubject {
     readonly commonName: string;
@@ -80,6 +83,8 @@ export interface PkiPlanInput {
     readonly grafanaHostname: string;
     /** Upper bound of gateway replicas; one SAN set per possible gateway pod. */
     readonly gatewayMaxReplicas: number;
+    /** OTLP senders outside the cluster; each gets a client certificate of the platform CA. */
+    readonly externalSenders: readonly string[];
 }
 
 export interface PkiPlan {
@@ -158,9 +163,31 @@ function workloadLeaf(
     };
 }
 
+export function senderLeafId(sender: string): SenderLeafId {
+    return `sender-${sender}`;
+}
+
+/**
+ * An external sender's client certificate. The gateway's OTLP receiver demands a client
+ * certificate of the platform CA (client_ca_file), and the NLB passes TLS through, so a sender
+ * outside the cluster can only connect with one; one per sender means a leaver is revoked by
+ * removing its name (the next update reissues nothing else) and the gateway's logs name the sender.
+ */
+function senderLeaf(environment: string, sender: string): LeafCertificateSpec {
+    return {
+        id: senderLeafId(sender),
+        authority: "platform",
+        subject: subject(environment, `${sender} OTLP sender`),
+        dnsNames: [],
+        uris: [`spiffe://${organization}.${environment}/sender/${sender}`],
+        allowedUses: ecdsaClientUses,
+        key: workloadLeafKey,
+    };
+}
+
 /** The environment's complete certificate plan. */
 export function pkiPlan(input: PkiPlanInput): PkiPlan {
-    const { environment, grafanaHostname, gatewayMaxReplicas } = input;
+    const { environment, grafanaHostname, gatewayMaxReplicas, externalSenders } = input;
     const vpnName = vpnServerDnsName(grafanaHostname);
     const leaves: LeafCertificateSpec[] = [
         workloadLeaf(environment, "agentServer", "agent", "server", serviceDnsNames("agent")),
@@ -198,6 +225,7 @@ export function pkiPlan(input: PkiPlanInput): PkiPlan {
             allowedUses: rsaClientUses,
             key: vpnLeafKey,
         },
+        ...externalSenders.map((sender) => senderLeaf(environment, sender)),
     ];
     return {
         authorities: {

@@ -1,6 +1,6 @@
 /**
  * Bridges the Pulumi engine's configuration to the pure settings parser. Kept apart from
- * settings.ts so the parser can be tested without the Pulumi runtime.
+ * settings/ so the parser can be tested without the Pulumi runtime.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseSettings, type Settings } from "./settings";

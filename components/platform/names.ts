@@ -81,17 +81,23 @@ export const ports = {
     kafkaIam: 9098,
 } as const;
 
+/** A workload's certificate Secret: in the workload's namespace, named after it and the side of TLS it serves. */
+function workloadTlsSecret(key: WorkloadKey, side: "server" | "client"): { readonly name: string; readonly namespace: string } {
+    const { name, namespace } = workloads[key];
+    return { name: `${name}-${side}-tls`, namespace };
+}
+
 /** Kubernetes Secrets (type kubernetes.io/tls unless noted) the PKI component writes and workloads mount. */
 export const tlsSecrets = {
     /** CA bundle (key `ca.crt`), one copy in every platform namespace. */
     caBundle: "tracing-ca-bundle",
-    agentServer: { name: "otel-agent-server-tls", namespace: namespaces.collectors },
-    agentClient: { name: "otel-agent-client-tls", namespace: namespaces.collectors },
-    gatewayServer: { name: "otel-gateway-server-tls", namespace: namespaces.collectors },
-    gatewayClient: { name: "otel-gateway-client-tls", namespace: namespaces.collectors },
-    tempoServer: { name: "tempo-server-tls", namespace: namespaces.tempo },
-    grafanaServer: { name: "grafana-server-tls", namespace: namespaces.grafana },
-    grafanaClient: { name: "grafana-client-tls", namespace: namespaces.grafana },
+    agentServer: workloadTlsSecret("agent", "server"),
+    agentClient: workloadTlsSecret("agent", "client"),
+    gatewayServer: workloadTlsSecret("gateway", "server"),
+    gatewayClient: workloadTlsSecret("gateway", "client"),
+    tempoServer: workloadTlsSecret("tempo", "server"),
+    grafanaServer: workloadTlsSecret("grafana", "server"),
+    grafanaClient: workloadTlsSecret("grafana", "client"),
 } as const;
 
 /** Standard labels for an object of the given workload. */
@@ -130,6 +136,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         kafkaCluster: `tracing-tempo-${environment}`,
         /** SNS topic Grafana publishes alert notifications to (topic names are per account and region). */
         alertTopic: `tracing-alerts-${environment}`,
+        /** Private ECR repository of the Grafana image with the plugins baked in (per account and region). */
+        grafanaImageRepository: `tracing-${environment}/grafana`,
         /** Pod Identity roles of the workloads that call AWS (the agents do not). */
         workloadRoles: {
             tempo: `tracing-tempo-${roleSuffix}`,

@@ -12,6 +12,7 @@ import {
     tempoTopic,
     tempoTopicConfigs,
 } from "./msk-config";
+import { ec2Description } from "../platform/aws-constraints";
 import { awsResourceNames, ports } from "../platform/names";
 import type { Settings } from "../platform/settings";
 import type { TempoKafkaConnection } from "./backend";
@@ -60,7 +61,7 @@ export class TempoKafka extends pulumi.ComponentResource {
             `${name}-brokers`,
             {
                 name: `${clusterName}-brokers`,
-                description: `MSK brokers of ${clusterName}: Kafka SASL/SCRAM over TLS from the EKS nodes only`,
+                description: ec2Description(`MSK brokers of ${clusterName}: Kafka SASL/SCRAM over TLS from the EKS nodes only`),
                 vpcId: settings.network.vpcId,
                 tags: { Name: `${clusterName}-brokers` },
             },
@@ -70,7 +71,7 @@ export class TempoKafka extends pulumi.ComponentResource {
             `${name}-from-nodes`,
             {
                 securityGroupId: this.securityGroup.id,
-                description: "Kafka SASL/SCRAM over TLS from EKS worker nodes (Tempo distributors, live-stores, block-builders)",
+                description: ec2Description("Kafka SASL/SCRAM over TLS from EKS worker nodes (Tempo distributors, live-stores, block-builders)"),
                 referencedSecurityGroupId: settings.cluster.nodeSecurityGroupId,
                 ipProtocol: "tcp",
                 fromPort: ports.kafkaTlsSasl,

@@ -1,7 +1,7 @@
 /**
- * Every rule of the tracing-platform-security pack, in one list, with the metadata table the
- * README, the enforcement configs and the tests derive from. Import from here (never from
- * policies/index.ts, which starts the policy pack's server).
+ * Every rule of the tracing-platform-security pack, in one list, with the metadata the rules table
+ * in docs/policy-rules.md, the enforcement configs and the tests derive from. Import from here
+ * (never from policies/index.ts, which starts the policy pack's server).
  */
 import type { Policies } from "@pulumi/policy";
 import { cloudTrailRules } from "./cloudtrail";
@@ -82,7 +82,7 @@ export function ruleNamed(name: string): RuleDefinition {
     return rule;
 }
 
-/** The README table: rule → seed security rule → public controls, in rule order. */
+/** The table in docs/policy-rules.md: rule → seed security rule → public controls, in rule order. */
 export function renderRulesTable(): string {
     const rows = ruleMetadata.map(
         (rule) => `| \`${rule.name}\` | ${rule.kind} | ${rule.securityRule}. ${rule.securityRuleTitle} | ${rule.controls.length > 0 ? rule.controls.join(", ") : "—"} |`,

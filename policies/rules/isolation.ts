@@ -15,7 +15,7 @@ import type { RuleDefinition } from "./types";
 const { resourceRule } = rulesFor("isolation");
 
 /** Packages whose resources must use an explicit, environment-specific provider. */
-const providerPackages = ["aws", "kubernetes", "tls", "random"];
+const providerPackages = ["aws", "kubernetes", "tls", "random", "docker-build"];
 
 function packageOf(type: string): string {
     return type.split(":")[0] ?? "";
@@ -38,14 +38,14 @@ function pickWhere(resources: EditableResource[], what: string, where: (r: Edita
 const explicitProviders = resourceRule({
     name: "resources-use-explicit-providers",
     description:
-        "Every AWS, Kubernetes, TLS and random resource uses the stack's explicit provider, never a default provider that " +
-        "would pick up whatever credentials, region or kubeconfig context the shell has. Fix: pass { provider } (or " +
+        "Every AWS, Kubernetes, TLS, random and docker-build resource uses the stack's explicit provider, never a default provider " +
+        "that would pick up whatever credentials, region or kubeconfig context the shell has. Fix: pass { provider } (or " +
         "{ providers } on the component) and keep pulumi:disable-default-providers: ['*'] in the stack config.",
     severity: "high",
     securityRule: 7,
     controls: [],
     appliesTo: (type) => providerPackages.includes(packageOf(type)) && !isProviderType(type) && !kubernetesComponents.includes(type),
-    scope: "aws, kubernetes, tls and random resources",
+    scope: "aws, kubernetes, tls, random and docker-build resources",
     validate: ({ type, name, provider }, report) => {
         if (!provider) report(`${type} '${name}' has no provider.`);
         else if (provider.name.startsWith("default")) report(`${type} '${name}' uses the default provider '${provider.name}'; pass the stack's explicit provider.`);
@@ -193,8 +193,9 @@ const kubernetesProviderPinned = resourceRule<{ accountId: string }>({
     name: "kubernetes-provider-pinned-to-cluster",
     description:
         "The Kubernetes provider targets the environment's cluster explicitly (kubeconfig or context), never the shell's " +
-        "current context, and an EKS context lies in the environment's account. Fix: set context (or kubeconfig) on the " +
-        "k8s.Provider from the stack's kubeContext.",
+        "current context; an EKS cluster it names lies in the environment's account; a kubeconfig carries no static " +
+        "credentials (they would sit in the state): exec authentication only. Fix: build the k8s.Provider's kubeconfig " +
+        "from the stack's EKS cluster with `aws eks get-token` exec authentication.",
     severity: "critical",
     securityRule: 7,
     controls: [],
@@ -206,9 +207,16 @@ const kubernetesProviderPinned = resourceRule<{ accountId: string }>({
             report(`Kubernetes provider '${name}' names neither context nor kubeconfig, so it deploys to whatever cluster the shell points at.`);
             return;
         }
-        const account = isSet(context) ? eksClusterArn.exec(context)?.[1] : undefined;
+        const kubeconfig = parseJsonish(props.kubeconfig);
+        const target = isSet(context) ? context : isRecord(kubeconfig) ? kubeconfig["current-context"] : undefined;
+        const account = typeof target === "string" ? eksClusterArn.exec(target)?.[1] : undefined;
         if (account && isSet(config.accountId) && account !== config.accountId) {
             report(`Kubernetes provider '${name}' targets a cluster in account ${account}, not the environment's account ${config.accountId}.`);
+        }
+        const staticCredentials = ["token", "password", "client-key-data", "client-key"];
+        for (const entry of isRecord(kubeconfig) && Array.isArray(kubeconfig.users) ? kubeconfig.users : []) {
+            const found = staticCredentials.filter((key) => isRecord(entry?.user) && isSet(entry.user[key]));
+            if (found.length) report(`Kubernetes provider '${name}' kubeconfig user '${entry.name}' carries static credentials (${found.join(", ")}); use exec authentication.`);
         }
     },
     violate: mutation("drop context and kubeconfig from the first Kubernetes provider", (resources) => {

@@ -45,18 +45,19 @@ function signingKeys(view: StackView): Set<string> {
     return signing;
 }
 
-const privateKeysStrong = stackRule<{ minimumRsaBits: number; minimumCaRsaBits: number; allowedCurves: string[]; allowedCaCurves: string[] }>({
+const privateKeysStrong = stackRule<{ minimumRsaBits: number; maximumRsaBits: number; allowedCurves: string[]; allowedCaCurves: string[] }>({
     name: "tls-private-keys-strong",
     description:
-        "TLS keys are strong enough for their role and importable into ACM/Client VPN: RSA of at least 2048 bits (3072 for " +
-        "CA keys) or ECDSA on P256/P384 (P384 for CA keys), with the curve set explicitly (the provider default is P224). " +
-        "Fix: set algorithm 'ECDSA' with ecdsaCurve 'P384' (or 'RSA' with rsaBits 3072+) on the tls.PrivateKey.",
+        "TLS keys are strong enough for their role and importable into ACM/Client VPN: ECDSA on P256/P384 (P384 for CA " +
+        "keys) with the curve set explicitly (the provider default is P224), or RSA of exactly 2048 bits, which is only for " +
+        "the Client VPN chain: Client VPN accepts 1024- and 2048-bit RSA only, CA included (AWS Client VPN administrator " +
+        "guide, mutual authentication). Fix: set algorithm 'ECDSA' with ecdsaCurve 'P384' (or 'RSA' with rsaBits 2048) on the tls.PrivateKey.",
     severity: "high",
     securityRule: 1,
     controls: ["Security Hub ACM.2", "NIST SP 800-131A Rev. 2"],
     config: {
         minimumRsaBits: { type: "integer", default: 2048, description: "Smallest RSA key for leaf certificates." },
-        minimumCaRsaBits: { type: "integer", default: 3072, description: "Smallest RSA key that signs certificates." },
+        maximumRsaBits: { type: "integer", default: 2048, description: "Largest RSA key Client VPN accepts, for leaves and CAs alike." },
         allowedCurves: { type: "array", items: { type: "string" }, default: ["P256", "P384"], description: "ECDSA curves accepted for leaf keys." },
         allowedCaCurves: { type: "array", items: { type: "string" }, default: ["P384"], description: "ECDSA curves accepted for signing keys." },
     },
@@ -69,8 +70,10 @@ const privateKeysStrong = stackRule<{ minimumRsaBits: number; minimumCaRsaBits: 
             const role = isCa ? "signing key" : "key";
             if (inputs.algorithm === "RSA") {
                 const bits = inputs.rsaBits ?? 2048;
-                const minimum = isCa ? config.minimumCaRsaBits : config.minimumRsaBits;
-                if (bits < minimum) report(`TLS ${role} '${key.name}' is RSA-${bits}; use at least ${minimum} bits.`, key.urn);
+                if (bits < config.minimumRsaBits) report(`TLS ${role} '${key.name}' is RSA-${bits}; use at least ${config.minimumRsaBits} bits.`, key.urn);
+                else if (bits > config.maximumRsaBits) {
+                    report(`TLS ${role} '${key.name}' is RSA-${bits}; Client VPN accepts at most ${config.maximumRsaBits}-bit RSA keys, CA included.`, key.urn);
+                }
             } else if (inputs.algorithm === "ECDSA") {
                 const allowed = isCa ? config.allowedCaCurves : config.allowedCurves;
                 if (!inputs.ecdsaCurve || !allowed.includes(inputs.ecdsaCurve)) {

@@ -1,7 +1,7 @@
 /**
  * The typed metadata every rule carries next to its policy: the seed security rule it enforces, the
- * public controls it matches, and a mutation that violates it. The README table, the enforcement
- * configs and the mutation tests all derive from this data.
+ * public controls it matches, and a mutation that violates it. The rules table in
+ * docs/policy-rules.md, the enforcement configs and the mutation tests all derive from this data.
  */
 import type { ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";

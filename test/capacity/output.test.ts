@@ -21,7 +21,7 @@ describe("capacity plan outputs", () => {
             assert.deepEqual(recording.outputs.capacityPlan, JSON.parse(JSON.stringify(capacitySummary(plan, costs))));
         });
 
-        it(`${stack}: npm run capacity prints the same table the README carries`, async () => {
+        it(`${stack}: npm run capacity prints the same table docs/capacity.md carries`, async () => {
             const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", stack], { cwd: projectRoot });
             assert.equal(stdout, renderCapacityTable(plan, costs));
         });

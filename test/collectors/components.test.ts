@@ -6,7 +6,8 @@ import {
     distributionOf,
     type ComponentKind,
 } from "../../components/collectors/components";
-import { buildAgentConfig, buildGatewayConfig } from "../../components/collectors/config";
+import { buildAgentConfig } from "../../components/collectors/agent-config";
+import { buildGatewayConfig } from "../../components/collectors/gateway-config";
 import { ConfigValidationError, minimumImageVersions, parseImageReference, parseSettings, type ImageRef } from "../../components/platform/settings";
 import { fleetConfigs, gatewayInput, stackSettings } from "./fixtures";
 import { stackConfig } from "../harness/stack-config";

@@ -1,20 +1,9 @@
 import { strict as assert } from "assert";
 import * as yaml from "yaml";
-import {
-    agentIds,
-    buildAgentConfig,
-    collectorEnv,
-    collectorPaths,
-    gatewayIds,
-    persistentQueueRequests,
-    renderCollectorConfig,
-    selfMetricsAddress,
-    selfMetricsJobs,
-    tempoExporterId,
-    tlsServerNames,
-    type CollectorConfig,
-    type Pipeline,
-} from "../../components/collectors/config";
+import { agentIds, buildAgentConfig } from "../../components/collectors/agent-config";
+import { collectorEnv, collectorPaths, renderCollectorConfig, selfMetricsAddress, selfMetricsJobs } from "../../components/collectors/config";
+import type { CollectorConfig, Pipeline } from "../../components/collectors/config-types";
+import { gatewayIds, persistentQueueRequests, tempoExporterId, tlsServerNames } from "../../components/collectors/gateway-config";
 import {
     collectorInstanceAttribute,
     spanMetricsBucketsMs,

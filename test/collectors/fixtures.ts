@@ -2,14 +2,10 @@
 import * as yaml from "yaml";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { planCapacity, type CapacityPlan } from "../../components/capacity/plan";
-import {
-    buildAgentConfig,
-    buildGatewayConfig,
-    gatewayConfigInput,
-    renderCollectorConfig,
-    type CollectorConfig,
-    type GatewayConfigInput,
-} from "../../components/collectors/config";
+import { buildAgentConfig } from "../../components/collectors/agent-config";
+import { renderCollectorConfig } from "../../components/collectors/config";
+import type { CollectorConfig } from "../../components/collectors/config-types";
+import { buildGatewayConfig, gatewayConfigInput, type GatewayConfigInput } from "../../components/collectors/gateway-config";
 import { stackConfig } from "../harness/stack-config";
 
 export function stackSettings(stack: string, overrides: Record<string, unknown> = {}): Settings {

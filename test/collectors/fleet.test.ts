@@ -6,7 +6,9 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { ConfigMap, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { planCapacity } from "../../components/capacity/plan";
-import { buildAgentConfig, buildGatewayConfig, collectorEnv, collectorPaths, renderCollectorConfig } from "../../components/collectors/config";
+import { buildAgentConfig } from "../../components/collectors/agent-config";
+import { collectorEnv, collectorPaths, renderCollectorConfig } from "../../components/collectors/config";
+import { buildGatewayConfig } from "../../components/collectors/gateway-config";
 import { configHash, configHashAnnotation, goMemLimit } from "../../components/collectors/pod";
 import { hashSaltEnvVar } from "../../components/collectors/pii-scrubbing";
 import { namespaces, ports, services, tlsSecrets, workloads } from "../../components/platform/names";
@@ -236,6 +238,14 @@ for (const stack of shippedStacks) {
             assert.equal(hpa.minReplicas, fleet.plan.gateway.replicas);
             assert.equal(hpa.maxReplicas, fleet.plan.gateway.maxReplicas);
             assert.ok(hpa.behavior.scaleDown.stabilizationWindowSeconds >= 300, "scale-down re-routes traces: slowly");
+            // Kubernetes HPA (autoscaling/v2): with several metrics the controller takes the largest proposal, so a
+            // memory metric held high by the fixed tail-sampling buffer would pin the gateways at maxReplicas.
+            assert.deepEqual(
+                hpa.metrics.map((m: any) => `${m.type}:${m.resource?.name}`),
+                ["Resource:cpu"],
+                "the gateways scale on CPU only",
+            );
+            assert.equal(hpa.metrics[0].resource.target.type, "Utilization");
             const pdb = kubernetesObject(recording, "policy/v1", "PodDisruptionBudget", workloads.gateway.name, ns).inputs.spec;
             assert.equal(pdb.maxUnavailable, 1);
             assert.deepEqual(pdb.selector.matchLabels, fleet.statefulSet.inputs.spec.selector.matchLabels);

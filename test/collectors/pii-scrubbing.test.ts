@@ -10,7 +10,9 @@ import {
     piiPatterns,
     piiTraceStatements,
 } from "../../components/collectors/pii-scrubbing";
-import { agentIds, gatewayIds, type CollectorConfig } from "../../components/collectors/config";
+import { agentIds } from "../../components/collectors/agent-config";
+import type { CollectorConfig } from "../../components/collectors/config-types";
+import { gatewayIds } from "../../components/collectors/gateway-config";
 import { fleetConfigs } from "./fixtures";
 
 const compiled = new Map<string, RE2>();

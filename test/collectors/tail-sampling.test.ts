@@ -11,7 +11,7 @@ import {
     type TailSamplingPolicy,
 } from "../../components/collectors/tail-sampling";
 import { planCapacity } from "../../components/capacity/plan";
-import { gatewayIds } from "../../components/collectors/config";
+import { gatewayIds } from "../../components/collectors/gateway-config";
 import type { Settings, TracedSystem } from "../../components/platform/settings";
 import { fleetConfigs, gatewayInput, stackSettings } from "./fixtures";
 import { readStackFile } from "../harness/stack-config";

@@ -28,7 +28,7 @@ describe("TraceBucket with the platform's S3 endpoint", () => {
         const bucket = new TraceBucket("traces", {
             bucketName: "tracing-traces-dev-111111111111-eu-central-1",
             accountId: "111111111111",
-            traceKeyArn: "arn:aws:kms:eu-central-1:111111111111:key/test",
+            keyArn: "arn:aws:kms:eu-central-1:111111111111:key/test",
             retentionDays: 7,
             accessLogBucketName: "tracing-access-logs-dev-111111111111-eu-central-1",
             s3VpcEndpointId: pulumi.output("vpce-0a1b2c3d4e5f60718"),

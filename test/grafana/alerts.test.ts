@@ -12,7 +12,7 @@ import {
     renderAlerting,
     type AlertingProvisioning,
 } from "../../components/grafana/alerts";
-import { dashboardUids, grafanaFolder, maxUidLength } from "../../components/grafana/dashboards";
+import { dashboardUids, grafanaFolder, maxUidLength } from "../../components/grafana/uids";
 import { datasourceUids, expressionDatasourceUid, grafanaDatasources } from "../../components/grafana/datasources";
 import { platformAlertThresholds } from "../../components/grafana/platform-queries";
 import { durationInHistogramUnit, spanMetricNames } from "../../components/platform/span-metrics";

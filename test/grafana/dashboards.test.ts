@@ -2,18 +2,10 @@ import { strict as assert } from "assert";
 import { defaultDashboard, type Dashboard, type Panel } from "@grafana/schema";
 import * as yaml from "yaml";
 import { collectorSelfMetricNames } from "../../components/grafana/collector-metrics";
-import {
-    dashboardProvider,
-    dashboardSchemaVersion,
-    dashboardUids,
-    grafanaDashboards,
-    maxUidLength,
-    renderDashboards,
-    seedPanelTitles,
-    seedPanelsFor,
-    stableUid,
-    traceQueries,
-} from "../../components/grafana/dashboards";
+import { dashboardProvider, grafanaDashboards, renderDashboards } from "../../components/grafana/dashboards";
+import { dashboardSchemaVersion } from "../../components/grafana/panels";
+import { seedPanelTitles, seedPanelsFor, traceQueries } from "../../components/grafana/system-dashboards";
+import { dashboardUids, maxUidLength, stableUid } from "../../components/grafana/uids";
 import { datasourceUids, grafanaDatasources } from "../../components/grafana/datasources";
 import { grafanaPaths } from "../../components/grafana/ini";
 import { requestSpanKinds } from "../../components/grafana/slo-queries";

@@ -2,7 +2,7 @@
  * Test-side access to recorded program runs. Each stack's program runs in its own child process
  * (Pulumi's runtime is process-global); base recordings are made once per test run and shared.
  */
-import { execFile } from "child_process";
+import { execFile, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,6 +16,21 @@ export type ShippedStack = (typeof shippedStacks)[number];
 
 const recorder = path.join(__dirname, "record-stack.ts");
 
+/** Starts the recorder for a stack; `done` is told when the recording file is written, or why not. */
+function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): ChildProcess {
+    const overridesFile = `${out}.overrides.json`;
+    fs.writeFileSync(overridesFile, JSON.stringify(overrides));
+    return execFile(
+        process.execPath,
+        ["--import", "tsx", recorder, "--stack", stack, "--stack-file", stackFile, "--out", out, "--overrides", overridesFile],
+        { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
+        (error, _stdout, stderr) => {
+            fs.rmSync(overridesFile, { force: true });
+            done(fs.existsSync(out) ? undefined : new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
+        },
+    );
+}
+
 /**
  * Runs the program for a stack with optional config overrides (stack-file keys; undefined removes),
  * starting from Pulumi.<stackFile>.yaml (default: the stack's own file).
@@ -23,24 +38,59 @@ const recorder = path.join(__dirname, "record-stack.ts");
 export function recordStack(stack: string, overrides: Record<string, unknown> = {}, stackFile = stack): Promise<StackRecording> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `record-${stack}-`));
     const out = path.join(dir, "recording.json");
-    const overridesFile = path.join(dir, "overrides.json");
-    fs.writeFileSync(overridesFile, JSON.stringify(overrides));
     return new Promise((resolve, reject) => {
-        execFile(
-            process.execPath,
-            ["--import", "tsx", recorder, "--stack", stack, "--stack-file", stackFile, "--out", out, "--overrides", overridesFile],
-            { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
-            (error, _stdout, stderr) => {
-                if (!fs.existsSync(out)) {
-                    reject(new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
-                    return;
-                }
-                const recording = JSON.parse(fs.readFileSync(out, "utf8")) as StackRecording;
-                fs.rmSync(dir, { recursive: true, force: true });
-                resolve(recording);
-            },
-        );
+        startRecording(stack, overrides, stackFile, out, (error) => {
+            if (error) return reject(error);
+            const recording = JSON.parse(fs.readFileSync(out, "utf8")) as StackRecording;
+            fs.rmSync(dir, { recursive: true, force: true });
+            resolve(recording);
+        });
     });
+}
+
+/**
+ * Where the shipped stacks' recordings of this test run are shared between mocha's worker
+ * processes: the main process records each stack once (startSharedRecordings) and every worker
+ * reads the same files, instead of each worker running the program again.
+ */
+const sharedDirVariable = "TRACING_TEST_RECORDINGS";
+const sharedFile = (dir: string, stack: string) => path.join(dir, `${stack}.json`);
+const sharedFailure = (dir: string, stack: string) => path.join(dir, `${stack}.failed`);
+
+const sharedRecorders: ChildProcess[] = [];
+
+/** Main process: records every shipped stack in parallel into a directory the workers inherit. */
+export function startSharedRecordings(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracing-recordings-"));
+    process.env[sharedDirVariable] = dir;
+    for (const stack of shippedStacks) {
+        const partial = `${sharedFile(dir, stack)}.partial`;
+        const recorder = startRecording(stack, {}, stack, partial, (error) => {
+            // A run that ends before the recording (a filtered or failed run) has removed the directory.
+            if (!fs.existsSync(dir)) return;
+            if (error) fs.writeFileSync(sharedFailure(dir, stack), error.message);
+            else fs.renameSync(partial, sharedFile(dir, stack));
+        });
+        sharedRecorders.push(recorder);
+    }
+    return dir;
+}
+
+/** Main process, after the run: stops recorders still running and removes the recordings. */
+export function removeSharedRecordings(): void {
+    for (const recorder of sharedRecorders) if (recorder.exitCode === null) recorder.kill();
+    const dir = process.env[sharedDirVariable];
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function sharedRecording(dir: string, stack: ShippedStack): Promise<StackRecording> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+        if (fs.existsSync(sharedFile(dir, stack))) return JSON.parse(fs.readFileSync(sharedFile(dir, stack), "utf8")) as StackRecording;
+        if (fs.existsSync(sharedFailure(dir, stack))) throw new Error(fs.readFileSync(sharedFailure(dir, stack), "utf8"));
+        if (Date.now() > deadline) throw new Error(`the ${stack} recording did not finish within 120 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 }
 
 const cache = new Map<string, Promise<StackRecording>>();
@@ -49,18 +99,14 @@ const cache = new Map<string, Promise<StackRecording>>();
 export function stackRecording(stack: ShippedStack): Promise<StackRecording> {
     let pending = cache.get(stack);
     if (!pending) {
-        pending = recordStack(stack).then((recording) => {
+        const dir = process.env[sharedDirVariable];
+        pending = (dir ? sharedRecording(dir, stack) : recordStack(stack)).then((recording) => {
             if (recording.error) throw new Error(`the ${stack} program failed: ${recording.error}`);
             return recording;
         });
         cache.set(stack, pending);
     }
     return pending;
-}
-
-/** Starts every shipped stack's recording at once so they run in parallel. */
-export function prefetchStackRecordings(): void {
-    for (const stack of shippedStacks) void stackRecording(stack).catch(() => undefined);
 }
 
 export function ofType(recording: StackRecording, type: string): RecordedResource[] {

@@ -1,8 +1,13 @@
-/** Mocha root hooks: start recording the shipped stacks before any test asks for them. */
-import { prefetchStackRecordings } from "./program";
+/**
+ * Mocha global fixtures: the main process starts recording the shipped stacks before any worker
+ * runs a test file, and removes the recordings when the run ends.
+ */
+import { removeSharedRecordings, startSharedRecordings } from "./program";
 
-export const mochaHooks = {
-    beforeAll(): void {
-        prefetchStackRecordings();
-    },
-};
+export function mochaGlobalSetup(): void {
+    startSharedRecordings();
+}
+
+export function mochaGlobalTeardown(): void {
+    removeSharedRecordings();
+}

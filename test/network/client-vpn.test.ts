@@ -5,6 +5,7 @@ import { dependencyOfType, isSecretInput, settingsOf } from "../harness/recorded
 
 const endpointType = "aws:ec2clientvpn/endpoint:Endpoint";
 const certificateType = "aws:acm/certificate:Certificate";
+const privateKeyType = "tls:index/privateKey:PrivateKey";
 
 describe("Client VPN", () => {
     for (const stack of shippedStacks) {
@@ -26,6 +27,22 @@ describe("Client VPN", () => {
                 assert.equal(dependencyOfType(recording, imported, "certificateChain", "tls:index/selfSignedCert:SelfSignedCert").name, "tracing-vpn-ca");
                 assert.equal(dependencyOfType(recording, imported, "privateKey", "tls:index/privateKey:PrivateKey").name, "tracing-vpn-server-key");
                 assert.ok(isSecretInput(imported, "privateKey"));
+            });
+
+            it("imports only keys Client VPN accepts: RSA 1024 or 2048 bits for the server, its CA and every client (AWS Client VPN administrator guide, mutual authentication)", () => {
+                const acceptedRsaBits = [1024, 2048];
+                const imported = oneOfType(recording, certificateType);
+                const serverKey = dependencyOfType(recording, imported, "privateKey", privateKeyType);
+                const ca = dependencyOfType(recording, imported, "certificateChain", "tls:index/selfSignedCert:SelfSignedCert");
+                const caKey = dependencyOfType(recording, ca, "privateKeyPem", privateKeyType);
+                const clientKeys = ofType(recording, "tls:index/locallySignedCert:LocallySignedCert")
+                    .filter((cert) => dependencyOfType(recording, cert, "caCertPem", "tls:index/selfSignedCert:SelfSignedCert").urn === ca.urn)
+                    .map((cert) => dependencyOfType(recording, dependencyOfType(recording, cert, "certRequestPem", "tls:index/certRequest:CertRequest"), "privateKeyPem", privateKeyType));
+                assert.ok(clientKeys.length >= 2, "the VPN CA signs the server and at least one client");
+                for (const key of [serverKey, caKey, ...clientKeys]) {
+                    assert.equal(key.inputs.algorithm, "RSA", `${key.name}: Client VPN needs RSA`);
+                    assert.ok(acceptedRsaBits.includes(key.inputs.rsaBits), `${key.name}: RSA-${key.inputs.rsaBits} is not a size Client VPN accepts`);
+                }
             });
 
             it("runs split-tunnel UDP/443 in the platform VPC with its own security group, timeout, banner and no self-service portal", () => {

@@ -127,7 +127,6 @@ describe("Network perimeter", () => {
                         `tracing-client-vpn tcp/${ports.dns} ${resolver}`,
                         `tracing-grafana-nlb tcp/${ports.grafanaHttps} ${vpc}`,
                         `tracing-gateway-nlb tcp/${ports.otlpGrpc} ${vpc}`,
-                        `tracing-gateway-nlb tcp/${ports.collectorHealth} ${vpc}`,
                     ].sort(),
                 };
                 assert.deepEqual(actual, expected);
@@ -223,6 +222,19 @@ describe("Network perimeter", () => {
                     assert.equal(group?.name, expected.group);
                     assert.equal(annotations[`${lbAnnotation}-security-groups`], `${expected.group}-id`);
                 }
+            });
+
+            it("health-checks each NLB target on the port it serves, so a target whose listener fails is taken out of service", () => {
+                // AWS Load Balancer Controller service annotations: healthcheck-protocol / -port ("traffic-port"
+                // is the target port) / -path. A check on the collector's health_check extension stays green
+                // while the OTLP receiver is down; a TCP connect to the OTLP port fails with it.
+                const check = (name: string) => {
+                    const service = kubernetesObjects(recording, "core/v1", "Service").find((s) => s.inputs.metadata.name === name)!;
+                    const annotations = service.inputs.metadata.annotations;
+                    return [annotations[`${lbAnnotation}-healthcheck-protocol`], annotations[`${lbAnnotation}-healthcheck-port`], annotations[`${lbAnnotation}-healthcheck-path`]];
+                };
+                assert.deepEqual(check(services.gatewayExternal.name), ["tcp", "traffic-port", undefined]);
+                assert.deepEqual(check(services.grafana.name), ["https", "traffic-port", "/api/health"]);
             });
         });
     }

@@ -50,10 +50,10 @@ describe("PKI", () => {
                 recording = await stackRecording(stack);
             });
 
-            it("has two self-signed authorities: platform ECDSA P-384 and VPN RSA-3072, both path-length-0 CAs renewed a leaf lifetime early", () => {
+            it("has two self-signed authorities: platform ECDSA P-384 and VPN RSA-2048, both path-length-0 CAs renewed a leaf lifetime early", () => {
                 const settings = settingsOf(recording);
                 assert.equal(ofType(recording, selfSignedType).length, 2);
-                const expectedKeys = { platform: { algorithm: "ECDSA", ecdsaCurve: "P384" }, vpn: { algorithm: "RSA", rsaBits: 3072 } };
+                const expectedKeys = { platform: { algorithm: "ECDSA", ecdsaCurve: "P384" }, vpn: { algorithm: "RSA", rsaBits: 2048 } };
                 for (const id of ["platform", "vpn"] as const) {
                     const ca = authority(recording, id);
                     const key = dependencyOfType(recording, ca, "privateKeyPem", privateKeyType);
@@ -84,7 +84,9 @@ describe("PKI", () => {
                     assert.equal(issued.authority.urn, vpn.urn, `${id} signed by the VPN CA`);
                     assert.equal(issued.authorityKey.urn, vpnKey.urn);
                 }
-                assert.equal(ofType(recording, signedType).length, workloadServers.length + workloadClients.length + 2);
+                const senders = settingsOf(recording).collectors.externalSenders;
+                for (const sender of senders) assert.equal(leaf(recording, `sender-${sender}`).authority.urn, platform.urn, `${sender} signed by the platform CA`);
+                assert.equal(ofType(recording, signedType).length, workloadServers.length + workloadClients.length + 2 + senders.length);
             });
 
             it("names in each server certificate exactly the Service DNS names its clients dial", () => {
@@ -188,7 +190,8 @@ describe("PKI", () => {
 
             it("creates every key and certificate through the stack's own TLS provider (default providers are disabled)", () => {
                 const tlsResources = recording.resources.filter((r) => r.custom && r.type.startsWith("tls:"));
-                assert.equal(tlsResources.length, 2 + 9 * 3 + 2);
+                const leaves = 9 + settingsOf(recording).collectors.externalSenders.length;
+                assert.equal(tlsResources.length, 2 + leaves * 3 + 2);
                 for (const resource of tlsResources) {
                     const providerUrn = resource.provider?.slice(0, resource.provider.lastIndexOf("::")) ?? "";
                     assert.match(providerUrn, /\$pulumi:providers:tls::tracing-tls$/, resource.name);
@@ -249,7 +252,8 @@ describe("PKI plan", () => {
     });
 
     it("keeps every common name within the X.509 limit and every workload Secret in its workload's namespace", () => {
-        const plan = pkiPlan({ environment: "prod", grafanaHostname: "grafana.a-rather-long-subdomain.tracing.prod.internal.example.com", gatewayMaxReplicas: 12 });
+        const plan = pkiPlan({ environment: "prod", grafanaHostname: "grafana.a-rather-long-subdomain.tracing.prod.internal.example.com", gatewayMaxReplicas: 12, externalSenders: ["a-thirty-two-character-sender-nm"] });
+        assert.ok(plan.leaves.some((l) => l.id === "sender-a-thirty-two-character-sender-nm"));
         for (const spec of plan.leaves) {
             assert.ok(spec.subject.commonName.length <= 64, spec.id);
             if (spec.secret) assert.equal(spec.secret.namespace, workloads[spec.workload!].namespace, spec.id);

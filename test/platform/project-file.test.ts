@@ -21,14 +21,14 @@ function matchesType(value: unknown, type: string, itemType?: string): boolean {
     }
 }
 
-/** Rows of the README's config reference table: key -> description cell. */
-function readmeConfigTable(): Map<string, string> {
-    const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-    const start = readme.indexOf("<!-- config-reference:start -->");
-    const end = readme.indexOf("<!-- config-reference:end -->");
-    assert.ok(start >= 0 && end > start, "README.md has a config reference table between markers");
+/** Rows of the config reference table in docs/configuration.md: key -> description cell. */
+function documentedConfigTable(): Map<string, string> {
+    const doc = fs.readFileSync(path.join(projectRoot, "docs", "configuration.md"), "utf8");
+    const start = doc.indexOf("<!-- config-reference:start -->");
+    const end = doc.indexOf("<!-- config-reference:end -->");
+    assert.ok(start >= 0 && end > start, "docs/configuration.md has a config reference table between markers");
     const rows = new Map<string, string>();
-    for (const line of readme.slice(start, end).split("\n")) {
+    for (const line of doc.slice(start, end).split("\n")) {
         const cells = line.split("|").map((c) => c.trim());
         const key = /^`([A-Za-z][A-Za-z0-9]*)`$/.exec(cells[1] ?? "")?.[1];
         if (key) rows.set(key, line);
@@ -82,12 +82,12 @@ describe("Pulumi.yaml: typed configuration", () => {
         });
     }
 
-    it("the README config reference lists every key with its description", () => {
-        const rows = readmeConfigTable();
+    it("the config reference in docs/configuration.md lists every key with its description", () => {
+        const rows = documentedConfigTable();
         assert.deepEqual([...rows.keys()].sort(), entries.map(([key]) => key).sort());
         for (const [key, declaration] of entries) {
             const firstSentence = declaration.description!.split(/[.;(]/)[0].trim();
-            assert.ok(rows.get(key)!.includes(firstSentence), `README row for ${key} does not carry its description`);
+            assert.ok(rows.get(key)!.includes(firstSentence), `docs/configuration.md row for ${key} does not carry its description`);
         }
     });
 });

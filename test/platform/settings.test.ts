@@ -42,7 +42,17 @@ const badCases: BadCase[] = [
     { name: "VPN range overlapping the VPC", overrides: { [p("vpnClientCidr")]: "10.20.8.0/22" }, key: p("vpnClientCidr"), allowed: "does not overlap vpcCidr" },
     { name: "VPN range too small for Client VPN", overrides: { [p("vpnClientCidr")]: "172.20.0.0/24" }, key: p("vpnClientCidr"), allowed: "/12 to /22" },
     { name: "allow-list open to the internet (IPv4)", overrides: { [p("appOtlpCidrs")]: ["0.0.0.0/0"] }, key: p("appOtlpCidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
-    { name: "allow-list open to the internet (IPv6)", overrides: { [p("s3Cidrs")]: ["::/0"] }, key: p("s3Cidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
+    { name: "allow-list open to the internet (IPv6)", overrides: { [p("appOtlpCidrs")]: ["::/0"] }, key: p("appOtlpCidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
+    // The S3 prefix list replaced the hand-copied ranges; a stack still setting them hears what replaced them.
+    { name: "the retired s3Cidrs key", overrides: { [p("s3Cidrs")]: ["52.218.0.0/17"] }, key: p("s3Cidrs"), allowed: "retired, replaced by nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list" },
+    // EKS API reference, KubernetesNetworkConfigRequest.serviceIpv4Cidr: /12 to /24, inside 10.0.0.0/8,
+    // 172.16.0.0/12 or 192.168.0.0/16, not overlapping the VPC.
+    { name: "service CIDR missing", overrides: { [p("kubernetesServiceCidr")]: undefined }, key: p("kubernetesServiceCidr"), allowed: "DescribeCluster kubernetesNetworkConfig.serviceIpv4Cidr" },
+    { name: "malformed service CIDR", overrides: { [p("kubernetesServiceCidr")]: "172.20.0.1/16" }, key: p("kubernetesServiceCidr"), allowed: "host bits set" },
+    { name: "service CIDR outside the private blocks", overrides: { [p("kubernetesServiceCidr")]: "100.64.0.0/16" }, key: p("kubernetesServiceCidr"), allowed: "inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" },
+    { name: "service CIDR larger than a /12", overrides: { [p("kubernetesServiceCidr")]: "10.0.0.0/8" }, key: p("kubernetesServiceCidr"), allowed: "from /12 to /24" },
+    { name: "service CIDR smaller than a /24", overrides: { [p("kubernetesServiceCidr")]: "172.20.0.0/25" }, key: p("kubernetesServiceCidr"), allowed: "from /12 to /24" },
+    { name: "service CIDR inside the VPC", overrides: { [p("kubernetesServiceCidr")]: "10.20.128.0/20" }, key: p("kubernetesServiceCidr"), allowed: "does not overlap vpcCidr 10.20.0.0/16" },
     { name: "overlapping allow-list entries", overrides: { [p("appOtlpCidrs")]: ["10.20.64.0/18", "10.20.96.0/19"] }, key: p("appOtlpCidrs"), allowed: "non-overlapping" },
     { name: "allow-list broader than a /8", overrides: { [p("appOtlpCidrs")]: ["0.0.0.0/1"] }, key: p("appOtlpCidrs"), allowed: "/8 or longer" },
     { name: "malformed allow-list entry", overrides: { [p("appOtlpCidrs")]: ["10.20.64.0"] }, key: p("appOtlpCidrs"), allowed: "a.b.c.d/n form" },

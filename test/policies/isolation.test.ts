@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { eksKubeconfig } from "../../components/platform/kubeconfig";
 import type { EditableResource } from "../../policies/resource-shape";
 import { describeRule, edited, messages, named } from "./helpers";
 
@@ -18,6 +19,20 @@ describe("policies: environment isolation", () => {
                 "aws:kms/key:Key 'tracing-traces-key' has no provider.",
                 "aws:s3/bucket:Bucket 'tracing-traces' uses the default provider 'default_7_48_0'; pass the stack's explicit provider.",
             ],
+        },
+        {
+            // An image build on the default docker-build provider would push with whatever docker login the shell has.
+            title: "an image built without the stack's docker-build provider",
+            change: (rs) => {
+                rs.push({
+                    urn: "urn:pulumi:prod::tracing-platform::docker-build:index:Image::grafana-image-build",
+                    type: "docker-build:index:Image",
+                    name: "grafana-image-build",
+                    custom: true,
+                    inputs: { push: true, tags: ["333333333333.dkr.ecr.eu-west-1.amazonaws.com/tracing-prod/grafana:13.2.3"] },
+                });
+            },
+            expect: ["docker-build:index:Image 'grafana-image-build' has no provider."],
         },
     ]);
 
@@ -109,15 +124,31 @@ describe("policies: environment isolation", () => {
     describeRule("kubernetes-provider-pinned-to-cluster", [
         {
             title: "the shell's current context",
-            change: (rs) => delete kubernetesProvider(rs).inputs.context,
+            change: (rs) => delete kubernetesProvider(rs).inputs.kubeconfig,
             expect: ["Kubernetes provider 'tracing-kubernetes' names neither context nor kubeconfig, so it deploys to whatever cluster the shell points at."],
         },
         {
-            title: "the dev cluster from prod",
-            change: (rs) => (kubernetesProvider(rs).inputs.context = "arn:aws:eks:eu-central-1:111111111111:cluster/apps-dev"),
+            title: "the dev cluster from prod, by context",
+            change: (rs) => Object.assign(kubernetesProvider(rs).inputs, { kubeconfig: undefined, context: "arn:aws:eks:eu-central-1:111111111111:cluster/apps-dev" }),
             expect: ["Kubernetes provider 'tracing-kubernetes' targets a cluster in account 111111111111, not the environment's account 333333333333."],
         },
-        { title: "compliant: an explicit kubeconfig", change: (rs) => Object.assign(kubernetesProvider(rs).inputs, { context: undefined, kubeconfig: "apiVersion: v1\nkind: Config\n" }), expect: [] },
+        {
+            title: "the dev cluster from prod, by kubeconfig",
+            change: (rs) => {
+                const dev = "arn:aws:eks:eu-central-1:111111111111:cluster/apps-dev";
+                kubernetesProvider(rs).inputs.kubeconfig = eksKubeconfig({ name: "apps-dev", arn: dev, endpoint: "https://dev.example", certificateAuthorityData: "TU9DSw==", region: "eu-central-1" });
+            },
+            expect: ["Kubernetes provider 'tracing-kubernetes' targets a cluster in account 111111111111, not the environment's account 333333333333."],
+        },
+        {
+            title: "a kubeconfig with a static token",
+            change: (rs) => {
+                const kubeconfig = JSON.parse(kubernetesProvider(rs).inputs.kubeconfig);
+                kubeconfig.users[0].user = { token: "k8s-aws-v1.abc" };
+                kubernetesProvider(rs).inputs.kubeconfig = JSON.stringify(kubeconfig);
+            },
+            expect: ["Kubernetes provider 'tracing-kubernetes' kubeconfig user 'arn:aws:eks:eu-west-1:333333333333:cluster/apps-prod' carries static credentials (token); use exec authentication."],
+        },
     ]);
 
     describeRule("kubernetes-objects-labelled-with-environment", [

@@ -51,7 +51,7 @@ describe("policies: pack metadata", () => {
         for (const rule of ruleDefinitions) assert.ok(rule.violate.description.length > 10, rule.policy.name);
     });
 
-    it("the README table lists every rule with its seed security rule and controls, in rule order", () => {
+    it("the rules table lists every rule with its seed security rule and controls, in rule order", () => {
         const table = renderRulesTable();
         const lines = table.split("\n");
         assert.strictEqual(lines[0], "| Rule | Kind | Seed security rule | Public controls |");
@@ -69,12 +69,12 @@ describe("policies: pack metadata", () => {
     });
 });
 
-describe("policies: README", () => {
+describe("policies: docs/policy-rules.md", () => {
     it("shows the rules table exactly as the rule metadata renders it", () => {
-        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-        const start = readme.indexOf("<!-- policy-rules:start -->");
-        const end = readme.indexOf("<!-- policy-rules:end -->");
-        assert.ok(start >= 0 && end > start, "README.md has the policy rules table between markers");
-        assert.strictEqual(readme.slice(start + "<!-- policy-rules:start -->".length, end).trim(), renderRulesTable().trim());
+        const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policy-rules.md"), "utf8");
+        const start = doc.indexOf("<!-- policy-rules:start -->");
+        const end = doc.indexOf("<!-- policy-rules:end -->");
+        assert.ok(start >= 0 && end > start, "docs/policy-rules.md has the policy rules table between markers");
+        assert.strictEqual(doc.slice(start + "<!-- policy-rules:start -->".length, end).trim(), renderRulesTable().trim());
     });
 });

@@ -21,8 +21,13 @@ describe("policies: TLS / PKI", () => {
             expect: ["TLS signing key 'tracing-ca-key' uses curve 'P256'; set ecdsaCurve to P384."],
         },
         {
-            title: "compliant: an RSA-3072 CA key",
+            title: "an RSA-3072 CA key, which Client VPN refuses (1024/2048-bit RSA only, CA included)",
             change: (rs) => (named(rs, "tracing-ca-key").inputs = { algorithm: "RSA", rsaBits: 3072 }),
+            expect: ["TLS signing key 'tracing-ca-key' is RSA-3072; Client VPN accepts at most 2048-bit RSA keys, CA included."],
+        },
+        {
+            title: "compliant: an RSA-2048 CA key",
+            change: (rs) => (named(rs, "tracing-ca-key").inputs = { algorithm: "RSA", rsaBits: 2048 }),
             expect: [],
         },
     ]);

@@ -5,6 +5,7 @@
  * stack settings so its accounts, regions, CIDRs and images are the environment's own. The mutation
  * hooks are proven on it until the components exist; then the same hooks run on the real stacks.
  */
+import { eksKubeconfig } from "../../../components/platform/kubeconfig";
 import { services, tlsSecrets } from "../../../components/platform/names";
 import { parseSettings, type Settings } from "../../../components/platform/settings";
 import type { RecordedResource } from "../../harness/recording";
@@ -27,7 +28,14 @@ export function goldenStack(stack: "dev" | "prod"): RecordedResource[] {
         { region, allowedAccountIds: json([accountId]), defaultTags: json({ tags: settings.tags }), skipCredentialsValidation: "false" },
         { parent: providers },
     );
-    const kubernetes = b.add("pulumi:providers:kubernetes", "tracing-kubernetes", { context: settings.cluster.kubeContext, enableServerSideApply: "true" }, { parent: providers });
+    const kubeconfig = eksKubeconfig({
+        name: settings.cluster.name,
+        arn: `arn:aws:eks:${region}:${accountId}:cluster/${settings.cluster.name}`,
+        endpoint: `https://0123456789ABCDEF.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthorityData: "TU9DSw==",
+        region,
+    });
+    const kubernetes = b.add("pulumi:providers:kubernetes", "tracing-kubernetes", { kubeconfig, enableServerSideApply: "true" }, { parent: providers });
     const tlsProvider = b.add("pulumi:providers:tls", "tracing-tls", {}, { parent: providers });
 
     const traceStore = addAwsResources(b, settings, aws);

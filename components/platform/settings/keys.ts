@@ -1,0 +1,68 @@
+/** The project's configuration namespace and every key declared in it (Pulumi.yaml must match). */
+
+export const projectName = "tracing-platform";
+
+/**
+ * Keys earlier releases declared, with what replaced them: a stack file that still sets one gets
+ * this explanation instead of a bare "unknown key".
+ */
+export const retiredKeys: Readonly<Record<string, string>> = {
+    kubeContext: "nothing: the Kubernetes provider builds its kubeconfig from eksClusterName (aws eks get-token); delete the key",
+    s3Cidrs:
+        "nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list " +
+        "(com.amazonaws.<region>.s3), read from EC2 when the stack deploys, so no address ranges are copied by hand",
+};
+
+/** Every key the project declares (without namespace); anything else in the namespace is a typo. */
+export const declaredKeys = [
+    "environment",
+    "devAccountId",
+    "testAccountId",
+    "prodAccountId",
+    "owner",
+    "costCenter",
+    "dataClassification",
+    "vpcId",
+    "vpcCidr",
+    "privateSubnetIds",
+    "privateRouteTableIds",
+    "eksClusterName",
+    "eksNodeSecurityGroupId",
+    "kubernetesServiceCidr",
+    "storageClass",
+    "vpnClientCidr",
+    "vpnSessionTimeoutHours",
+    "vpnLoginBanner",
+    "appOtlpCidrs",
+    "appNamespaceLabel",
+    "caValidityHours",
+    "certValidityHours",
+    "certEarlyRenewalHours",
+    "traceRetentionDays",
+    "auditRetentionDays",
+    "logRetentionDays",
+    "kmsDeletionWindowDays",
+    "collectorImage",
+    "collectorGatewayImage",
+    "tempoImage",
+    "grafanaImage",
+    "gatewayMinReplicas",
+    "gatewayMaxReplicas",
+    "gatewayQueueVolumeGb",
+    "piiDropClientAddress",
+    "externalSenders",
+    "tempoMode",
+    "tempoReplicas",
+    "tempoVolumeGb",
+    "mskInstanceType",
+    "mskBrokerCount",
+    "mskVolumeGb",
+    "kafkaVersion",
+    "grafanaHostname",
+    "grafanaVolumeGb",
+    "alertEmail",
+    "systems",
+    "systemOverrides",
+] as const;
+export type DeclaredKey = (typeof declaredKeys)[number];
+

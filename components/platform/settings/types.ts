@@ -1,0 +1,132 @@
+/** The shape of the validated settings, and the closed lists its types are drawn from. */
+
+export const environmentNames = ["dev", "test", "prod"] as const;
+export type EnvironmentName = (typeof environmentNames)[number];
+
+export const tempoModes = ["monolithic", "distributed"] as const;
+export type TempoMode = (typeof tempoModes)[number];
+
+export const systemKinds = ["http-api", "worker", "database", "cache", "queue"] as const;
+export type SystemKind = (typeof systemKinds)[number];
+
+/** One traced system of the catalogue (ten by default). */
+export interface TracedSystem {
+    /** Stable id (lowercase, dashes), used in policy, dashboard and alert names. */
+    readonly id: string;
+    /** Human name for dashboards. */
+    readonly displayName: string;
+    /** What sort of system it is; queue systems get per-queue processing-time panels and alerts. */
+    readonly kind: SystemKind;
+    /** OpenTelemetry `service.name` values that belong to this system. */
+    readonly serviceNames: readonly string[];
+    /** Expected spans per second produced before head sampling. */
+    readonly spansPerSecond: number;
+    /** Share of traces the SDKs keep (head sampling, parent-based), 0-100. */
+    readonly headSamplingPercent: number;
+    /** Share of ordinary (fast, error-free) traces the gateways keep (tail sampling), 0-100. */
+    readonly tailSamplingPercent: number;
+    /** p95 latency objective in milliseconds; slower traces are always kept. */
+    readonly latencySloP95Ms: number;
+    /** Error-rate objective: failed requests per 1000. */
+    readonly errorsPer1000Slo: number;
+    /** RabbitMQ queues (messaging.destination.name) this system consumes; queue systems only. */
+    readonly queues: readonly string[];
+    /** Objective for message processing time per queue in milliseconds; queue systems only. */
+    readonly queueProcessingSloMs?: number;
+}
+
+/** A pinned container image reference, split into parts. */
+export interface ImageRef {
+    /** The full reference as configured, used verbatim in pod specs. */
+    readonly reference: string;
+    readonly repository: string;
+    readonly tag: string;
+    readonly digest?: string;
+    readonly version: { readonly major: number; readonly minor: number; readonly patch: number };
+}
+
+export interface Settings {
+    readonly project: string;
+    readonly stack: string;
+    readonly environment: EnvironmentName;
+    readonly isProduction: boolean;
+    readonly aws: {
+        readonly region: string;
+        readonly accountId: string;
+        readonly accountIds: Readonly<Record<EnvironmentName, string>>;
+    };
+    /** Tags every AWS resource carries (provider defaultTags) and Kubernetes objects mirror as labels. */
+    readonly tags: Readonly<Record<"environment" | "system" | "owner" | "cost-center" | "data-classification", string>>;
+    readonly network: {
+        readonly vpcId: string;
+        readonly vpcCidr: string;
+        readonly privateSubnetIds: readonly string[];
+        readonly privateRouteTableIds: readonly string[];
+        readonly vpnClientCidr: string;
+        readonly vpnSessionTimeoutHours: number;
+        readonly vpnLoginBanner: string;
+        readonly appOtlpCidrs: readonly string[];
+        readonly appNamespaceLabel: { readonly key: string; readonly value: string };
+    };
+    readonly cluster: {
+        readonly name: string;
+        /** Security group of the cluster's worker nodes (the only source MSK admits). */
+        readonly nodeSecurityGroupId: string;
+        /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
+        readonly serviceCidr: string;
+        readonly storageClass: string;
+    };
+    readonly pki: {
+        readonly caValidityHours: number;
+        readonly certValidityHours: number;
+        readonly earlyRenewalHours: number;
+    };
+    readonly retention: {
+        readonly traceDays: number;
+        readonly auditDays: number;
+        readonly logDays: number;
+    };
+    readonly kms: { readonly deletionWindowDays: number };
+    readonly images: {
+        /** Agents: the Kubernetes distribution (otelcol-k8s). */
+        readonly collector: ImageRef;
+        /** Gateways: the contrib distribution, the one with Prometheus remote write and SigV4 auth. */
+        readonly collectorGateway: ImageRef;
+        readonly tempo: ImageRef;
+        readonly grafana: ImageRef;
+    };
+    readonly collectors: {
+        readonly gatewayMinReplicas: number;
+        readonly gatewayMaxReplicas: number;
+        readonly gatewayQueueVolumeGb: number;
+        readonly dropClientAddress: boolean;
+        /** OTLP senders outside the cluster, each with its own client certificate. */
+        readonly externalSenders: readonly string[];
+    };
+    readonly tempo: {
+        readonly mode: TempoMode;
+        readonly replicas: number;
+        readonly volumeGb: number;
+        readonly msk: {
+            readonly instanceType: string;
+            readonly brokerCount: number;
+            readonly volumeGb: number;
+            readonly kafkaVersion: string;
+        };
+    };
+    readonly grafana: {
+        readonly hostname: string;
+        readonly volumeGb: number;
+        readonly alertEmail: string;
+    };
+    readonly systems: readonly TracedSystem[];
+    /** Protect stateful resources from deletion (prod). */
+    readonly protectStatefulResources: boolean;
+}
+
+/** One configuration problem: which key, what value, what would be accepted. */
+export interface ConfigProblem {
+    readonly key: string;
+    readonly value: string;
+    readonly allowed: string;
+}
