@@ -30,7 +30,26 @@ const { accountId, region } = settings.aws;
 const names = awsResourceNames(settings.environment, accountId, region);
 const retain = settings.protectStatefulResources;
 
-// AWS: perimeter first, because the trace bucket only admits data access through its S3 endpoint.
+const keys = new PlatformKeys(
+    "tracing",
+    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
+    awsOnly,
+);
+const metricsStore = new MetricsStore(
+    "tracing-span-metrics",
+    {
+        workspaceAlias: names.metricsWorkspace,
+        logGroupName: names.metricsLogGroup,
+        metricsKeyArn: keys.traceKeyArn,
+        logKeyArn: keys.auditKeyArn,
+        logRetentionDays: settings.retention.logDays,
+        retain,
+    },
+    awsOnly,
+);
+// AWS: the perimeter before the buckets, because the trace bucket only admits data access through
+// the S3 endpoint; the metrics workspace before the perimeter, whose Managed Prometheus endpoint
+// policy (when the platform creates that endpoint) protects it.
 const perimeter = new NetworkPerimeter(
     "tracing",
     {
@@ -39,15 +58,11 @@ const perimeter = new NetworkPerimeter(
         region: settings.aws.region,
         network: settings.network,
         nodeSecurityGroupId: settings.cluster.nodeSecurityGroupId,
+        metricsWorkspaceArn: metricsStore.workspaceArn,
     },
     awsOnly,
 );
 
-const keys = new PlatformKeys(
-    "tracing",
-    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
-    awsOnly,
-);
 const accessLogBucket = new AccessLogBucket(
     "tracing-access-logs",
     {
@@ -95,18 +110,6 @@ const auditTrail = new AuditTrail(
         names,
         auditBucketName: auditBucket.bucketName,
         auditKeyArn: keys.auditKeyArn,
-        logRetentionDays: settings.retention.logDays,
-        retain,
-    },
-    awsOnly,
-);
-const metricsStore = new MetricsStore(
-    "tracing-span-metrics",
-    {
-        workspaceAlias: names.metricsWorkspace,
-        logGroupName: names.metricsLogGroup,
-        metricsKeyArn: keys.traceKeyArn,
-        logKeyArn: keys.auditKeyArn,
         logRetentionDays: settings.retention.logDays,
         retain,
     },
@@ -184,22 +187,6 @@ new InternalEndpoints(
     kubernetesOnly,
 );
 
-new PlatformNetworkPolicies(
-    "tracing",
-    {
-        plan: {
-            environment: settings.environment,
-            vpcCidr: settings.network.vpcCidr,
-            appOtlpCidrs: settings.network.appOtlpCidrs,
-            s3Cidrs: settings.network.s3Cidrs,
-            appNamespaceLabel: settings.network.appNamespaceLabel,
-            tempoMode: settings.tempo.mode,
-        },
-        namespaces: platformNamespaces.namespaces,
-    },
-    kubernetesOnly,
-);
-
 const tempoKafka =
     capacity.tempo.mode === "distributed" && capacity.tempo.distributed
         ? new TempoKafka(
@@ -207,7 +194,6 @@ const tempoKafka =
               {
                   settings,
                   plan: capacity.tempo.distributed,
-                  storedBytesPerSecond: capacity.load.storedBytesPerSecond,
                   kmsKeyArn: keys.traceKeyArn,
                   logsKmsKeyArn: keys.auditKeyArn,
               },
@@ -234,8 +220,13 @@ const grafana = new Grafana(
         settings,
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
+        // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
+        imageKeyArn: keys.traceKeyArn,
     },
-    { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.grafana] },
+    {
+        providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
+        dependsOn: [platformNamespaces, pki, workloadIdentities.associations.grafana],
+    },
 );
 
 const collectors = new CollectorFleet(
@@ -248,6 +239,29 @@ const collectors = new CollectorFleet(
         ...(tempoKafka ? { kafkaBootstrapBrokers: tempoKafka.connection.bootstrapBrokers } : {}),
     },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
+);
+
+// Each workload's egress is what its rendered configuration dials, so the policies come last.
+new PlatformNetworkPolicies(
+    "tracing",
+    {
+        environment: settings.environment,
+        region,
+        vpcCidr: settings.network.vpcCidr,
+        kubernetesServiceCidr: settings.cluster.serviceCidr,
+        appOtlpCidrs: settings.network.appOtlpCidrs,
+        appNamespaceLabel: settings.network.appNamespaceLabel,
+        destinations: {
+            agent: collectors.agent.destinations,
+            gateway: collectors.gateway.destinations,
+            tempo: tempo.destinations,
+            grafana: grafana.destinations,
+        },
+        services: [collectors.agent.service, collectors.gateway.headlessService, ...tempo.services],
+        namespaces: platformNamespaces.namespaces,
+    },
+    // The AWS provider answers the S3 prefix-list lookup.
+    { providers: [providers.kubernetes, providers.aws] },
 );
 
 export const environment = settings.environment;

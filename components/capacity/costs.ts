@@ -7,11 +7,14 @@
 import type { Settings } from "../platform/settings";
 import { awsResourceNames } from "../platform/names";
 import type { CapacityPlan } from "./plan";
-import { spanMetricSeriesPerGateway } from "../platform/span-metrics";
-import { ampSamplesIngested, freeAllowances, mskBrokerHour, tieredCost, type UnitPrice } from "./prices";
+import { ampSamplesIngested, freeAllowances, tieredCost } from "./prices";
 import { costAssumptions as c, daysPerMonth, hoursPerMonth as hours, secondsPerMonth } from "./cost-assumptions";
 import { compareBackends, type CostComparison } from "./cost-comparison";
 import { computeLine, costGroups, ebsLine, priced, requested, sum, total, type CostGroup, type CostLine } from "./cost-lines";
+import { mskLines } from "./kafka-options";
+import { spanMetricSeries } from "./span-metric-series";
+
+export { spanMetricSeries } from "./span-metric-series";
 
 export interface CostEstimate {
     readonly lines: readonly CostLine[];
@@ -19,17 +22,6 @@ export interface CostEstimate {
     readonly totalUsdPerMonth: number;
     /** The same stored load on the self-hosted backend, on AWS X-Ray and on a per-GB hosted service. */
     readonly comparison: CostComparison;
-}
-
-/** Span-metric series each gateway writes for each system, from the connector contract in platform/span-metrics.ts. */
-export function spanMetricSeriesBySystem(settings: Settings): Record<string, number> {
-    const assume = { operationsPerService: c.operationsPerService.value, statusCodesPerOperation: c.statusCodesPerOperation.value };
-    return Object.fromEntries(settings.systems.map((system) => [system.id, spanMetricSeriesPerGateway(system, assume)]));
-}
-
-/** Span-metric series the gateways remote-write: every system's, per gateway (each writes its own, instance-labelled). */
-export function spanMetricSeries(settings: Settings, gatewayReplicas: number): number {
-    return Object.values(spanMetricSeriesBySystem(settings)).reduce((a, b) => a + b, 0) * gatewayReplicas;
 }
 
 export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate {
@@ -103,30 +95,7 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
                 ]),
             ),
         );
-        const { instanceType, brokerCount, volumeGb } = settings.tempo.msk;
-        const brokerPrice = (mskBrokerHour as Record<string, UnitPrice>)[instanceType];
-        add({
-            id: "msk-brokers",
-            label: `MSK brokers (${brokerCount} x ${instanceType})`,
-            group: traceBackend,
-            quantity: brokerCount * hours,
-            unit: "broker-hours",
-            usdPerMonth: brokerPrice ? brokerCount * hours * brokerPrice.value : 0,
-            prices: ["mskBrokerHour"],
-            assumptions: ["hoursPerMonth"],
-            ...(brokerPrice
-                ? {}
-                : { unpriced: `no price for ${instanceType} in components/capacity/prices.ts (mskBrokerHour); add it` }),
-        });
-        add(
-            priced("mskStorageGbMonth", {
-                id: "msk-storage",
-                label: `MSK broker storage (${brokerCount} x ${volumeGb} GB)`,
-                group: traceBackend,
-                quantity: brokerCount * volumeGb,
-                unit: "GB-month",
-            }),
-        );
+        for (const line of mskLines(d.msk)) add(line);
     } else if (tempo.monolith) {
         add(computeLine("tempo-compute", "Tempo monolith", traceBackend, requested(tempo.monolith.resources, 1)));
         add(ebsLine("tempo-volume", "Tempo volume (WAL, blocks being cut)", traceBackend, tempo.monolith.volumeGb));
@@ -187,11 +156,11 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
 
     // --- access, audit and keys --------------------------------------------------------------------
     const accessAudit = "accessAudit" as const;
-    const associations = settings.network.privateSubnetIds.length;
+    const associations = settings.network.vpnSubnetAssociations;
     add(
         priced("clientVpnAssociationHour", {
             id: "vpn-associations",
-            label: `Client VPN endpoint associations (${associations} subnets)`,
+            label: `Client VPN endpoint associations (${associations} ${associations === 1 ? "zone" : "zones"})`,
             group: accessAudit,
             quantity: associations * hours,
             unit: "association-hours",

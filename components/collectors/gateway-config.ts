@@ -61,7 +61,7 @@ export const tlsServerNames = {
 export const tempoExporterId = "otlp_grpc/tempo";
 
 /** Share of the queue volume the persistent queue may fill (the rest: bbolt compaction headroom). */
-export const queueVolumeShare = 0.8;
+export const queueVolumeShare = capacityAssumptions.queueVolumeShare.value;
 
 /** The gateway's component ids and pipeline names. */
 export const gatewayIds = {
@@ -129,7 +129,8 @@ export function gatewayConfigInput(settings: Settings, plan: CapacityPlan, regio
             gatewayMinReplicas: settings.collectors.gatewayMinReplicas,
         },
         queueVolumeGb: plan.gateway.queueVolumeGb,
-        kafkaBrokerCount: settings.tempo.mode === "distributed" ? settings.tempo.msk.brokerCount : 0,
+        // The brokers the capacity plan gives MSK (distributed Tempo only).
+        kafkaBrokerCount: plan.tempo.distributed?.msk.brokerCount ?? 0,
     };
 }
 

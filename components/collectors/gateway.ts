@@ -3,10 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
-import { brokerHosts, kafkaBrokerEnv } from "./kafka-scrape";
+import { collectorDestinations } from "./destinations";
+import { brokerHost, kafkaBrokerEnv } from "./kafka-scrape";
 import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 export interface CollectorGatewayArgs {
@@ -38,6 +40,8 @@ export const queueVolumeName = "queue";
 export class CollectorGateway extends pulumi.ComponentResource {
     /** The rendered collector config (YAML), as the ConfigMap holds it. */
     public readonly renderedConfig: string;
+    /** Every host and port that config dials, its env references resolved (the gateways' NetworkPolicy egress). */
+    public readonly destinations: pulumi.Output<Destination[]>;
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
     public readonly headlessService: k8s.core.v1.Service;
     /** The gateways' ServiceAccount: the workload identity allowed aps:RemoteWrite binds to it. */
@@ -52,13 +56,22 @@ export class CollectorGateway extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const configInput = gatewayConfigInput(settings, plan, args.region);
-        this.renderedConfig = renderCollectorConfig(buildGatewayConfig(configInput));
+        const config = buildGatewayConfig(configInput);
+        this.renderedConfig = renderCollectorConfig(config);
         const brokers = args.kafkaBootstrapBrokers;
         if (configInput.kafkaBrokerCount > 0 && brokers === undefined) throw new Error("distributed Tempo: the gateways need MSK's bootstrap brokers to scrape them");
         const brokerEnv = Array.from({ length: configInput.kafkaBrokerCount }, (_, i) => ({
             name: kafkaBrokerEnv(i + 1),
-            value: pulumi.output(brokers!).apply((list) => brokerHosts(list)[i] ?? ""),
+            value: pulumi.output(brokers!).apply((list) => brokerHost(list, i + 1)),
         }));
+        this.destinations = pulumi
+            .all([pulumi.output(args.remoteWriteUrl), pulumi.all(brokerEnv.map((e) => e.value))])
+            .apply(([remoteWriteUrl, hosts]) =>
+                collectorDestinations(config, {
+                    [collectorEnv.remoteWriteUrl]: remoteWriteUrl,
+                    ...Object.fromEntries(brokerEnv.map((e, i) => [e.name, hosts[i]])),
+                }),
+            );
 
         // The gateways call AWS (SigV4 remote write), not the Kubernetes API: no API token. EKS Pod
         // Identity / IRSA inject their own projected token regardless of this setting.

@@ -70,3 +70,14 @@ export function brokerHosts(bootstrapBrokers: string): string[] {
         .map((entry) => entry.trim().replace(/:\d+$/, ""))
         .filter((host) => host.length > 0);
 }
+
+/**
+ * Broker `n`'s host name (1-based). MSK names every broker `b-<n>.` followed by the cluster's
+ * common suffix, and the bootstrap string need not list every broker, so the name is built from
+ * whichever broker it lists first.
+ */
+export function brokerHost(bootstrapBrokers: string, n: number): string {
+    const [first] = brokerHosts(bootstrapBrokers);
+    if (!first || !/^b-\d+\./.test(first)) throw new Error(`MSK bootstrap brokers '${bootstrapBrokers}' name no b-<n>. broker`);
+    return first.replace(/^b-\d+\./, `b-${n}.`);
+}

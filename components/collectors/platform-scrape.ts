@@ -5,7 +5,7 @@
  * with the platform CA (Tempo's HTTP port demands the agent's client certificate) and forward the
  * samples to the gateways with their own telemetry, which remote-write them.
  */
-import { serviceDnsNames, workloads, type WorkloadKey } from "../platform/names";
+import { ports, serviceDnsNames, workloads, type WorkloadKey } from "../platform/names";
 import { collectorEnv, collectorPaths, envRef } from "./config";
 import type { PrometheusReceiverConfig, PrometheusScrapeConfig } from "./config-types";
 
@@ -37,8 +37,8 @@ export const platformScrapeIntervalSeconds = 30;
 interface ScrapeTarget {
     readonly job: string;
     readonly workload: WorkloadKey;
-    /** Name of the container port serving /metrics. */
-    readonly portName: string;
+    /** The container port serving /metrics. */
+    readonly port: number;
     /** The name the server certificate carries (pods are addressed by IP). */
     readonly serverName: string;
     /** Present the agent's client certificate (Tempo requires one from the platform CA). */
@@ -50,7 +50,7 @@ const targets: readonly ScrapeTarget[] = [
     {
         job: platformScrapeJobs.tempo,
         workload: "tempo",
-        portName: "http",
+        port: ports.tempoHttp,
         serverName: serviceDnsNames("tempoQuery").at(-1)!,
         clientCertificate: true,
         kept: platformKeptMetrics.tempo,
@@ -58,7 +58,7 @@ const targets: readonly ScrapeTarget[] = [
     {
         job: platformScrapeJobs.grafana,
         workload: "grafana",
-        portName: "https",
+        port: ports.grafanaHttps,
         serverName: serviceDnsNames("grafana").at(-1)!,
         clientCertificate: false,
         kept: platformKeptMetrics.grafana,
@@ -88,7 +88,7 @@ function scrapeConfig(target: ScrapeTarget): PrometheusScrapeConfig {
         ],
         relabel_configs: [
             { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: name, action: "keep" },
-            { source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: target.portName, action: "keep" },
+            { source_labels: ["__meta_kubernetes_pod_container_port_number"], regex: String(target.port), action: "keep" },
             { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
             { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_component"], target_label: "component" },
         ],

@@ -10,6 +10,7 @@ import {
     accountRootArn,
     anyLogGroupArn,
     cloudTrailArn,
+    ecrRepositoryArn,
     policyDocument,
     s3BucketArn,
     viaService,
@@ -110,6 +111,8 @@ export interface TraceKeyPolicyArgs {
     readonly traceBucketName: string;
     /** ARN of Tempo's role, the only principal that reads and writes trace objects. */
     readonly tempoRoleArn: string;
+    /** Name of the ECR repository of the Grafana image, encrypted with this key. */
+    readonly imageRepositoryName: string;
 }
 
 /**
@@ -123,6 +126,12 @@ export interface TraceKeyPolicyArgs {
  * MSK SCRAM credentials with it (MSK refuses the AWS-managed key). Each may use the key only
  * through its own service endpoint in this account, grants only for AWS resources, and Secrets
  * Manager only for the `AmazonMSK_` secrets.
+ *
+ * ECR (the Grafana image repository): per the ECR user guide ("Encryption at rest"), creating the
+ * repository makes ECR call DescribeKey and CreateGrant as the creating principal; pushes and pulls
+ * then use the key (GenerateDataKey, Decrypt) with the `aws:ecr:arn` encryption context naming the
+ * repository. So: grants for AWS resources through ECR only, and data keys through ECR only for
+ * that repository.
  */
 export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
     const bucketArn = s3BucketArn(args.traceBucketName);
@@ -136,6 +145,9 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
         }),
         ...useThroughService("Prometheus", "MetricsWorkspace", "aps", args),
         ...useThroughService("Msk", "TempoKafkaVolumes", "kafka", args),
+        ...useThroughService("Ecr", "GrafanaImages", "ecr", args, {
+            ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) },
+        }),
         {
             Sid: "SecretsManagerUsesKeyForMskCredentials",
             Effect: "Allow",
@@ -152,13 +164,15 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
 
 /**
  * A service that encrypts its own resources with the key: data-key use and grants (for AWS
- * resources only), both only through that service's regional endpoint and only for this account.
+ * resources only), both only through that service's regional endpoint and only for this account;
+ * `dataConditions` narrows the data-key use further (to the encryption context the service sends).
  */
 function useThroughService(
     principalName: string,
     purpose: string,
     service: KmsCallingService,
     args: { readonly accountId: string; readonly region: string },
+    dataConditions: PolicyConditions = {},
 ): PolicyStatement[] {
     const through = { "kms:ViaService": viaService(service, args.region), "kms:CallerAccount": args.accountId };
     return [
@@ -168,7 +182,7 @@ function useThroughService(
             Principal: { AWS: accountRootArn(args.accountId) },
             Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
             Resource: "*",
-            Condition: { StringEquals: through },
+            Condition: { StringEquals: through, ...dataConditions },
         },
         {
             Sid: `${principalName}CreatesGrantsFor${purpose}`,

@@ -58,6 +58,7 @@ export class PlatformKeys extends pulumi.ComponentResource {
                 region,
                 traceBucketName: names.traceBucket,
                 tempoRoleArn: iamRoleArn(accountId, names.workloadRoles.tempo),
+                imageRepositoryName: names.grafanaImageRepository,
             }),
         );
         this.auditKey = key(

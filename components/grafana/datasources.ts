@@ -129,7 +129,7 @@ export function grafanaDatasources(input: DatasourcesInput): DatasourceProvision
             sigV4Region: input.region,
             sigv4Service: "aps",
             manageAlerts: false,
-            // The span-metrics connector's flush interval: no finer resolution exists.
+            // One sample per span-metric series per connector flush: rate windows start from it.
             timeInterval: `${spanMetricsFlushSeconds}s`,
         },
     };

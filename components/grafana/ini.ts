@@ -5,8 +5,8 @@
  *
  * Keys and defaults: grafana/grafana conf/defaults.ini and the "Configure security hardening"
  * docs (grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-security-hardening);
- * brute-force keys from pkg/setting/setting.go (readSecuritySettings); plugin preinstall keys from
- * pkg/setting/setting_plugins.go.
+ * brute-force keys from pkg/setting/setting.go (readSecuritySettings); plugin keys (preinstall_disabled,
+ * public_key_retrieval_disabled, plugin_admin_enabled) from pkg/setting/setting_plugins.go (readPluginSettings).
  */
 
 /** Where things live inside the Grafana container. */
@@ -18,9 +18,13 @@ export const grafanaPaths = {
     provisioning: "/etc/grafana/provisioning",
     /** Dashboard JSON files the dashboard provider reads. */
     dashboards: "/etc/grafana/dashboards",
-    /** SQLite database and installed plugins, on the persistent volume. */
+    /** SQLite database, on the persistent volume. */
     data: "/var/lib/grafana",
-    plugins: "/var/lib/grafana/plugins",
+    /**
+     * Plugins baked into the image (images/grafana/Dockerfile). Outside `data` on purpose: the
+     * persistent volume is mounted there and would hide anything the image put below it.
+     */
+    plugins: "/opt/grafana-plugins",
     logs: "/var/log/grafana",
     tmp: "/tmp",
     /** Server certificate and key (the PKI's grafana server Secret). */
@@ -42,11 +46,23 @@ export const grafanaSecretKeys = { adminPassword: "admin-password", secretKey: "
 /**
  * The Amazon Managed Service for Prometheus data source plugin. Grafana 13 removed SigV4 from the
  * core Prometheus data source (grafana.com/docs/grafana/v13.1/datasources/prometheus: "migrated to
- * dedicated plugins"), so the workspace is queried through this signed plugin, pinned here and
- * installed before Grafana starts (preinstall_sync). Version: grafana/grafana-amazonprometheus-datasource
- * release v3.2.0 (CHANGELOG, 2026-08).
+ * dedicated plugins"), so the workspace is queried through this signed plugin. It is baked into the
+ * Grafana image at build time (images/grafana/Dockerfile, built by GrafanaImage) because Grafana's
+ * NetworkPolicy has no internet egress and a failed start-up install stops Grafana.
+ *
+ * The pin is the linux-amd64 package (hence Grafana runs on amd64 nodes only); BuildKit refuses the
+ * download unless its sha256 matches. 3.1.0 rather than the newer 3.2.0: it is the version whose
+ * package checksum can be cited, a public pin from another project's mirror script that fetches
+ * exactly this URL and verifies exactly this sha256. When bumping, take the checksum from grafana.com
+ * itself and never from a local download:
+ *   curl -s https://grafana.com/api/plugins/grafana-amazonprometheus-datasource/versions/<v> | jq -r '.packages["linux-amd64"].sha256'
  */
-export const amazonPrometheusPlugin = { id: "grafana-amazonprometheus-datasource", version: "3.2.0" } as const;
+export const amazonPrometheusPlugin = {
+    id: "grafana-amazonprometheus-datasource",
+    version: "3.1.0",
+    sha256: "0374c5d7680ed86b904709a86f78a07f41fb263a9098df5c42d2371b6ea5a829",
+    url: "https://grafana.com/api/plugins/grafana-amazonprometheus-datasource/versions/3.1.0/download?os=linux&arch=amd64",
+} as const;
 
 /** The admin account's login name (not a secret; the password is). */
 export const grafanaAdminUser = "tracing-admin";
@@ -134,10 +150,13 @@ export function grafanaIni(input: GrafanaIniInput): IniDocument {
         // Credentials for AWS come only from the pod's workload identity (EKS Pod Identity via the SDK's default chain).
         aws: { allowed_auth_providers: "default", assume_role_enabled: false },
         plugins: {
-            // The one plugin the platform needs, pinned and installed before start; nothing updates itself.
-            preinstall_sync: `${amazonPrometheusPlugin.id}@${amazonPrometheusPlugin.version}`,
+            // Grafana has no internet: its one extra plugin is baked into the image (paths.plugins), and
+            // nothing is downloaded, installed or updated at run time, not even Grafana's default plugins.
+            preinstall_disabled: true,
             preinstall_auto_update: false,
             plugin_admin_enabled: false,
+            // Signing keys compiled into Grafana verify the baked plugin; no fetch of newer ones from grafana.com.
+            public_key_retrieval_disabled: true,
         },
         database: { type: "sqlite3", wal: true },
         log: { mode: "console", level: "info" },

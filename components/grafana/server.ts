@@ -5,9 +5,12 @@ import * as random from "@pulumi/random";
 import { grafanaAlerting, renderAlerting } from "./alerts";
 import { dashboardProvider, grafanaDashboards, renderDashboards } from "./dashboards";
 import { grafanaDatasources, renderDatasources } from "./datasources";
+import { grafanaDestinations } from "./destinations";
+import { GrafanaImage, grafanaImagePlatform } from "./image";
 import { grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "./ini";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
-import { namespaces, partOf, ports, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import { awsResourceNames, namespaces, partOf, ports, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 type Volume = k8s.types.input.core.v1.Volume;
@@ -20,6 +23,8 @@ export interface GrafanaArgs {
     readonly prometheusEndpoint: pulumi.Input<string>;
     /** ARN of the SNS topic the alert contact point publishes to. */
     readonly alertTopicArn: pulumi.Input<string>;
+    /** ARN of the platform KMS key that encrypts the Grafana image repository. */
+    readonly imageKeyArn: pulumi.Input<string>;
 }
 
 /** Grafana's own Secret: admin password and secret_key. */
@@ -41,16 +46,21 @@ function configMapVolume(name: string, configMapName: pulumi.Input<string>, moun
  * certificate, provisioned data sources (Tempo over mutual TLS, the span-metrics workspace with
  * SigV4 through the pod's workload identity), dashboards and alert rules generated from the systems
  * catalogue, whose notifications go to the alert SNS topic (signed with the same identity). Users reach it only through the perimeter's internal load balancer (VPN CIDR); this
- * component creates no Service of its own.
+ * component creates no Service of its own. It runs its own image (GrafanaImage: the stack's pinned
+ * Grafana with the metrics plugin baked in), pinned by digest, so it starts without internet access.
  */
 export class Grafana extends pulumi.ComponentResource {
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly deployment: k8s.apps.v1.Deployment;
     public readonly volumeClaim: k8s.core.v1.PersistentVolumeClaim;
+    /** The image the Deployment runs, built and pushed to the platform's ECR repository. */
+    public readonly image: GrafanaImage;
     /** Labels of the Grafana pod (the perimeter's load balancer selects on them). */
     public readonly podLabels: Readonly<Record<string, string>>;
     /** Name of the Secret holding the admin password and secret_key. */
     public readonly secretName: pulumi.Output<string>;
+    /** Every host and port Grafana's rendered files dial (its NetworkPolicy egress is derived from it). */
+    public readonly destinations: pulumi.Output<Destination[]>;
 
     constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:grafana:Grafana", name, args, opts);
@@ -61,6 +71,17 @@ export class Grafana extends pulumi.ComponentResource {
         const selector = { "app.kubernetes.io/name": workload.name, "app.kubernetes.io/part-of": partOf };
         const stateful = { parent: this, protect: settings.protectStatefulResources };
         this.podLabels = labels;
+
+        this.image = new GrafanaImage(
+            `${name}-image`,
+            {
+                repositoryName: awsResourceNames(settings.environment, settings.aws.accountId, settings.aws.region).grafanaImageRepository,
+                kmsKeyArn: args.imageKeyArn,
+                baseImage: settings.images.grafana.reference,
+                grafanaVersion: settings.images.grafana.tag,
+            },
+            { parent: this },
+        );
 
         this.serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-service-account`,
@@ -93,15 +114,21 @@ export class Grafana extends pulumi.ComponentResource {
         const configMap = (suffix: string, data: pulumi.Input<Record<string, pulumi.Input<string>>>) =>
             new k8s.core.v1.ConfigMap(`${name}-${suffix}`, { metadata: { name: `grafana-${suffix}`, namespace, labels }, data }, { parent: this });
 
-        const ini = renderIni(grafanaIni({ hostname: settings.grafana.hostname, httpsPort: ports.grafanaHttps }));
-        const datasources = pulumi
+        const iniDocument = grafanaIni({ hostname: settings.grafana.hostname, httpsPort: ports.grafanaHttps });
+        const ini = renderIni(iniDocument);
+        const datasourceFiles = pulumi
             .output(args.prometheusEndpoint)
-            .apply((endpoint) => renderDatasources(grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region })));
+            .apply((endpoint) => grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region }));
+        const datasources = datasourceFiles.apply(renderDatasources);
         const provider = dashboardProvider();
         const dashboards = renderDashboards(grafanaDashboards(settings.systems));
-        const alerting = pulumi
+        const alertingFiles = pulumi
             .output(args.alertTopicArn)
-            .apply((topicArn) => renderAlerting(grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region })));
+            .apply((topicArn) => grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region }));
+        const alerting = alertingFiles.apply(renderAlerting);
+        this.destinations = pulumi
+            .all([datasourceFiles, alertingFiles])
+            .apply(([datasourceFile, alertingFile]) => grafanaDestinations({ ini: iniDocument, datasources: datasourceFile, alerting: alertingFile }));
 
         const configFiles = {
             config: configMap("config", { "grafana.ini": ini }),
@@ -180,10 +207,12 @@ export class Grafana extends pulumi.ComponentResource {
                             automountServiceAccountToken: false,
                             enableServiceLinks: false,
                             securityContext: restrictedPodSecurityContext(runAsIds.grafana),
+                            // The baked plugin's backend is the linux-amd64 build.
+                            nodeSelector: { "kubernetes.io/arch": grafanaImagePlatform.split("/")[1] },
                             containers: [
                                 {
                                     name: "grafana",
-                                    image: settings.images.grafana.reference,
+                                    image: this.image.ref,
                                     imagePullPolicy: "IfNotPresent",
                                     ports: [{ name: "https", containerPort: ports.grafanaHttps, protocol: "TCP" }],
                                     env: [
@@ -200,7 +229,7 @@ export class Grafana extends pulumi.ComponentResource {
                                         requests: { cpu: "100m", memory: "256Mi" },
                                         limits: { cpu: "1", memory: "1Gi" },
                                     },
-                                    // First start migrates the database and installs the pinned plugin.
+                                    // First start migrates the database.
                                     startupProbe: health(10, 30),
                                     readinessProbe: health(10, 3),
                                     livenessProbe: health(20, 3),
@@ -219,6 +248,7 @@ export class Grafana extends pulumi.ComponentResource {
             serviceAccount: this.serviceAccount,
             volumeClaim: this.volumeClaim,
             secretName: this.secretName,
+            imageRef: this.image.ref,
         });
     }
 }

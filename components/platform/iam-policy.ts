@@ -68,13 +68,17 @@ export function snsTopicArn(region: string, accountId: string, topicName: string
     return `arn:aws:sns:${region}:${accountId}:${topicName}`;
 }
 
+export function ecrRepositoryArn(region: string, accountId: string, repositoryName: string): string {
+    return `arn:aws:ecr:${region}:${accountId}:repository/${repositoryName}`;
+}
+
 /** Every log group of the account in the region: the scope CloudWatch Logs may use a key for. */
 export function anyLogGroupArn(region: string, accountId: string): string {
     return logGroupArn(region, accountId, "*");
 }
 
 /** Regional endpoint name of a service, as KMS sees it in `kms:ViaService` (and as the CloudWatch Logs principal). */
-export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager" | "sns";
+export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager" | "sns" | "ecr";
 
 export function viaService(service: KmsCallingService, region: string): string {
     return `${service}.${region}.amazonaws.com`;

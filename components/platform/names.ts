@@ -139,6 +139,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         kafkaCluster: `tracing-tempo-${environment}`,
         /** SNS topic Grafana publishes alert notifications to (topic names are per account and region). */
         alertTopic: `tracing-alerts-${environment}`,
+        /** Private ECR repository of the Grafana image with the plugins baked in (per account and region). */
+        grafanaImageRepository: `tracing-${environment}/grafana`,
         /** Pod Identity roles of the workloads that call AWS (the agents do not). */
         workloadRoles: {
             tempo: `tracing-tempo-${roleSuffix}`,

@@ -6,7 +6,8 @@
 import { strict as assert } from "assert";
 import { costAssumptions } from "../../components/capacity/cost-assumptions";
 import { planCapacity } from "../../components/capacity/plan";
-import { planCosts, spanMetricSeries, spanMetricSeriesBySystem } from "../../components/capacity/costs";
+import { planCosts, spanMetricSeries } from "../../components/capacity/costs";
+import { spanMetricsBySystem } from "../../components/capacity/span-metric-series";
 import { secondsPerMonth } from "../../components/capacity/cost-assumptions";
 import { isDatastore, parseSettings, type Settings } from "../../components/platform/settings";
 import {
@@ -20,9 +21,17 @@ import { stackConfig } from "../harness/stack-config";
 const settings: Settings = parseSettings(stackConfig("prod"), "prod");
 const ops = costAssumptions.operationsPerService.value;
 const statuses = costAssumptions.statusCodesPerOperation.value;
+const edges = costAssumptions.serviceGraphEdgesPerService.value;
+/** Request and failed-request counters, client and server duration histograms, per service-graph edge. */
+const graphSeriesPerEdge = 2 + 2 * (spanMetricsBucketsMs.length + 1 + 2);
+
+/** Series of each system on one gateway. */
+function spanMetricSeriesBySystem(of: Settings): Record<string, number> {
+    return Object.fromEntries(spanMetricsBySystem(of, 1).map((row) => [row.id, row.series]));
+}
 
 describe("capacity: span-metric series follow the connector contract", () => {
-    it("counts per system: duration histograms per status, calls per outcome (and per hit or miss on caches), queue waits", () => {
+    it("counts per system: duration histograms per status, calls per outcome (and per hit or miss on caches), queue waits, service-graph edges", () => {
         const histogram = spanMetricsBucketsMs.length + 1 + 2;
         const waitHistogram = queueWaitBucketsMs.length + 1 + 2;
         assert.deepEqual([...spanMetricsCallsDimensions], ["tracing.outcome", "cache.hit"]);
@@ -32,7 +41,7 @@ describe("capacity: span-metric series follow the connector contract", () => {
             const calls = callsDimensionValues.outcomes * (system.kind === "cache" ? 2 : 1);
             const operations = sources * ops + system.queues.length;
             const waits = system.kind === "queue" ? system.queues.length * (1 + waitHistogram) : 0;
-            assert.equal(bySystem[system.id], operations * (statuses * histogram + calls) + waits, system.id);
+            assert.equal(bySystem[system.id], operations * (statuses * histogram + calls) + waits + sources * edges * graphSeriesPerEdge, system.id);
         }
         assert.equal(callsDimensionValues.outcomes, 4, "success, client error, denied, error");
     });
@@ -49,7 +58,7 @@ describe("capacity: span-metric series follow the connector contract", () => {
 
     it("the total is every system's series on every gateway, and the sample line bills it each flush", () => {
         const plan = planCapacity(settings);
-        const perGateway = Object.values(spanMetricSeriesBySystem(settings)).reduce((a, b) => a + b, 0);
+        const perGateway = Object.values(spanMetricSeriesBySystem(settings)).reduce((a: number, b: number) => a + b, 0);
         assert.equal(spanMetricSeries(settings, plan.gateway.replicas), perGateway * plan.gateway.replicas);
         const line = planCosts(settings, plan).lines.find((l) => l.id === "amp-ingest")!;
         assert.equal(line.quantity, perGateway * plan.gateway.replicas * (secondsPerMonth / costAssumptions.spanMetricsFlushSeconds.value));

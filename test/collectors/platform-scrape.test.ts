@@ -8,8 +8,10 @@ import { agentIds } from "../../components/collectors/agent-config";
 import { collectorEnv, collectorPaths } from "../../components/collectors/config";
 import { gatewayIds, selfMetricsKeptPattern } from "../../components/collectors/gateway-config";
 import { platformScrapeJobs } from "../../components/collectors/platform-scrape";
-import { brokerHosts, kafkaBrokerEnv, kafkaKeptMetrics, kafkaScrapeJobs } from "../../components/collectors/kafka-scrape";
-import { platformNetworkPolicies } from "../../components/network/pod-policy-plan";
+import { brokerHost, brokerHosts, kafkaBrokerEnv, kafkaKeptMetrics, kafkaScrapeJobs } from "../../components/collectors/kafka-scrape";
+import { collectorDestinations } from "../../components/collectors/destinations";
+import { planNetworkPolicies } from "../../components/network/pod-policy-plan";
+import { describeDestination } from "../../components/platform/destinations";
 import { namespaces, ports, serviceDnsNames, workloads } from "../../components/platform/names";
 import { fleetConfigs } from "./fixtures";
 import { grafanaMetricNames, kafkaMetricNames, platformJobs, tempoMetricNames } from "../../components/grafana/platform-metrics";
@@ -34,8 +36,8 @@ describe("platform scraping: Tempo and Grafana into the metrics workspace", () =
         const keep = (scrape: any, label: string) => scrape.relabel_configs.find((r: any) => r.action === "keep" && r.source_labels[0] === label)?.regex;
         assert.equal(keep(job("tempo"), "__meta_kubernetes_pod_label_app_kubernetes_io_name"), workloads.tempo.name);
         assert.equal(keep(job("grafana"), "__meta_kubernetes_pod_label_app_kubernetes_io_name"), workloads.grafana.name);
-        assert.equal(keep(job("tempo"), "__meta_kubernetes_pod_container_port_name"), "http");
-        assert.equal(keep(job("grafana"), "__meta_kubernetes_pod_container_port_name"), "https");
+        assert.equal(keep(job("tempo"), "__meta_kubernetes_pod_container_port_number"), String(ports.tempoHttp));
+        assert.equal(keep(job("grafana"), "__meta_kubernetes_pod_container_port_number"), String(ports.grafanaHttps));
         for (const scrape of scrapes) {
             assert.ok(scrape.relabel_configs.some((r: any) => r.target_label === "instance" && r.source_labels[0] === "__meta_kubernetes_pod_name"));
         }
@@ -67,15 +69,27 @@ describe("platform scraping: Tempo and Grafana into the metrics workspace", () =
         for (const name of ["go_goroutines", "process_cpu_seconds_total", "traces_span_metrics_calls_total", "mytempo_fake_total"]) assert.ok(!kept.test(name), name);
     });
 
-    it("the NetworkPolicies let the agents in on exactly these ports", () => {
+    it("the agents' config dials the Tempo and Grafana pods on their metrics ports (and the Kubernetes API to discover them)", () => {
+        const dialled = collectorDestinations(fleet.agent);
+        assert.deepEqual(
+            dialled.filter((d) => d.pods).map(describeDestination).sort(),
+            [`pods ${namespaces.grafana}/${workloads.grafana.name}:${ports.grafanaHttps}/TCP`, `pods ${namespaces.tempo}/${workloads.tempo.name}:${ports.tempoHttp}/TCP`].sort(),
+        );
+        assert.match(dialled.find((d) => d.host === "kubernetes.default.svc")!.via, /pod discovery/);
+    });
+
+    it("so the NetworkPolicies derived from it let the agents into Tempo and Grafana on exactly these ports", () => {
         const { settings } = fleet;
-        const policies = platformNetworkPolicies({
+        const { policies } = planNetworkPolicies({
             environment: settings.environment,
+            region: settings.aws.region,
             vpcCidr: settings.network.vpcCidr,
+            kubernetesServiceCidr: settings.cluster.serviceCidr,
+            s3Cidrs: [],
+            services: [],
             appOtlpCidrs: settings.network.appOtlpCidrs,
-            s3Cidrs: settings.network.s3Cidrs,
             appNamespaceLabel: settings.network.appNamespaceLabel,
-            tempoMode: settings.tempo.mode,
+            destinations: { agent: collectorDestinations(fleet.agent).filter((d) => d.pods), gateway: [], tempo: [], grafana: [] },
         });
         const ingressFromAgent = (workload: "tempo" | "grafana") =>
             policies
@@ -84,6 +98,16 @@ describe("platform scraping: Tempo and Grafana into the metrics workspace", () =
                 .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
         assert.deepEqual(ingressFromAgent("tempo"), [ports.tempoHttp]);
         assert.deepEqual(ingressFromAgent("grafana"), [ports.grafanaHttps]);
+    });
+
+    it("a pod-discovery job that does not pin one workload and one port is refused (it could scrape anything)", () => {
+        const receiver = fleet.agent.receivers[agentIds.platformReceiver] as any;
+        const loose = structuredClone(receiver);
+        loose.config.scrape_configs[0].relabel_configs = loose.config.scrape_configs[0].relabel_configs.filter(
+            (r: any) => r.source_labels?.[0] !== "__meta_kubernetes_pod_container_port_number",
+        );
+        const config = { ...fleet.agent, receivers: { ...fleet.agent.receivers, [agentIds.platformReceiver]: loose } };
+        assert.throws(() => collectorDestinations(config), /pod discovery must keep one app.kubernetes.io\/name and one container port number/);
     });
 });
 
@@ -99,7 +123,7 @@ describe("platform scraping: MSK's Open Monitoring exporters (distributed Tempo)
     });
 
     it("scrapes every broker's JMX and node exporter, from the first gateway only, keeping just the series the alerts read", () => {
-        const brokers = prod.settings.tempo.msk.brokerCount;
+        const brokers = prod.plan.tempo.distributed!.msk.brokerCount;
         const byJob = Object.fromEntries(receiver.map((s) => [s.job_name, s]));
         assert.deepEqual(Object.keys(byJob).sort(), Object.values(kafkaScrapeJobs).sort());
         const expectTargets = (port: number) => Array.from({ length: brokers }, (_, i) => `\${env:${kafkaBrokerEnv(i + 1)}}:${port}`);
@@ -114,6 +138,23 @@ describe("platform scraping: MSK's Open Monitoring exporters (distributed Tempo)
         }
         const kept = new RE2(selfMetricsKeptPattern, "u");
         for (const name of [...kafkaKeptMetrics.jmx, ...kafkaKeptMetrics.node]) assert.ok(kept.test(name), `${name} is dropped by the gateway filter`);
+    });
+
+    it("names every broker from the first one MSK's bootstrap string lists (b-<n>. and the cluster's suffix)", () => {
+        const bootstrap = "b-2.tracing.abc123.c2.kafka.eu-west-1.amazonaws.com:9096,b-1.tracing.abc123.c2.kafka.eu-west-1.amazonaws.com:9096";
+        assert.equal(brokerHost(bootstrap, 3), "b-3.tracing.abc123.c2.kafka.eu-west-1.amazonaws.com");
+        assert.throws(() => brokerHost("", 1), /name no b-<n>/);
+    });
+
+    it("the gateways dial each broker's two exporters (the egress test proves the NetworkPolicy admits them)", () => {
+        const brokers = prod.plan.tempo.distributed!.msk.brokerCount;
+        const env = Object.fromEntries(Array.from({ length: brokers }, (_, i) => [kafkaBrokerEnv(i + 1), `b-${i + 1}.tracing.abc123.c2.kafka.${prod.settings.aws.region}.amazonaws.com`]));
+        const dialled = collectorDestinations(prod.gateway, { ...env, [collectorEnv.remoteWriteUrl]: `https://aps-workspaces.${prod.settings.aws.region}.amazonaws.com/workspaces/ws-1/api/v1/remote_write` });
+        for (let n = 1; n <= brokers; n++) {
+            for (const port of [ports.mskJmxExporter, ports.mskNodeExporter]) {
+                assert.ok(dialled.some((d) => d.host === env[kafkaBrokerEnv(n)] && d.port === port), `broker ${n} port ${port}`);
+            }
+        }
     });
 
     it("reads broker host names from MSK's bootstrap string", () => {

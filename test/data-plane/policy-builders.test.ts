@@ -28,7 +28,13 @@ describe("data plane policy builders", () => {
     it("pins Tempo's key use to the trace key, through S3, for trace bucket objects", () => {
         const kms = statement(identity.tempo, "UseTraceKeyThroughS3");
         assert.equal(kms.Resource, traceKeyArn);
-        const keyPolicy = traceKeyPolicy({ accountId, region, traceBucketName: traceBucket, tempoRoleArn: roleArn(names.workloadRoles.tempo) });
+        const keyPolicy = traceKeyPolicy({
+            accountId,
+            region,
+            traceBucketName: traceBucket,
+            tempoRoleArn: roleArn(names.workloadRoles.tempo),
+            imageRepositoryName: names.grafanaImageRepository,
+        });
         const keySide = statement(keyPolicy, "TempoUsesKeyThroughS3ForTraceBucket");
         assert.deepEqual(kms.Action, keySide.Action, "role policy and key policy grant the same actions");
         assert.deepEqual(

@@ -74,18 +74,22 @@ describe("grafana.ini builder: hardening", () => {
         assert.equal(config.aws.allowed_auth_providers, "default");
         assert.equal(config.aws.assume_role_enabled, false);
         assert.equal(config.auth.sigv4_auth_enabled, true);
-        assert.equal(config.plugins.preinstall_sync, `${amazonPrometheusPlugin.id}@${amazonPrometheusPlugin.version}`);
+        // Pinned by version and package checksum (baked into the image, see test/grafana/offline-start.test.ts).
         assert.match(amazonPrometheusPlugin.version, /^\d+\.\d+\.\d+$/);
+        assert.match(amazonPrometheusPlugin.sha256, /^[0-9a-f]{64}$/);
+        assert.ok(amazonPrometheusPlugin.url.includes(`/versions/${amazonPrometheusPlugin.version}/`), "the URL fetches the pinned version");
+        assert.equal(config.plugins.preinstall_disabled, true);
         assert.equal(config.plugins.preinstall_auto_update, false);
         assert.equal(config.plugins.plugin_admin_enabled, false);
-        // The plugin installed is the one the metrics data source uses.
+        // The plugin baked in is the one the metrics data source uses.
         assert.equal(datasourceTypes.metrics, amazonPrometheusPlugin.id);
     });
 
-    it("writes state only below the mounted data, log and plugin paths", () => {
+    it("writes state only below the mounted data and log paths; reads plugins from the image", () => {
         const { paths } = parsed();
         assert.equal(paths.data, grafanaPaths.data);
-        assert.ok(String(paths.plugins).startsWith(`${grafanaPaths.data}/`));
+        assert.equal(paths.plugins, grafanaPaths.plugins);
+        assert.ok(!String(paths.plugins).startsWith(`${grafanaPaths.data}/`), "the data volume would hide baked plugins");
         assert.equal(paths.logs, grafanaPaths.logs);
         assert.equal(paths.provisioning, grafanaPaths.provisioning);
     });

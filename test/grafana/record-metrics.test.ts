@@ -82,13 +82,13 @@ function testCase(name: string, input: InputSeries[], tests: NonNullable<Promtoo
 }
 
 const fast: Distribution = new Map([
-    [25, 60],
+    [5, 60],
     [50, 30],
-    [100, 10],
+    [150, 10],
 ]);
 const slow: Distribution = new Map([
-    [250, 50],
-    [400, 40],
+    [300, 50],
+    [500, 40],
     [1000, 10],
 ]);
 

@@ -62,8 +62,10 @@ describe("Grafana component (program)", () => {
                 assert.deepEqual(security.capabilities.drop, ["ALL"]);
                 assert.equal(security.privileged, false);
                 for (const kind of ["requests", "limits"]) for (const resource of ["cpu", "memory"]) assert.ok(container.resources[kind][resource], `${kind}.${resource}`);
-                assert.equal(container.image, settings.images.grafana.reference);
-                if (stack === "prod") assert.match(container.image, /@sha256:[0-9a-f]{64}$/);
+                // The image built from settings.images.grafana with the plugin baked in, pinned by digest in every stack.
+                const [build] = ofType(recording, "docker-build:index:Image");
+                assert.equal(build.inputs.buildArgs.GRAFANA_IMAGE, settings.images.grafana.reference);
+                assert.match(container.image, /@sha256:[0-9a-f]{64}$/);
             });
 
             it("serves HTTPS on the Grafana port and probes /api/health over HTTPS", async () => {

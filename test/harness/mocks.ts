@@ -2,7 +2,9 @@
  * Mock provider behaviour: what the cloud would hand back for each resource (ids, ARNs, PEMs,
  * generated passwords), deterministic so recordings are stable. Inputs pass through as state.
  */
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { s3PrefixList } from "./s3-prefix-lists";
 
 export interface MockIdentity {
     readonly accountId: string;
@@ -11,6 +13,11 @@ export interface MockIdentity {
 
 function awsService(type: string): string {
     return type.split(":")[1]?.split("/")[0] ?? "aws";
+}
+
+/** The account's private ECR registry host. */
+function ecrRegistry({ accountId, region }: MockIdentity): string {
+    return `${accountId}.dkr.ecr.${region}.amazonaws.com`;
 }
 
 function fakePem(kind: string, name: string): string {
@@ -65,6 +72,15 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, iden
                 return { ...common, dnsName: `*.${id}.prod.clientvpn.${region}.amazonaws.com` };
             case "aws:acm/certificate:Certificate":
                 return { ...common, arn: `arn:aws:acm:${region}:${accountId}:certificate/${id}` };
+            case "aws:ecr/repository:Repository": {
+                const repository = inputs.name ?? name;
+                return {
+                    ...common,
+                    arn: `arn:aws:ecr:${region}:${accountId}:repository/${repository}`,
+                    registryId: accountId,
+                    repositoryUrl: `${ecrRegistry(identity)}/${repository}`,
+                };
+            }
             default:
                 return common;
         }
@@ -87,9 +103,35 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, iden
             return { base64: Buffer.from(`mock-bytes-${name}`).toString("base64"), hex: Buffer.from(`mock-bytes-${name}`).toString("hex") };
         case "random:index/randomId:RandomId":
             return { hex: "a1b2c3d4", b64Url: "obLD1A", dec: "2712847316" };
+        case "docker-build:index:Image": {
+            // A registry digest depends on what was built: derive it from the build's inputs.
+            const built = JSON.stringify([inputs.context, inputs.buildArgs, inputs.platforms, inputs.tags]);
+            const digest = `sha256:${crypto.createHash("sha256").update(built).digest("hex")}`;
+            const [tag] = (inputs.tags ?? []) as string[];
+            return { digest, ref: tag ? `${tag}@${digest}` : "", contextHash: crypto.createHash("sha256").update(`${name}-context`).digest("hex") };
+        }
         default:
             return {};
     }
+}
+
+/** An AWS-managed prefix list as EC2 describes it; only the stack region's S3 list is known. */
+function managedPrefixList(inputs: Record<string, any>, identity: MockIdentity): Record<string, unknown> {
+    const list = s3PrefixList(identity.region);
+    if (inputs.name !== list.name && inputs.id !== list.id) {
+        throw new Error(`getManagedPrefixList asked for ${inputs.name ?? inputs.id}; the mocks answer only ${list.name} in ${identity.region}`);
+    }
+    return {
+        id: list.id,
+        name: list.name,
+        arn: `arn:aws:ec2:${identity.region}:aws:prefix-list/${list.id}`,
+        addressFamily: "IPv4",
+        ownerId: "AWS",
+        maxEntries: list.cidrs.length,
+        version: 1,
+        entries: list.cidrs.map((cidr) => ({ cidr, description: "" })),
+        tags: {},
+    };
 }
 
 export function createMocks(identity: MockIdentity): pulumi.runtime.Mocks {
@@ -115,6 +157,21 @@ export function createMocks(identity: MockIdentity): pulumi.runtime.Mocks {
                     };
                 case "aws:index/getPartition:getPartition":
                     return { partition: "aws", dnsSuffix: "amazonaws.com" };
+                case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
+                    // ECR hands out a 12-hour docker login for the registry: user AWS and a token as password.
+                    const password = "mock-ecr-login-token";
+                    return {
+                        id: identity.region,
+                        registryId: args.inputs.registryId ?? identity.accountId,
+                        userName: "AWS",
+                        password,
+                        authorizationToken: Buffer.from(`AWS:${password}`).toString("base64"),
+                        proxyEndpoint: `https://${ecrRegistry(identity)}`,
+                        expiresAt: "2026-11-25T12:00:00Z",
+                    };
+                }
+                case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+                    return managedPrefixList(args.inputs, identity);
                 default:
                     throw new Error(`the program invoked ${args.token}, which the test mocks do not answer; derive the value from settings instead`);
             }

@@ -1,6 +1,7 @@
 /**
  * Patching rule: every container image is pinned, lives only in Pulumi.yaml / Pulumi.<stack>.yaml,
- * and the Renovate regex that proposes updates finds every one of them.
+ * and the Renovate regex that proposes updates finds every one of them. Images the program builds
+ * (images/<name>/Dockerfile) start FROM one of those configured images, passed in as a build arg.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -8,6 +9,9 @@ import * as path from "path";
 import { RE2 } from "re2-wasm";
 import { parseImageReference, parseSettings } from "../../components/platform/settings";
 import { projectRoot, readProjectFile, readStackFile, stackConfig } from "../harness/stack-config";
+import { imageContexts, readDockerfile } from "../harness/dockerfile";
+import { ofType, shippedStacks, stackRecording } from "../harness/program";
+import { settingsOf } from "../harness/recorded";
 
 const projectName = readProjectFile().name;
 
@@ -178,6 +182,42 @@ describe("container images are pinned and configured in one place", () => {
             `source: "Grafana Tempo docs, configuration/compression: zstd to ~15% of raw"`,
         ];
         for (const sample of fine) assert.deepEqual(findImageLiterals(sample), [], sample);
+    });
+
+    it("builds images only FROM a configured, pinned image: the Dockerfile names a build arg the program fills from config", async () => {
+        const contexts = imageContexts();
+        assert.ok(contexts.length >= 1, "the Grafana image is built");
+        const recordings = await Promise.all(shippedStacks.map((stack) => stackRecording(stack)));
+        for (const context of contexts) {
+            const text = fs.readFileSync(path.join(projectRoot, context, "Dockerfile"), "utf8");
+            assert.deepEqual(findImageLiterals(text), [], `${context}/Dockerfile names no image`);
+            const dockerfile = readDockerfile(context);
+            const stageNames: string[] = [];
+            const baseArgs = new Set<string>();
+            for (const stage of dockerfile.stages) {
+                const arg = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(stage.from)?.[1];
+                assert.ok(arg || stageNames.includes(stage.from), `${context}: FROM ${stage.from} is neither a build arg nor an earlier stage`);
+                if (arg) {
+                    assert.ok(arg in dockerfile.globalArgs, `${context}: ${arg} is declared before the first FROM`);
+                    assert.equal(dockerfile.globalArgs[arg], undefined, `${context}: ${arg} has no default image`);
+                    baseArgs.add(arg);
+                }
+                if (stage.name) stageNames.push(stage.name);
+            }
+            for (const recording of recordings) {
+                const settings = settingsOf(recording);
+                const configured = Object.values(settings.images).map((image) => image.reference);
+                const builds = ofType(recording, "docker-build:index:Image").filter((b) => b.inputs.context.location === context);
+                assert.equal(builds.length, 1, `${recording.stack} builds ${context} once`);
+                for (const arg of baseArgs) {
+                    const base = builds[0].inputs.buildArgs[arg];
+                    assert.ok(configured.includes(base), `${recording.stack}: ${arg}=${base} is a configured image`);
+                    const parsed = parseImageReference(base);
+                    assert.ok(typeof parsed !== "string");
+                    if (settings.isProduction) assert.ok(parsed.digest, `${recording.stack} builds FROM ${base} by digest`);
+                }
+            }
+        }
     });
 
     describe("Renovate proposes their updates", () => {

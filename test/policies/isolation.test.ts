@@ -20,6 +20,20 @@ describe("policies: environment isolation", () => {
                 "aws:s3/bucket:Bucket 'tracing-traces' uses the default provider 'default_7_48_0'; pass the stack's explicit provider.",
             ],
         },
+        {
+            // An image build on the default docker-build provider would push with whatever docker login the shell has.
+            title: "an image built without the stack's docker-build provider",
+            change: (rs) => {
+                rs.push({
+                    urn: "urn:pulumi:prod::tracing-platform::docker-build:index:Image::grafana-image-build",
+                    type: "docker-build:index:Image",
+                    name: "grafana-image-build",
+                    custom: true,
+                    inputs: { push: true, tags: ["333333333333.dkr.ecr.eu-west-1.amazonaws.com/tracing-prod/grafana:13.2.3"] },
+                });
+            },
+            expect: ["docker-build:index:Image 'grafana-image-build' has no provider."],
+        },
     ]);
 
     describeRule("aws-provider-locked-to-environment-account", [

@@ -6,6 +6,18 @@ export type EnvironmentName = (typeof environmentNames)[number];
 export const tempoModes = ["monolithic", "distributed"] as const;
 export type TempoMode = (typeof tempoModes)[number];
 
+/** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS and Managed Prometheus (interface). */
+export const endpointServices = ["s3", "sns", "aps"] as const;
+export type EndpointService = (typeof endpointServices)[number];
+/**
+ * What a stack promises about acknowledged spans. `replicated`: none is lost on any single pod, node
+ * or zone failure (distributed Tempo acknowledges only after a replicated Kafka log has). `single-node`:
+ * monolithic Tempo acknowledges spans still in memory, so a crash loses at most the last
+ * `max_trace_live` of them.
+ */
+export const traceDurabilities = ["replicated", "single-node"] as const;
+export type TraceDurability = (typeof traceDurabilities)[number];
+
 export const systemKinds = ["http-api", "worker", "integration", "database", "cache", "queue"] as const;
 export type SystemKind = (typeof systemKinds)[number];
 
@@ -86,17 +98,22 @@ export interface Settings {
         readonly vpcCidr: string;
         readonly privateSubnetIds: readonly string[];
         readonly privateRouteTableIds: readonly string[];
+        /** VPC endpoints already in the VPC that the platform reuses instead of creating its own. */
+        readonly existingEndpointIds: Readonly<Partial<Record<EndpointService, string>>>;
         readonly vpnClientCidr: string;
         readonly vpnSessionTimeoutHours: number;
         readonly vpnLoginBanner: string;
+        /** Client VPN subnet associations (one per zone, from the first of privateSubnetIds): each is billed per hour. */
+        readonly vpnSubnetAssociations: number;
         readonly appOtlpCidrs: readonly string[];
-        readonly s3Cidrs: readonly string[];
         readonly appNamespaceLabel: { readonly key: string; readonly value: string };
     };
     readonly cluster: {
         readonly name: string;
         /** Security group of the cluster's worker nodes (the only source MSK admits). */
         readonly nodeSecurityGroupId: string;
+        /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
+        readonly serviceCidr: string;
         readonly storageClass: string;
     };
     readonly pki: {
@@ -121,19 +138,23 @@ export interface Settings {
     readonly collectors: {
         readonly gatewayMinReplicas: number;
         readonly gatewayMaxReplicas: number;
-        readonly gatewayQueueVolumeGb: number;
+        /** Queue volume per gateway when the stack fixes it; unset, the capacity plan sizes it from the load. */
+        readonly gatewayQueueVolumeGb?: number;
         readonly dropClientAddress: boolean;
         /** OTLP senders outside the cluster, each with its own client certificate. */
         readonly externalSenders: readonly string[];
     };
     readonly tempo: {
+        readonly durability: TraceDurability;
+        /** Follows from the durability: replicated runs distributed Tempo, single-node the monolith. */
         readonly mode: TempoMode;
-        readonly replicas: number;
-        readonly volumeGb: number;
+        /** Monolith volume when the stack fixes it; unset, the capacity plan sizes it from the load. */
+        readonly volumeGb?: number;
+        /** MSK brokers the stack fixes; each one left unset is chosen by the capacity plan from the load. */
         readonly msk: {
-            readonly instanceType: string;
-            readonly brokerCount: number;
-            readonly volumeGb: number;
+            readonly instanceType?: string;
+            readonly brokerCount?: number;
+            readonly volumeGb?: number;
             readonly kafkaVersion: string;
         };
     };
