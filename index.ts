@@ -165,6 +165,7 @@ const vpn = new ClientVpn(
         securityGroupId: perimeter.vpnEndpointSecurityGroupId,
         serverCertificate: pki.vpnServer,
         caCertificatePem: pki.vpnCaCertificatePem,
+        identity: settings.identity.vpn,
     },
     awsOnly,
 );
@@ -269,9 +270,6 @@ export const alertTopicArn = alertTopic.topicArn;
 export const caCertificate = pki.caCertificatePem;
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
 export const vpnEndpointId = vpn.endpointId;
-/** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
-export const vpnClientCertificate = pki.vpnClient.certificatePem;
-export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
 export const capacityPlan = capacityPlanOutput(settings, capacity);
 export const tempoMode = capacity.tempo.mode;
 export const tempoIngestEndpoint = tempo.ingestEndpoint;
