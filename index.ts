@@ -236,7 +236,8 @@ const grafana = new Grafana(
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
-        imageKeyArn: keys.traceKeyArn,
+        // It encrypts Grafana's image repository and its break-glass admin secret.
+        kmsKeyArn: keys.traceKeyArn,
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -276,6 +277,8 @@ export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** Secrets Manager secret of Grafana's break-glass admin (username and password; runbook: Break-glass access). */
+export const grafanaBreakGlassSecretArn = grafana.breakGlassSecretArn;
 /** Each external OTLP sender's client certificate (public), by sender name: the gateway's load balancer admits only these. */
 export const otlpSenderCertificates = Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.certificatePem]));
 /** Each external OTLP sender's private key (secret), by sender name; hand each sender only its own. */
