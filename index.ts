@@ -196,6 +196,11 @@ new PlatformNetworkPolicies(
             appNamespaceLabel: settings.network.appNamespaceLabel,
             tempoMode: settings.tempo.mode,
         },
+        identityProvider: {
+            environment: settings.environment,
+            providerCidrs: settings.identity.grafana.providerCidrs,
+            issuer: settings.identity.grafana.issuer,
+        },
         namespaces: platformNamespaces.namespaces,
     },
     kubernetesOnly,
