@@ -6,6 +6,7 @@
 import type { Policies } from "@pulumi/policy";
 import { cloudTrailRules } from "./cloudtrail";
 import { iamRules } from "./iam";
+import { identityRules } from "./identity";
 import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
 import { kubernetesRules } from "./kubernetes";
@@ -29,6 +30,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...kmsRules,
     ...cloudTrailRules,
     ...vpnRules,
+    ...identityRules,
     ...networkRules,
     ...iamRules,
     ...kubernetesRules,

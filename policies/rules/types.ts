@@ -47,7 +47,8 @@ export type RuleArea =
     | "kubernetes"
     | "tls"
     | "observability-config"
-    | "isolation";
+    | "isolation"
+    | "identity";
 
 /**
  * A pure function that takes a stack's resources and returns a copy in which exactly this rule is

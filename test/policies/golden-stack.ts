@@ -139,6 +139,15 @@ const grafanaIni = [
     "secret_key = $__file{/etc/grafana/secrets/secret_key}",
     "admin_password = $__file{/etc/grafana/secrets/admin_password}",
     "",
+    "[auth]",
+    "disable_login_form = true",
+    "",
+    "[auth.basic]",
+    "enabled = false",
+    "",
+    "[auth.generic_oauth]",
+    "enabled = true",
+    "",
     "[auth.anonymous]",
     "enabled = false",
     "",
@@ -329,7 +338,7 @@ export function goldenStack(stack: "dev" | "prod"): RecordedResource[] {
             description: `tracing-platform ${stack} Client VPN`,
             clientCidrBlock: settings.network.vpnClientCidr,
             serverCertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-server`,
-            authenticationOptions: [{ type: "certificate-authentication", rootCertificateChainArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-client-ca` }],
+            authenticationOptions: [{ type: "federated-authentication", samlProviderArn: `arn:aws:iam::${accountId}:saml-provider/tracing-${stack}-client-vpn` }],
             connectionLogOptions: { enabled: true, cloudwatchLogGroup: `/tracing/${stack}/client-vpn` },
             vpcId: settings.network.vpcId,
             securityGroupIds: ["tracing-vpn-id"],
@@ -345,7 +354,7 @@ export function goldenStack(stack: "dev" | "prod"): RecordedResource[] {
     b.add(
         "aws:ec2clientvpn/authorizationRule:AuthorizationRule",
         "tracing-vpn-platform-vpc",
-        { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, authorizeAllGroups: true, description: "VPN users may reach the platform VPC" },
+        { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, accessGroupId: "tracing-grafana-users", description: "Grafana users may reach the platform VPC" },
         { ...onAws, from: { clientVpnEndpointId: [endpoint] } },
     );
 
