@@ -30,7 +30,26 @@ const { accountId, region } = settings.aws;
 const names = awsResourceNames(settings.environment, accountId, region);
 const retain = settings.protectStatefulResources;
 
-// AWS: perimeter first, because the trace bucket only admits data access through its S3 endpoint.
+const keys = new PlatformKeys(
+    "tracing",
+    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
+    awsOnly,
+);
+const metricsStore = new MetricsStore(
+    "tracing-span-metrics",
+    {
+        workspaceAlias: names.metricsWorkspace,
+        logGroupName: names.metricsLogGroup,
+        metricsKeyArn: keys.traceKeyArn,
+        logKeyArn: keys.auditKeyArn,
+        logRetentionDays: settings.retention.logDays,
+        retain,
+    },
+    awsOnly,
+);
+// AWS: the perimeter before the buckets, because the trace bucket only admits data access through
+// the S3 endpoint; the metrics workspace before the perimeter, whose Managed Prometheus endpoint
+// policy (when the platform creates that endpoint) protects it.
 const perimeter = new NetworkPerimeter(
     "tracing",
     {
@@ -39,15 +58,11 @@ const perimeter = new NetworkPerimeter(
         region: settings.aws.region,
         network: settings.network,
         nodeSecurityGroupId: settings.cluster.nodeSecurityGroupId,
+        metricsWorkspaceArn: metricsStore.workspaceArn,
     },
     awsOnly,
 );
 
-const keys = new PlatformKeys(
-    "tracing",
-    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
-    awsOnly,
-);
 const accessLogBucket = new AccessLogBucket(
     "tracing-access-logs",
     {
@@ -95,18 +110,6 @@ const auditTrail = new AuditTrail(
         names,
         auditBucketName: auditBucket.bucketName,
         auditKeyArn: keys.auditKeyArn,
-        logRetentionDays: settings.retention.logDays,
-        retain,
-    },
-    awsOnly,
-);
-const metricsStore = new MetricsStore(
-    "tracing-span-metrics",
-    {
-        workspaceAlias: names.metricsWorkspace,
-        logGroupName: names.metricsLogGroup,
-        metricsKeyArn: keys.traceKeyArn,
-        logKeyArn: keys.auditKeyArn,
         logRetentionDays: settings.retention.logDays,
         retain,
     },
@@ -185,27 +188,6 @@ new InternalEndpoints(
     kubernetesOnly,
 );
 
-new PlatformNetworkPolicies(
-    "tracing",
-    {
-        plan: {
-            environment: settings.environment,
-            vpcCidr: settings.network.vpcCidr,
-            appOtlpCidrs: settings.network.appOtlpCidrs,
-            s3Cidrs: settings.network.s3Cidrs,
-            appNamespaceLabel: settings.network.appNamespaceLabel,
-            tempoMode: settings.tempo.mode,
-        },
-        identityProvider: {
-            environment: settings.environment,
-            providerCidrs: settings.identity.grafana.providerCidrs,
-            issuer: settings.identity.grafana.issuer,
-        },
-        namespaces: platformNamespaces.namespaces,
-    },
-    kubernetesOnly,
-);
-
 const tempoKafka =
     capacity.tempo.mode === "distributed" && capacity.tempo.distributed
         ? new TempoKafka(
@@ -213,7 +195,6 @@ const tempoKafka =
               {
                   settings,
                   plan: capacity.tempo.distributed,
-                  storedBytesPerSecond: capacity.load.storedBytesPerSecond,
                   kmsKeyArn: keys.traceKeyArn,
                   logsKmsKeyArn: keys.auditKeyArn,
               },
@@ -254,6 +235,30 @@ const collectors = new CollectorFleet(
     "tracing-collectors",
     { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
+);
+
+// Each workload's egress is what its rendered configuration dials, so the policies come last.
+new PlatformNetworkPolicies(
+    "tracing",
+    {
+        environment: settings.environment,
+        region,
+        vpcCidr: settings.network.vpcCidr,
+        kubernetesServiceCidr: settings.cluster.serviceCidr,
+        appOtlpCidrs: settings.network.appOtlpCidrs,
+        appNamespaceLabel: settings.network.appNamespaceLabel,
+        identityProvider: { hosts: settings.identity.grafana.providerHosts, cidrs: settings.identity.grafana.providerCidrs },
+        destinations: {
+            agent: collectors.agent.destinations,
+            gateway: collectors.gateway.destinations,
+            tempo: tempo.destinations,
+            grafana: grafana.destinations,
+        },
+        services: [collectors.agent.service, collectors.gateway.headlessService, ...tempo.services],
+        namespaces: platformNamespaces.namespaces,
+    },
+    // The AWS provider answers the S3 prefix-list lookup.
+    { providers: [providers.kubernetes, providers.aws] },
 );
 
 export const environment = settings.environment;

@@ -6,10 +6,12 @@ import * as random from "@pulumi/random";
 import { grafanaAlerting, renderAlerting } from "./alerts";
 import { dashboardProvider, grafanaDashboards, renderDashboards } from "./dashboards";
 import { grafanaDatasources, renderDatasources } from "./datasources";
+import { grafanaDestinations } from "./destinations";
 import { GrafanaImage, grafanaImagePlatform } from "./image";
 import { grafanaAdminUser, grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "./ini";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
 import { awsResourceNames, namespaces, partOf, ports, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 type Volume = k8s.types.input.core.v1.Volume;
@@ -60,6 +62,8 @@ export class Grafana extends pulumi.ComponentResource {
     public readonly secretName: pulumi.Output<string>;
     /** ARN of the Secrets Manager secret with the break-glass admin's login (the runbook reads it from there). */
     public readonly breakGlassSecretArn: pulumi.Output<string>;
+    /** Every host and port Grafana's rendered files dial (its NetworkPolicy egress is derived from it). */
+    public readonly destinations: pulumi.Output<Destination[]>;
 
     constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:grafana:Grafana", name, args, opts);
@@ -136,15 +140,21 @@ export class Grafana extends pulumi.ComponentResource {
         const configMap = (suffix: string, data: pulumi.Input<Record<string, pulumi.Input<string>>>) =>
             new k8s.core.v1.ConfigMap(`${name}-${suffix}`, { metadata: { name: `grafana-${suffix}`, namespace, labels }, data }, { parent: this });
 
-        const ini = renderIni(grafanaIni({ hostname: settings.grafana.hostname, httpsPort: ports.grafanaHttps, singleSignOn: settings.identity.grafana }));
-        const datasources = pulumi
+        const iniDocument = grafanaIni({ hostname: settings.grafana.hostname, httpsPort: ports.grafanaHttps, singleSignOn: settings.identity.grafana });
+        const ini = renderIni(iniDocument);
+        const datasourceFiles = pulumi
             .output(args.prometheusEndpoint)
-            .apply((endpoint) => renderDatasources(grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region })));
+            .apply((endpoint) => grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region }));
+        const datasources = datasourceFiles.apply(renderDatasources);
         const provider = dashboardProvider();
         const dashboards = renderDashboards(grafanaDashboards(settings.systems));
-        const alerting = pulumi
+        const alertingFiles = pulumi
             .output(args.alertTopicArn)
-            .apply((topicArn) => renderAlerting(grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region })));
+            .apply((topicArn) => grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region }));
+        const alerting = alertingFiles.apply(renderAlerting);
+        this.destinations = pulumi
+            .all([datasourceFiles, alertingFiles])
+            .apply(([datasourceFile, alertingFile]) => grafanaDestinations({ ini: iniDocument, datasources: datasourceFile, alerting: alertingFile }));
 
         const configFiles = {
             config: configMap("config", { "grafana.ini": ini }),

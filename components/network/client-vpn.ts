@@ -122,7 +122,8 @@ export class ClientVpn extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        for (const [index, subnetId] of network.privateSubnetIds.entries()) {
+        // Each association is billed per hour; the stack chooses how many zones keep VPN access (vpnSubnetAssociations).
+        for (const [index, subnetId] of network.privateSubnetIds.slice(0, network.vpnSubnetAssociations).entries()) {
             new aws.ec2clientvpn.NetworkAssociation(
                 `${name}-subnet-${index}`,
                 { clientVpnEndpointId: this.endpoint.id, subnetId },

@@ -7,7 +7,7 @@ import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { iniDocuments } from "./lib/config-documents";
-import { resourceRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { containersOf, objectLabel, podSpecOf, workloadTypes } from "./lib/kubernetes";
 import { editConfigMapIni, mutation, pick } from "./lib/mutate";
 import { asList, isSet, isTrue } from "./lib/values";
@@ -15,6 +15,8 @@ import type { RuleDefinition } from "./types";
 
 type EndpointInputs = Unwrap<aws.ec2clientvpn.EndpointArgs>;
 type AuthorizationRuleInputs = Unwrap<aws.ec2clientvpn.AuthorizationRuleArgs>;
+
+const { resourceRule } = rulesFor("identity");
 
 /** Authentication that names a person (Client VPN logs `username` for these). */
 const personalAuthentication = ["federated-authentication", "directory-service-authentication"];
@@ -26,7 +28,6 @@ const vpnPerPerson = resourceRule({
         "the person and a leaver is revoked at the identity provider; a certificate alone is a shared credential. Fix: " +
         "set authenticationOptions to federated-authentication with samlProviderArn.",
     severity: "high",
-    area: "identity",
     securityRule: 4,
     controls: [],
     appliesTo: awsTypes.vpnEndpoint,
@@ -49,7 +50,6 @@ const vpnByGroup = resourceRule({
         "Each Client VPN authorization rule admits the members of one identity-provider group (who may reach Grafana), " +
         "never every authenticated user. Fix: set accessGroupId and leave authorizeAllGroups unset.",
     severity: "high",
-    area: "identity",
     securityRule: 3,
     controls: [],
     appliesTo: awsTypes.vpnAuthorizationRule,
@@ -83,7 +83,6 @@ const grafanaSingleSignOn = resourceRule<{ passwordLoginAllowed: boolean }>({
         "admin. Fix: set [auth.generic_oauth] enabled = true and, in prod, [auth] disable_login_form = true and " +
         "[auth.basic] enabled = false (and no GF_* env override turning them back).",
     severity: "high",
-    area: "identity",
     securityRule: 3,
     controls: [],
     config: {

@@ -38,15 +38,21 @@ export type ControlId =
 
 /** Where a rule lives (one module per area under policies/rules/). */
 export type RuleArea =
-    | "s3"
+    | "s3-access"
+    | "s3-retention"
     | "kms"
     | "cloudtrail"
     | "vpn"
     | "network"
     | "iam"
-    | "kubernetes"
-    | "tls"
-    | "observability-config"
+    | "kubernetes-pods"
+    | "kubernetes-namespaces"
+    | "kubernetes-network"
+    | "kubernetes-helm"
+    | "pki"
+    | "collectors"
+    | "tempo"
+    | "grafana"
     | "isolation"
     | "identity";
 

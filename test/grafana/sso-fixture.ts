@@ -13,6 +13,7 @@ export function singleSignOn(overrides: Partial<SingleSignOn> = {}): SingleSignO
         scopes: ["openid", "email", "profile", "groups"],
         groupsClaim: "groups",
         roleGroups: { Admin: ["/tracing/admins"], Editor: ["/tracing/sre", "/tracing/oncall"], Viewer: ["/tracing/readers"] },
+        providerHosts: ["sso.example.com"],
         providerCidrs: ["10.60.10.0/28"],
         passwordLogin: false,
         ...overrides,

@@ -100,10 +100,13 @@ describe("Client VPN", () => {
                 assert.equal(logGroup.inputs.deletionProtectionEnabled, settings.isProduction);
             });
 
-            it("associates every private subnet and authorises only the VPC CIDR, one rule per configured IdP group, with a description", () => {
+            it("associates the first vpnSubnetAssociations private subnets and authorises only the VPC CIDR, one rule per configured IdP group, with a description", () => {
                 const settings = settingsOf(recording);
                 const associations = ofType(recording, "aws:ec2clientvpn/networkAssociation:NetworkAssociation");
-                assert.deepEqual(associations.map((a) => a.inputs.subnetId).sort(), [...settings.network.privateSubnetIds].sort());
+                const chosen = settings.network.privateSubnetIds.slice(0, settings.network.vpnSubnetAssociations);
+                assert.equal(associations.length, settings.network.vpnSubnetAssociations);
+                assert.deepEqual(associations.map((a) => a.inputs.subnetId).sort(), [...chosen].sort());
+                assert.ok(associations.every((a) => settings.network.privateSubnetIds.includes(a.inputs.subnetId)), "only private subnets");
                 const rules = ofType(recording, "aws:ec2clientvpn/authorizationRule:AuthorizationRule");
                 assert.deepEqual(rules.map((r) => r.inputs.accessGroupId).sort(), [...settings.identity.vpn.accessGroups].sort());
                 assert.ok(settings.identity.vpn.accessGroups.length >= 1);

@@ -214,6 +214,14 @@ describe("CI/CD workflows", () => {
                 assert.equal(job.concurrency?.group, `deploy-${stack}`);
                 assert.equal(job.concurrency?.["cancel-in-progress"], false, "never cancel a running update");
             });
+
+            it(`${stack}: the read-only preflight runs with the deploy role's credentials before pulumi up`, () => {
+                const steps: { run?: string; uses?: string }[] = workflow.jobs[stack].steps;
+                const preflight = steps.findIndex((step) => step.run === `npm run preflight -- --stack ${stack}`);
+                const credentials = steps.findIndex((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
+                const up = steps.findIndex((step) => step.uses?.startsWith("pulumi/actions"));
+                assert.ok(credentials >= 0 && credentials < preflight && preflight < up, "credentials, then preflight, then pulumi up");
+            });
         }
     });
 

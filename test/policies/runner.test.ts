@@ -70,6 +70,17 @@ describe("policies: offline runner", () => {
         assert.strictEqual(bucket.provider?.urn, aws.urn);
     });
 
+    it("can limit resource validations to chosen resources while stack policies still see the whole stack", async () => {
+        const seen: ResourceValidationArgs[] = [];
+        let stackSize = 0;
+        const capture: StackValidationPolicy = { name: "capture", description: "counts the stack", validateStack: (args: StackValidationArgs) => void (stackSize = args.resources.length) };
+        const resources = golden();
+        await runPolicies(resources, { policies: [probe(seen), capture], validateResources: (r) => r.name === "tracing-audit-key" });
+        assert.deepStrictEqual(seen.map((a) => a.name), ["tracing-audit-key"]);
+        assert.strictEqual(seen[0].provider?.props.allowedAccountIds, '["333333333333"]');
+        assert.strictEqual(stackSize, resources.length);
+    });
+
     it("reports violations at the configured level and skips disabled rules", async () => {
         const resources = edited((rs) => {
             named(rs, "tracing-traces-key").inputs.enableKeyRotation = false;

@@ -60,9 +60,12 @@ describe("MSK for distributed Tempo (program)", () => {
         const brokers = cluster.inputs.brokerNodeGroupInfo;
         assert.deepStrictEqual(brokers.clientSubnets, settings.network.privateSubnetIds);
         assert.strictEqual(brokers.connectivityInfo.publicAccess.type, "DISABLED");
-        assert.strictEqual(brokers.instanceType, settings.tempo.msk.instanceType);
-        assert.strictEqual(brokers.storageInfo.ebsStorageInfo.volumeSize, settings.tempo.msk.volumeGb);
-        assert.strictEqual(cluster.inputs.numberOfBrokerNodes, settings.tempo.msk.brokerCount);
+        // The brokers are the capacity plan's: the cheapest class, count and volume for twice the peak.
+        const { msk } = planCapacity(settings).tempo.distributed!;
+        assert.strictEqual(brokers.instanceType, msk.instanceType);
+        assert.strictEqual(brokers.storageInfo.ebsStorageInfo.volumeSize, msk.volumeGb);
+        assert.strictEqual(cluster.inputs.numberOfBrokerNodes, msk.brokerCount);
+        assert.ok(msk.networkUtilisation <= 1, "the planned brokers carry twice the peak");
         const group = oneOfType(prod, "aws:ec2/securityGroup:SecurityGroup", "tempo-kafka-brokers");
         assert.ok(sources(cluster, "brokerNodeGroupInfo").includes(group.urn));
         assert.strictEqual(group.inputs.vpcId, settings.network.vpcId);

@@ -124,6 +124,7 @@ function readGrafanaSingleSignOn(r: Reader, isProduction: boolean): Settings["id
     if (groupsClaim && !claimPattern.test(groupsClaim)) r.problem("grafanaOidcGroupsClaim", groupsClaim, "a claim name such as groups or cognito:groups");
     const roleGroups = readRoleGroups(r);
     const providerCidrs = readAllowList(r, "grafanaIdpCidrs", 1);
+    const providerHosts = [...new Set([tokenUrl, userInfoUrl].filter((url) => URL.canParse(url)).map((url) => new URL(url).hostname))];
     return {
         issuer,
         authUrl,
@@ -134,6 +135,7 @@ function readGrafanaSingleSignOn(r: Reader, isProduction: boolean): Settings["id
         scopes,
         groupsClaim,
         roleGroups,
+        providerHosts,
         providerCidrs,
         passwordLogin: !isProduction,
     };

@@ -23,18 +23,19 @@ import { readTempo } from "./tempo";
 import type { Settings } from "./types";
 
 export { minimumImageVersions, parseImageReference, versionAtLeast } from "./images";
-export { declaredKeys, projectName, type DeclaredKey } from "./keys";
+export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
 export { ConfigValidationError } from "./reader";
 export { parseSamlMetadata, samlMetadataNamespace } from "./saml-metadata";
 export { cloudWatchRetentionDays } from "./retention";
-export { tempoKafkaSecurityMinimumVersion } from "./tempo";
+export { tempoKafkaSecurityMinimumVersion, tempoModeFor } from "./tempo";
 export {
     environmentNames,
     grafanaRoles,
     SecretText,
     systemKinds,
     tempoModes,
+    traceDurabilities,
     type ConfigProblem,
     type EnvironmentName,
     type GrafanaRole,
@@ -42,6 +43,7 @@ export {
     type Settings,
     type SystemKind,
     type TempoMode,
+    type TraceDurability,
     type TracedSystem,
 } from "./types";
 
@@ -67,13 +69,13 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     const aws = readAws(r, environment);
     const tags = readTags(r, environment);
     const network = readNetwork(r);
-    const cluster = readCluster(r);
+    const cluster = readCluster(r, network);
     const pki = readPki(r);
     const retention = readRetention(r, isProduction);
     const kms = readKms(r, isProduction);
     const images = readImages(r, isProduction);
     const collectors = readCollectors(r, isProduction);
-    const tempo = readTempo(r, { isProduction, image: images.tempo, privateSubnetIds: network.privateSubnetIds });
+    const tempo = readTempo(r, { image: images.tempo, privateSubnetIds: network.privateSubnetIds });
     const grafana = readGrafana(r);
     const identity = readIdentity(r, isProduction);
     const systems = readSystems(r);

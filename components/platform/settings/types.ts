@@ -29,6 +29,17 @@ export class SecretText {
         return "[secret]";
     }
 }
+/** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS and Managed Prometheus (interface). */
+export const endpointServices = ["s3", "sns", "aps"] as const;
+export type EndpointService = (typeof endpointServices)[number];
+/**
+ * What a stack promises about acknowledged spans. `replicated`: none is lost on any single pod, node
+ * or zone failure (distributed Tempo acknowledges only after a replicated Kafka log has). `single-node`:
+ * monolithic Tempo acknowledges spans still in memory, so a crash loses at most the last
+ * `max_trace_live` of them.
+ */
+export const traceDurabilities = ["replicated", "single-node"] as const;
+export type TraceDurability = (typeof traceDurabilities)[number];
 
 export const systemKinds = ["http-api", "worker", "database", "cache", "queue"] as const;
 export type SystemKind = (typeof systemKinds)[number];
@@ -86,17 +97,22 @@ export interface Settings {
         readonly vpcCidr: string;
         readonly privateSubnetIds: readonly string[];
         readonly privateRouteTableIds: readonly string[];
+        /** VPC endpoints already in the VPC that the platform reuses instead of creating its own. */
+        readonly existingEndpointIds: Readonly<Partial<Record<EndpointService, string>>>;
         readonly vpnClientCidr: string;
         readonly vpnSessionTimeoutHours: number;
         readonly vpnLoginBanner: string;
+        /** Client VPN subnet associations (one per zone, from the first of privateSubnetIds): each is billed per hour. */
+        readonly vpnSubnetAssociations: number;
         readonly appOtlpCidrs: readonly string[];
-        readonly s3Cidrs: readonly string[];
         readonly appNamespaceLabel: { readonly key: string; readonly value: string };
     };
     readonly cluster: {
         readonly name: string;
         /** Security group of the cluster's worker nodes (the only source MSK admits). */
         readonly nodeSecurityGroupId: string;
+        /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
+        readonly serviceCidr: string;
         readonly storageClass: string;
     };
     readonly pki: {
@@ -121,19 +137,23 @@ export interface Settings {
     readonly collectors: {
         readonly gatewayMinReplicas: number;
         readonly gatewayMaxReplicas: number;
-        readonly gatewayQueueVolumeGb: number;
+        /** Queue volume per gateway when the stack fixes it; unset, the capacity plan sizes it from the load. */
+        readonly gatewayQueueVolumeGb?: number;
         readonly dropClientAddress: boolean;
         /** OTLP senders outside the cluster, each with its own client certificate. */
         readonly externalSenders: readonly string[];
     };
     readonly tempo: {
+        readonly durability: TraceDurability;
+        /** Follows from the durability: replicated runs distributed Tempo, single-node the monolith. */
         readonly mode: TempoMode;
-        readonly replicas: number;
-        readonly volumeGb: number;
+        /** Monolith volume when the stack fixes it; unset, the capacity plan sizes it from the load. */
+        readonly volumeGb?: number;
+        /** MSK brokers the stack fixes; each one left unset is chosen by the capacity plan from the load. */
         readonly msk: {
-            readonly instanceType: string;
-            readonly brokerCount: number;
-            readonly volumeGb: number;
+            readonly instanceType?: string;
+            readonly brokerCount?: number;
+            readonly volumeGb?: number;
             readonly kafkaVersion: string;
         };
     };
@@ -161,7 +181,9 @@ export interface Settings {
             readonly groupsClaim: string;
             /** Groups behind each role; a person in none of them cannot sign in. */
             readonly roleGroups: Readonly<Partial<Record<GrafanaRole, readonly string[]>>>;
-            /** Addresses of the provider's token and user-info endpoints: Grafana's only egress outside the VPC. */
+            /** Hosts of the token and user-info endpoints, which Grafana's server calls. */
+            readonly providerHosts: readonly string[];
+            /** Addresses of those hosts: Grafana's only egress outside the VPC. */
             readonly providerCidrs: readonly string[];
             /** Login form and basic auth for local users (dev only; prod signs people in through the IdP alone). */
             readonly passwordLogin: boolean;
