@@ -168,6 +168,7 @@ const vpn = new ClientVpn(
         securityGroupId: perimeter.vpnEndpointSecurityGroupId,
         serverCertificate: pki.vpnServer,
         caCertificatePem: pki.vpnCaCertificatePem,
+        identity: settings.identity.vpn,
     },
     awsOnly,
 );
@@ -221,7 +222,8 @@ const grafana = new Grafana(
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
-        imageKeyArn: keys.traceKeyArn,
+        // It encrypts Grafana's image repository and its break-glass admin secret.
+        kmsKeyArn: keys.traceKeyArn,
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -245,6 +247,7 @@ new PlatformNetworkPolicies(
         kubernetesServiceCidr: settings.cluster.serviceCidr,
         appOtlpCidrs: settings.network.appOtlpCidrs,
         appNamespaceLabel: settings.network.appNamespaceLabel,
+        identityProvider: { hosts: settings.identity.grafana.providerHosts, cidrs: settings.identity.grafana.providerCidrs },
         destinations: {
             agent: collectors.agent.destinations,
             gateway: collectors.gateway.destinations,
@@ -278,15 +281,14 @@ export const alertTopicArn = alertTopic.topicArn;
 export const caCertificate = pki.caCertificatePem;
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
 export const vpnEndpointId = vpn.endpointId;
-/** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
-export const vpnClientCertificate = pki.vpnClient.certificatePem;
-export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
 export const capacityPlan = capacityPlanOutput(settings, capacity);
 export const tempoMode = capacity.tempo.mode;
 export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** Secrets Manager secret of Grafana's break-glass admin (username and password; runbook: Break-glass access). */
+export const grafanaBreakGlassSecretArn = grafana.breakGlassSecretArn;
 /** Each external OTLP sender's client certificate (public), by sender name: the gateway's load balancer admits only these. */
 export const otlpSenderCertificates = Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.certificatePem]));
 /** Each external OTLP sender's private key (secret), by sender name; hand each sender only its own. */

@@ -113,6 +113,8 @@ export interface TraceKeyPolicyArgs {
     readonly tempoRoleArn: string;
     /** Name of the ECR repository of the Grafana image, encrypted with this key. */
     readonly imageRepositoryName: string;
+    /** Name of the Secrets Manager secret of Grafana's break-glass admin, encrypted with this key. */
+    readonly breakGlassSecretName: string;
 }
 
 /**
@@ -123,9 +125,10 @@ export interface TraceKeyPolicyArgs {
  *
  * Managed Prometheus (the span-metrics workspace) and MSK (Tempo's Kafka volumes in distributed
  * mode) are created with this key and create grants for themselves; Secrets Manager encrypts the
- * MSK SCRAM credentials with it (MSK refuses the AWS-managed key). Each may use the key only
- * through its own service endpoint in this account, grants only for AWS resources, and Secrets
- * Manager only for the `AmazonMSK_` secrets.
+ * MSK SCRAM credentials with it (MSK refuses the AWS-managed key) and Grafana's break-glass admin
+ * login. Each may use the key only through its own service endpoint in this account, grants only
+ * for AWS resources, and Secrets Manager only for the `AmazonMSK_` secrets and that one secret
+ * (Secrets Manager appends a random suffix to a secret's ARN, hence the trailing wildcard).
  *
  * ECR (the Grafana image repository): per the ECR user guide ("Encryption at rest"), creating the
  * repository makes ECR call DescribeKey and CreateGrant as the creating principal; pushes and pulls
@@ -149,14 +152,19 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
             ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) },
         }),
         {
-            Sid: "SecretsManagerUsesKeyForMskCredentials",
+            Sid: "SecretsManagerUsesKeyForPlatformCredentials",
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
             Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
             Resource: "*",
             Condition: {
                 StringEquals: { "kms:ViaService": viaService("secretsmanager", args.region), "kms:CallerAccount": args.accountId },
-                StringLike: { "kms:EncryptionContext:SecretARN": `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*` },
+                StringLike: {
+                    "kms:EncryptionContext:SecretARN": [
+                        `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*`,
+                        `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${args.breakGlassSecretName}-*`,
+                    ],
+                },
             },
         },
     ]);

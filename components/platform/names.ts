@@ -138,6 +138,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         alertTopic: `tracing-alerts-${environment}`,
         /** Private ECR repository of the Grafana image with the plugins baked in (per account and region). */
         grafanaImageRepository: `tracing-${environment}/grafana`,
+        /** Secrets Manager secret holding Grafana's break-glass admin login (encrypted with the trace key). */
+        grafanaBreakGlassSecret: `tracing-${environment}/grafana/break-glass-admin`,
         /** Pod Identity roles of the workloads that call AWS (the agents do not). */
         workloadRoles: {
             tempo: `tracing-tempo-${roleSuffix}`,

@@ -8,6 +8,7 @@ import { cloudTrailRules } from "./cloudtrail";
 import { collectorRules } from "./collectors";
 import { grafanaRules } from "./grafana";
 import { iamRules } from "./iam";
+import { identityRules } from "./identity";
 import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
 import { kubernetesHelmRules } from "./kubernetes-helm";
@@ -36,6 +37,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...kmsRules,
     ...cloudTrailRules,
     ...vpnRules,
+    ...identityRules,
     ...networkRules,
     ...iamRules,
     ...kubernetesPodRules,

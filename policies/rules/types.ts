@@ -53,7 +53,8 @@ export type RuleArea =
     | "collectors"
     | "tempo"
     | "grafana"
-    | "isolation";
+    | "isolation"
+    | "identity";
 
 /**
  * A pure function that takes a stack's resources and returns a copy in which exactly this rule is

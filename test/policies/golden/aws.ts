@@ -175,7 +175,7 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
             description: `tracing-platform ${stack} Client VPN`,
             clientCidrBlock: settings.network.vpnClientCidr,
             serverCertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-server`,
-            authenticationOptions: [{ type: "certificate-authentication", rootCertificateChainArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-client-ca` }],
+            authenticationOptions: [{ type: "federated-authentication", samlProviderArn: `arn:aws:iam::${accountId}:saml-provider/tracing-${stack}-client-vpn` }],
             connectionLogOptions: { enabled: true, cloudwatchLogGroup: `/tracing/${stack}/client-vpn` },
             vpcId: settings.network.vpcId,
             securityGroupIds: ["tracing-vpn-id"],
@@ -191,7 +191,7 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
     b.add(
         "aws:ec2clientvpn/authorizationRule:AuthorizationRule",
         "tracing-vpn-platform-vpc",
-        { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, authorizeAllGroups: true, description: "VPN users may reach the platform VPC" },
+        { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, accessGroupId: "tracing-grafana-users", description: "Grafana users may reach the platform VPC" },
         { ...onAws, from: { clientVpnEndpointId: [endpoint] } },
     );
 
