@@ -4,6 +4,7 @@
  * (never from policies/index.ts, which starts the policy pack's server).
  */
 import type { Policies } from "@pulumi/policy";
+import { alarmRules } from "./alarms";
 import { cloudTrailRules } from "./cloudtrail";
 import { iamRules } from "./iam";
 import { isolationRules } from "./isolation";
@@ -28,6 +29,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...s3Rules,
     ...kmsRules,
     ...cloudTrailRules,
+    ...alarmRules,
     ...vpnRules,
     ...networkRules,
     ...iamRules,
