@@ -7,8 +7,10 @@ import {
     AuditBucket,
     AuditTrail,
     auditObjectLockMode,
+    EncryptedLogGroup,
     MetricsStore,
     PlatformKeys,
+    SecurityAlarms,
     TraceBucket,
     WorkloadIdentities,
 } from "./components/data-plane";
@@ -169,6 +171,23 @@ const vpn = new ClientVpn(
         serverCertificate: pki.vpnServer,
         caCertificatePem: pki.vpnCaCertificatePem,
         identity: settings.identity.vpn,
+    },
+    awsOnly,
+);
+
+// Logs of the platform's own pods, which the collector gateways ship (Grafana's access and login log among them).
+const workloadLogs = new EncryptedLogGroup(
+    "tracing-workload-logs",
+    { logGroupName: names.workloadLogGroup, keyArn: keys.auditKeyArn, retentionDays: settings.retention.logDays, retain },
+    awsOnly,
+);
+new SecurityAlarms(
+    "tracing-security",
+    {
+        environment: settings.environment,
+        platformBucketNames: [names.traceBucket, names.auditBucket, names.accessLogBucket],
+        logGroupNames: { trail: auditTrail.logGroup.logGroupName, vpn: vpn.logGroupName, workloads: workloadLogs.logGroupName },
+        alertTopicArn: alertTopic.topicArn,
     },
     awsOnly,
 );

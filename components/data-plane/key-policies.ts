@@ -6,6 +6,7 @@
  * key is a separate statement naming who may use it, through which service and for what data
  * (encryption context). Service principals are pinned with aws:SourceArn/aws:SourceAccount.
  */
+import { cloudWatchService } from "./alarm-publishing";
 import {
     accountRootArn,
     anyLogGroupArn,
@@ -228,7 +229,9 @@ export interface AuditKeyPolicyArgs {
  * checks it when a trail is created on a Bucket Key bucket). SNS: the alert topic is encrypted with
  * this key, and SNS asks KMS for a data key (and decrypts it) as the publisher, so Grafana's role
  * may use the key only through SNS, only in this account, and only for that topic (SNS's
- * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same.
+ * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same. CloudWatch
+ * alarms of this account publish to the same topic, so CloudWatch gets the same data-key use, for
+ * that topic only.
  */
 export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
     const trail = cloudTrailArn(args.region, args.accountId, args.trailName);
@@ -303,5 +306,13 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             service: "sns",
             encryptionContext: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn } },
         }),
+        {
+            Sid: "CloudWatchAlarmsUseKeyForAlertTopic",
+            Effect: "Allow",
+            Principal: { Service: cloudWatchService },
+            Action: sseKmsActions,
+            Resource: "*",
+            Condition: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn, "aws:SourceAccount": args.accountId } },
+        },
     ]);
 }

@@ -130,6 +130,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         trail: `tracing-audit-${environment}`,
         trailLogGroup: `/aws/cloudtrail/tracing-audit-${environment}`,
         trailLogsRole: `tracing-cloudtrail-logs-${roleSuffix}`,
+        /** Logs of the platform's own pods (Grafana's access and login logs, Tempo, collectors), shipped by the gateways. */
+        workloadLogGroup: `/tracing/${environment}/workloads`,
         metricsWorkspace: `tracing-span-metrics-${environment}`,
         /** Vended-logs prefix: CloudWatch Logs keeps the delivery resource policy small for /aws/vendedlogs/ groups. */
         metricsLogGroup: `/aws/vendedlogs/prometheus/tracing-span-metrics-${environment}`,

@@ -4,6 +4,7 @@
  * (never from policies/index.ts, which starts the policy pack's server).
  */
 import type { Policies } from "@pulumi/policy";
+import { alarmRules } from "./alarms";
 import { cloudTrailRules } from "./cloudtrail";
 import { collectorRules } from "./collectors";
 import { grafanaRules } from "./grafana";
@@ -36,6 +37,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...s3RetentionRules,
     ...kmsRules,
     ...cloudTrailRules,
+    ...alarmRules,
     ...vpnRules,
     ...identityRules,
     ...networkRules,

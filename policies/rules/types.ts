@@ -54,7 +54,8 @@ export type RuleArea =
     | "tempo"
     | "grafana"
     | "isolation"
-    | "identity";
+    | "identity"
+    | "alarms";
 
 /**
  * A pure function that takes a stack's resources and returns a copy in which exactly this rule is

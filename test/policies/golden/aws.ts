@@ -6,6 +6,7 @@
 import { awsResourceNames, ports, workloads } from "../../../components/platform/names";
 import type { Settings } from "../../../components/platform/settings";
 import type { RecordedResource } from "../../harness/recording";
+import { defaultRequiredSecurityMetrics } from "../../../policies/rules/alarms";
 import { json, type StackBuilder } from "./builder";
 
 /** What the Kubernetes side needs of the AWS side. */
@@ -145,6 +146,15 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
         { name: `/tracing/${stack}/client-vpn`, kmsKeyId: auditKeyArn, retentionInDays: settings.retention.logDays },
         { ...onAws, from: { kmsKeyId: [auditKey] } },
     );
+    // Suspicious-activity alarms: a filter and a notifying alarm per required metric.
+    const alertTopic = b.add("aws:sns/topic:Topic", "tracing-alerts", { name: `tracing-alerts-${stack}`, kmsMasterKeyId: auditKeyArn }, { ...onAws, from: { kmsMasterKeyId: [auditKey] } });
+    const alertTopicArn = `arn:aws:sns:${region}:${accountId}:tracing-alerts-${stack}`;
+    for (const metric of defaultRequiredSecurityMetrics) {
+        const metricTransformation = { name: metric, namespace: `Tracing/Security/${stack}`, value: "1" };
+        const filter = b.add("aws:cloudwatch/logMetricFilter:LogMetricFilter", `security-${metric}`, { name: metric, logGroupName: `/tracing/${stack}/client-vpn`, pattern: `{ $.event = "${metric}" }`, metricTransformation }, { ...onAws, from: { logGroupName: [vpnLogGroup] } });
+        const alarm = { metricName: metric, namespace: metricTransformation.namespace, statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [alertTopicArn] };
+        b.add("aws:cloudwatch/metricAlarm:MetricAlarm", `security-${metric}`, alarm, { ...onAws, from: { alarmActions: [alertTopic], metricName: [filter] } });
+    }
     /** A security group managed by standalone rules, with one HTTPS rule. */
     const securityGroup = (name: string, description: string, rule: { direction: "Ingress" | "Egress"; name: string; cidr: string; description: string }) => {
         const group = b.add("aws:ec2/securityGroup:SecurityGroup", name, { vpcId: settings.network.vpcId, description }, onAws);
