@@ -7,6 +7,7 @@ import {
     AuditBucket,
     AuditTrail,
     auditObjectLockMode,
+    EncryptedStorageClass,
     MetricsStore,
     PlatformKeys,
     TraceBucket,
@@ -34,6 +35,12 @@ const keys = new PlatformKeys(
     "tracing",
     { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
     awsOnly,
+);
+// Every persistent volume (Tempo's WAL and blocks, gateway queues, Grafana's database) is EBS encrypted with the trace key.
+const storageClass = new EncryptedStorageClass(
+    "tracing",
+    { environment: settings.environment, keyArn: keys.traceKeyArn, retainVolumes: retain, tags: settings.tags },
+    kubernetesOnly,
 );
 const metricsStore = new MetricsStore(
     "tracing-span-metrics",
@@ -209,6 +216,7 @@ const tempo = new Tempo(
         namespace: platformNamespaces.namespaces.tempo.metadata.name,
         traceBucketName: traceBucket.bucketName,
         traceKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
     },
     { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
@@ -222,6 +230,7 @@ const grafana = new Grafana(
         alertTopicArn: alertTopic.topicArn,
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
         imageKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -231,7 +240,7 @@ const grafana = new Grafana(
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
-    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
+    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region, storageClassName: storageClass.name },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
 );
 

@@ -22,8 +22,8 @@ export const kafkaCredentialsSecretName = "tempo-kafka-credentials";
 export const monolithComponent = "monolith";
 
 export type TempoDataVolume =
-    /** A PersistentVolumeClaim per pod (volumeClaimTemplates), sized in GiB. */
-    | { readonly kind: "persistentVolume"; readonly sizeGb: number; readonly storageClass: string }
+    /** A PersistentVolumeClaim per pod (volumeClaimTemplates) of the platform's encrypted StorageClass, sized in GiB. */
+    | { readonly kind: "persistentVolume"; readonly sizeGb: number }
     /** Pod-lifetime scratch space: Kafka, not the pod, is the durable copy. */
     | { readonly kind: "emptyDir"; readonly sizeLimit: string };
 
@@ -78,7 +78,7 @@ const shapes: Record<Exclude<TempoTarget, "all">, DistributedShape> = {
 };
 
 /** The workloads of the stack's Tempo mode, sized by the capacity plan. */
-export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]): TempoWorkload[] {
+export function tempoWorkloads(plan: CapacityPlan["tempo"]): TempoWorkload[] {
     if (plan.mode === "monolithic") {
         if (!plan.monolith) throw new Error("the capacity plan has no monolith sizing for monolithic Tempo");
         return [
@@ -91,7 +91,7 @@ export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]):
                 resources: plan.monolith.resources,
                 kafkaClient: false,
                 receivesOtlp: true,
-                data: { kind: "persistentVolume", sizeGb: plan.monolith.volumeGb, storageClass: settings.cluster.storageClass },
+                data: { kind: "persistentVolume", sizeGb: plan.monolith.volumeGb },
                 highlyAvailable: false,
                 terminationGracePeriodSeconds: 60,
             },

@@ -10,6 +10,7 @@ import { tempoPlanKeys } from "../../components/tempo/workloads";
 import { namespaces, ports, services, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
+import { encryptedStorageClassName } from "../harness/recorded";
 import { stackConfig } from "../harness/stack-config";
 
 
@@ -68,7 +69,7 @@ describe("Tempo (program)", () => {
             assert.strictEqual(monolith.replicas, 1);
             assert.deepStrictEqual(monolith.template.spec.containers[0].args.filter((a: string) => a.startsWith("-target")), ["-target=all"]);
             const [claim] = monolith.volumeClaimTemplates;
-            assert.strictEqual(claim.spec.storageClassName, settings.cluster.storageClass);
+            assert.strictEqual(claim.spec.storageClassName, encryptedStorageClassName(dev));
             assert.strictEqual(claim.spec.resources.requests.storage, `${plan.monolith!.volumeGb}Gi`);
             assert.ok(monolith.template.spec.containers[0].volumeMounts.some((m: any) => m.name === claim.metadata.name && m.mountPath === "/var/tempo"));
             assert.deepStrictEqual(monolith.template.spec.containers[0].resources, plan.monolith!.resources);
