@@ -58,10 +58,10 @@ type Workload = k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
 /**
  * Grafana Tempo 3 in the stack's mode. Monolithic: one StatefulSet (`-target=all`) with a
  * persistent volume. Distributed: distributors write to Kafka, live-stores and block-builders
- * consume it, queriers and query-frontends serve Grafana, the backend scheduler and workers
- * compact and enforce retention. Either way the gateways send to `tempo-ingest:4317` and Grafana
- * queries `tempo-query:3200`, both mutual TLS. Every volume comes from the platform's encrypted
- * StorageClass.
+ * consume it (each pod on its own persistent volume), queriers and query-frontends serve Grafana,
+ * the backend scheduler and workers compact and enforce retention. Either way the gateways send to
+ * `tempo-ingest:4317` and Grafana queries `tempo-query:3200`, both mutual TLS. Every volume comes
+ * from the platform's encrypted StorageClass.
  */
 export class Tempo extends pulumi.ComponentResource {
     public readonly config: k8s.core.v1.ConfigMap;

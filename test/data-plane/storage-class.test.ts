@@ -71,8 +71,8 @@ describeEachStack(({ s, stackName }) => {
         it("is the class of every claim in the stack, and exists before them", () => {
             const [storageClass] = kubernetesObjects(s.rec, "storage.k8s.io/v1", "StorageClass");
             const found = claims(s.rec);
-            // Gateway queues, Grafana's database, and the Tempo monolith's volume.
-            assert.equal(found.length, stackName === "prod" ? 2 : 3, found.map((c) => c.label).join(", "));
+            // Gateway queues, Grafana's database, and Tempo: the monolith's volume or the live-stores' and block-builders'.
+            assert.equal(found.length, stackName === "prod" ? 4 : 3, found.map((c) => c.label).join(", "));
             for (const claim of found) {
                 assert.equal(claim.spec.storageClassName, storageClassName(stackName), `${claim.label} names the encrypted class`);
                 assert.ok(claim.owner.dependencies.includes(storageClass.urn), `${claim.label} waits for the StorageClass`);

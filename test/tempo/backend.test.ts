@@ -95,11 +95,18 @@ describe("Tempo (program)", () => {
                     plan.resources[tempoPlanKeys[target]].requests,
                 );
                 assert.deepStrictEqual(container.resources.limits, plan.resources[tempoPlanKeys[target]].limits);
-                // Scratch space is the plan's too: requested as ephemeral storage and capped on the emptyDir.
-                const scratch = `${plan.scratchGb[tempoPlanKeys[target]]}Gi`;
-                assert.strictEqual(container.resources.requests["ephemeral-storage"], scratch, `${target} scratch request`);
+                // Disk is the plan's too: a claim of its volume size for the trace-data holders (test/tempo/volumes.test.ts),
+                // otherwise scratch requested as ephemeral storage and capped on the emptyDir.
                 const data = spec.template.spec.volumes.find((v: any) => v.name === "data");
-                assert.strictEqual(data.emptyDir.sizeLimit, scratch, `${target} scratch limit`);
+                if (target === "live-store" || target === "block-builder") {
+                    assert.strictEqual(data, undefined, `${target} keeps no data on an emptyDir`);
+                    const volumeGb = plan.volumeGb[target === "live-store" ? "liveStore" : "blockBuilder"];
+                    assert.strictEqual(spec.volumeClaimTemplates[0].spec.resources.requests.storage, `${volumeGb}Gi`, `${target} volume`);
+                } else {
+                    const scratch = `${plan.scratchMiB}Mi`;
+                    assert.strictEqual(container.resources.requests["ephemeral-storage"], scratch, `${target} scratch request`);
+                    assert.strictEqual(data.emptyDir.sizeLimit, scratch, `${target} scratch limit`);
+                }
             }
             assert.strictEqual(byComponent.get("live-store")!.inputs.spec.replicas, plan.kafkaPartitions, "one live-store per partition");
             assert.strictEqual(byComponent.get("query-frontend")!.inputs.spec.replicas, 2);
