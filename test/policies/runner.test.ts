@@ -146,7 +146,7 @@ describe("policies: offline runner", () => {
         const result = await runPolicies(resources, { config: readPolicyConfig("prod") });
         const report = renderPolicyReport(result);
         assert.match(report, /^## Policy review of stack `prod` \(tracing-platform-security\)$/m);
-        assert.match(report, /^### Rules: 68 passed, 1 violated, 2 with nothing to check$/m);
+        assert.match(report, /^### Rules: 69 passed, 1 violated, 2 with nothing to check$/m);
         assert.match(report, /^\| `kms-key-rotation-enabled` \| mandatory \| 1 violation\(s\) \|$/m);
         assert.match(report, /^### Violations: 1 mandatory, 0 advisory$/m);
         const fix = fixOf(ruleNamed("kms-key-rotation-enabled").policy.description);
