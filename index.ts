@@ -8,6 +8,7 @@ import {
     AuditTrail,
     auditObjectLockMode,
     EncryptedLogGroup,
+    EncryptedStorageClass,
     MetricsStore,
     PlatformKeys,
     SecurityAlarms,
@@ -36,6 +37,12 @@ const keys = new PlatformKeys(
     "tracing",
     { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
     awsOnly,
+);
+// Every persistent volume (Tempo's WAL and blocks, gateway queues, Grafana's database) is EBS encrypted with the trace key.
+const storageClass = new EncryptedStorageClass(
+    "tracing",
+    { environment: settings.environment, keyArn: keys.traceKeyArn, retainVolumes: retain, tags: settings.tags },
+    kubernetesOnly,
 );
 const metricsStore = new MetricsStore(
     "tracing-span-metrics",
@@ -229,6 +236,7 @@ const tempo = new Tempo(
         namespace: platformNamespaces.namespaces.tempo.metadata.name,
         traceBucketName: traceBucket.bucketName,
         traceKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
     },
     { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
@@ -243,6 +251,7 @@ const grafana = new Grafana(
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
         // It encrypts Grafana's image repository and its break-glass admin secret.
         kmsKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -252,7 +261,7 @@ const grafana = new Grafana(
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
-    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
+    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region, storageClassName: storageClass.name },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
 );
 

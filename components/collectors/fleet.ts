@@ -17,6 +17,8 @@ export interface CollectorFleetArgs {
     readonly remoteWriteUrl: pulumi.Input<string>;
     /** AWS region of the metrics workspace. */
     readonly region: string;
+    /** The platform's encrypted StorageClass, for the gateways' queue volumes. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 remoteWriteUrl: args.remoteWriteUrl,
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
+                storageClassName: args.storageClassName,
             },
             { parent: this },
         );

@@ -21,6 +21,8 @@ export interface CollectorGatewayArgs {
     readonly region: string;
     /** Secret holding the pseudonymisation salt shared with the agents. */
     readonly hashSaltSecretName: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass: queued spans are trace data. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 const workload = workloads.gateway;
@@ -124,7 +126,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                             metadata: { name: queueVolumeName, labels },
                             spec: {
                                 accessModes: ["ReadWriteOnce"],
-                                storageClassName: settings.cluster.storageClass,
+                                storageClassName: args.storageClassName,
                                 resources: { requests: { storage: `${plan.gateway.queueVolumeGb}Gi` } },
                             },
                         },

@@ -26,6 +26,8 @@ export interface GrafanaArgs {
     readonly alertTopicArn: pulumi.Input<string>;
     /** ARN of the platform KMS key that encrypts the Grafana image repository and the break-glass admin's secret. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass, for Grafana's database volume. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 /** Grafana's own Secret: admin password, secret_key and the OAuth client secret. */
@@ -176,7 +178,7 @@ export class Grafana extends pulumi.ComponentResource {
                 metadata: { name: "grafana-data", namespace, labels },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
-                    storageClassName: settings.cluster.storageClass,
+                    storageClassName: args.storageClassName,
                     resources: { requests: { storage: `${settings.grafana.volumeGb}Gi` } },
                 },
             },
