@@ -7,8 +7,11 @@ import {
     AuditBucket,
     AuditTrail,
     auditObjectLockMode,
+    EncryptedLogGroup,
+    EncryptedStorageClass,
     MetricsStore,
     PlatformKeys,
+    SecurityAlarms,
     TraceBucket,
     WorkloadIdentities,
 } from "./components/data-plane";
@@ -34,6 +37,12 @@ const keys = new PlatformKeys(
     "tracing",
     { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
     awsOnly,
+);
+// Every persistent volume (Tempo's WAL and blocks, gateway queues, Grafana's database) is EBS encrypted with the trace key.
+const storageClass = new EncryptedStorageClass(
+    "tracing",
+    { environment: settings.environment, keyArn: keys.traceKeyArn, retainVolumes: retain, tags: settings.tags },
+    kubernetesOnly,
 );
 const metricsStore = new MetricsStore(
     "tracing-span-metrics",
@@ -168,6 +177,24 @@ const vpn = new ClientVpn(
         securityGroupId: perimeter.vpnEndpointSecurityGroupId,
         serverCertificate: pki.vpnServer,
         caCertificatePem: pki.vpnCaCertificatePem,
+        identity: settings.identity.vpn,
+    },
+    awsOnly,
+);
+
+// Logs of the platform's own pods, which the collector gateways ship (Grafana's access and login log among them).
+const workloadLogs = new EncryptedLogGroup(
+    "tracing-workload-logs",
+    { logGroupName: names.workloadLogGroup, keyArn: keys.auditKeyArn, retentionDays: settings.retention.logDays, retain },
+    awsOnly,
+);
+new SecurityAlarms(
+    "tracing-security",
+    {
+        environment: settings.environment,
+        platformBucketNames: [names.traceBucket, names.auditBucket, names.accessLogBucket],
+        logGroupNames: { trail: auditTrail.logGroup.logGroupName, vpn: vpn.logGroupName, workloads: workloadLogs.logGroupName },
+        alertTopicArn: alertTopic.topicArn,
     },
     awsOnly,
 );
@@ -209,6 +236,7 @@ const tempo = new Tempo(
         namespace: platformNamespaces.namespaces.tempo.metadata.name,
         traceBucketName: traceBucket.bucketName,
         traceKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
     },
     { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
@@ -221,7 +249,9 @@ const grafana = new Grafana(
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
-        imageKeyArn: keys.traceKeyArn,
+        // It encrypts Grafana's image repository and its break-glass admin secret.
+        kmsKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -236,6 +266,7 @@ const collectors = new CollectorFleet(
         plan: capacity,
         remoteWriteUrl: metricsStore.remoteWriteUrl,
         region: settings.aws.region,
+        storageClassName: storageClass.name,
         ...(tempoKafka ? { kafkaBootstrapBrokers: tempoKafka.connection.bootstrapBrokers } : {}),
     },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
@@ -251,6 +282,7 @@ new PlatformNetworkPolicies(
         kubernetesServiceCidr: settings.cluster.serviceCidr,
         appOtlpCidrs: settings.network.appOtlpCidrs,
         appNamespaceLabel: settings.network.appNamespaceLabel,
+        identityProvider: { hosts: settings.identity.grafana.providerHosts, cidrs: settings.identity.grafana.providerCidrs },
         destinations: {
             agent: collectors.agent.destinations,
             gateway: collectors.gateway.destinations,
@@ -284,15 +316,14 @@ export const alertTopicArn = alertTopic.topicArn;
 export const caCertificate = pki.caCertificatePem;
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
 export const vpnEndpointId = vpn.endpointId;
-/** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
-export const vpnClientCertificate = pki.vpnClient.certificatePem;
-export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
 export const capacityPlan = capacityPlanOutput(settings, capacity);
 export const tempoMode = capacity.tempo.mode;
 export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** Secrets Manager secret of Grafana's break-glass admin (username and password; runbook: Break-glass access). */
+export const grafanaBreakGlassSecretArn = grafana.breakGlassSecretArn;
 /** Each external OTLP sender's client certificate (public), by sender name: the gateway's load balancer admits only these. */
 export const otlpSenderCertificates = Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.certificatePem]));
 /** Each external OTLP sender's private key (secret), by sender name; hand each sender only its own. */

@@ -19,6 +19,8 @@ export interface CollectorFleetArgs {
     readonly region: string;
     /** MSK's bootstrap brokers (distributed Tempo), whose metrics the gateways scrape. */
     readonly kafkaBootstrapBrokers?: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass, for the gateways' queue volumes. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 /**
@@ -69,6 +71,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
                 ...(args.kafkaBootstrapBrokers !== undefined ? { kafkaBootstrapBrokers: args.kafkaBootstrapBrokers } : {}),
+                storageClassName: args.storageClassName,
             },
             { parent: this },
         );

@@ -24,6 +24,8 @@ export interface CollectorGatewayArgs {
     readonly hashSaltSecretName: pulumi.Input<string>;
     /** MSK's bootstrap brokers (`host:port,...`), whose Open Monitoring endpoints the first gateway scrapes (distributed Tempo). */
     readonly kafkaBootstrapBrokers?: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass: queued spans are trace data. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 const workload = workloads.gateway;
@@ -139,7 +141,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                             metadata: { name: queueVolumeName, labels },
                             spec: {
                                 accessModes: ["ReadWriteOnce"],
-                                storageClassName: settings.cluster.storageClass,
+                                storageClassName: args.storageClassName,
                                 resources: { requests: { storage: `${plan.gateway.queueVolumeGb}Gi` } },
                             },
                         },

@@ -6,6 +6,7 @@
  * key is a separate statement naming who may use it, through which service and for what data
  * (encryption context). Service principals are pinned with aws:SourceArn/aws:SourceAccount.
  */
+import { cloudWatchService } from "./alarm-publishing";
 import {
     accountRootArn,
     anyLogGroupArn,
@@ -56,6 +57,17 @@ export const keyAdministrationActions = [
  * SNS asks the same on behalf of a publisher to an encrypted topic.
  */
 export const sseKmsActions = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/** What a service that encrypts its own resources asks KMS for (besides grants). */
+const serviceDataKeyActions = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/**
+ * What EBS asks KMS for when the EBS CSI driver creates, attaches or snapshots a volume encrypted
+ * with a customer managed key: the EBS user guide's "Permissions for users" list (CreateGrant,
+ * Decrypt, DescribeKey, GenerateDataKeyWithoutPlaintext, ReEncrypt), the grant asked for separately.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
+ */
+export const ebsVolumeKeyActions = ["kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"] as const;
 
 /** Encryption context key SNS sends with every KMS call for an encrypted topic (value: the topic ARN). */
 export const snsTopicEncryptionContext = "kms:EncryptionContext:aws:sns:topicArn";
@@ -113,25 +125,36 @@ export interface TraceKeyPolicyArgs {
     readonly tempoRoleArn: string;
     /** Name of the ECR repository of the Grafana image, encrypted with this key. */
     readonly imageRepositoryName: string;
+    /** Name of the Secrets Manager secret of Grafana's break-glass admin, encrypted with this key. */
+    readonly breakGlassSecretName: string;
 }
 
 /**
- * The trace key encrypts Tempo's blocks in S3 and the span metrics in Managed Prometheus.
+ * The trace key encrypts Tempo's blocks in S3, the span metrics in Managed Prometheus and the
+ * platform's persistent volumes (EBS), which hold Tempo's WAL and blocks, the gateways' queued spans
+ * and Grafana's database.
  *
  * Tempo: only through S3 and only for objects of the trace bucket: with an S3 Bucket Key the encryption context is the
  * bucket ARN, without one the object ARN, so both are allowed.
  *
  * Managed Prometheus (the span-metrics workspace) and MSK (Tempo's Kafka volumes in distributed
  * mode) are created with this key and create grants for themselves; Secrets Manager encrypts the
- * MSK SCRAM credentials with it (MSK refuses the AWS-managed key). Each may use the key only
- * through its own service endpoint in this account, grants only for AWS resources, and Secrets
- * Manager only for the `AmazonMSK_` secrets.
+ * MSK SCRAM credentials with it (MSK refuses the AWS-managed key) and Grafana's break-glass admin
+ * login. Each may use the key only through its own service endpoint in this account, grants only
+ * for AWS resources, and Secrets Manager only for the `AmazonMSK_` secrets and that one secret
+ * (Secrets Manager appends a random suffix to a secret's ARN, hence the trailing wildcard).
  *
  * ECR (the Grafana image repository): per the ECR user guide ("Encryption at rest"), creating the
  * repository makes ECR call DescribeKey and CreateGrant as the creating principal; pushes and pulls
  * then use the key (GenerateDataKey, Decrypt) with the `aws:ecr:arn` encryption context naming the
  * repository. So: grants for AWS resources through ECR only, and data keys through ECR only for
  * that repository.
+ *
+ * EBS: the EBS CSI driver (a cluster add-on with its own role, outside this program) creates the
+ * volumes of the platform's StorageClass; EC2 calls KMS on the driver's behalf, so the account
+ * principal may use the key and create grants for AWS resources only through EC2 in this account.
+ * The driver's role must allow the same actions on this key in its IAM policy (aws-ebs-csi-driver
+ * docs/install.md, "Encrypted EBS Volumes via KMS").
  */
 export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
     const bucketArn = s3BucketArn(args.traceBucketName);
@@ -146,17 +169,23 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
         ...useThroughService("Prometheus", "MetricsWorkspace", "aps", args),
         ...useThroughService("Msk", "TempoKafkaVolumes", "kafka", args),
         ...useThroughService("Ecr", "GrafanaImages", "ecr", args, {
-            ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) },
+            conditions: { ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) } },
         }),
+        ...useThroughService("Ebs", "PersistentVolumes", "ec2", args, { actions: ebsVolumeKeyActions }),
         {
-            Sid: "SecretsManagerUsesKeyForMskCredentials",
+            Sid: "SecretsManagerUsesKeyForPlatformCredentials",
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
             Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
             Resource: "*",
             Condition: {
                 StringEquals: { "kms:ViaService": viaService("secretsmanager", args.region), "kms:CallerAccount": args.accountId },
-                StringLike: { "kms:EncryptionContext:SecretARN": `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*` },
+                StringLike: {
+                    "kms:EncryptionContext:SecretARN": [
+                        `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*`,
+                        `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${args.breakGlassSecretName}-*`,
+                    ],
+                },
             },
         },
     ]);
@@ -164,15 +193,16 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
 
 /**
  * A service that encrypts its own resources with the key: data-key use and grants (for AWS
- * resources only), both only through that service's regional endpoint and only for this account;
- * `dataConditions` narrows the data-key use further (to the encryption context the service sends).
+ * resources only), both only through that service's regional endpoint and only for this account.
+ * `data` says which data-key actions the service asks for (when not the usual three) and narrows
+ * their use further (to the encryption context the service sends).
  */
 function useThroughService(
     principalName: string,
     purpose: string,
     service: KmsCallingService,
     args: { readonly accountId: string; readonly region: string },
-    dataConditions: PolicyConditions = {},
+    data: { readonly actions?: readonly string[]; readonly conditions?: PolicyConditions } = {},
 ): PolicyStatement[] {
     const through = { "kms:ViaService": viaService(service, args.region), "kms:CallerAccount": args.accountId };
     return [
@@ -180,9 +210,9 @@ function useThroughService(
             Sid: `${principalName}UsesKeyFor${purpose}`,
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
-            Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
+            Action: data.actions ?? serviceDataKeyActions,
             Resource: "*",
-            Condition: { StringEquals: through, ...dataConditions },
+            Condition: { StringEquals: through, ...data.conditions },
         },
         {
             Sid: `${principalName}CreatesGrantsFor${purpose}`,
@@ -220,7 +250,9 @@ export interface AuditKeyPolicyArgs {
  * checks it when a trail is created on a Bucket Key bucket). SNS: the alert topic is encrypted with
  * this key, and SNS asks KMS for a data key (and decrypts it) as the publisher, so Grafana's role
  * may use the key only through SNS, only in this account, and only for that topic (SNS's
- * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same.
+ * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same. CloudWatch
+ * alarms of this account publish to the same topic, so CloudWatch gets the same data-key use, for
+ * that topic only.
  */
 export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
     const trail = cloudTrailArn(args.region, args.accountId, args.trailName);
@@ -295,5 +327,13 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             service: "sns",
             encryptionContext: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn } },
         }),
+        {
+            Sid: "CloudWatchAlarmsUseKeyForAlertTopic",
+            Effect: "Allow",
+            Principal: { Service: cloudWatchService },
+            Action: sseKmsActions,
+            Resource: "*",
+            Condition: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn, "aws:SourceAccount": args.accountId } },
+        },
     ]);
 }

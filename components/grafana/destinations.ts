@@ -10,7 +10,11 @@
  *  - grafana.ini: plugin preinstalls download from the plugin catalogue (`[grafana_com] api_url`,
  *    https://grafana.com/api by default), and usage reporting, update checks, the news feed and
  *    Gravatar phone home unless switched off; absent keys take Grafana's defaults
- *    (conf/defaults.ini), which switch all of them on.
+ *    (conf/defaults.ini), which switch all of them on;
+ *  - single sign-on (`[auth.generic_oauth]` enabled): the server redeems the sign-in code at
+ *    `token_url` and reads `api_url` (user info); `auth_url` is opened by people's browsers, and the
+ *    ID token arrives in the token response, so no key set is fetched
+ *    (pkg/login/social/connectors/generic_oauth.go).
  */
 import type { AlertingProvisioning } from "./alerts";
 import type { DatasourceProvisioning } from "./datasources";
@@ -34,6 +38,18 @@ function switchedOn(ini: IniSections, section: string, key: string, grafanaDefau
     return value === true || String(value).toLowerCase() === "true";
 }
 
+/** A section by its dotted name, as the builder writes it (`auth.generic_oauth`) or an ini parser nests it (`auth` → `generic_oauth`). */
+function section(ini: IniSections, name: string): Readonly<Record<string, unknown>> | undefined {
+    const [outer, inner] = name.split(".");
+    return ini[name] ?? (ini[outer]?.[inner] as Readonly<Record<string, unknown>> | undefined);
+}
+
+function singleSignOnDestinations(ini: IniSections): Destination[] {
+    const oauth = section(ini, "auth.generic_oauth");
+    if (!oauth || !switchedOn({ oauth }, "oauth", "enabled", false)) return [];
+    return ["token_url", "api_url"].filter((key) => String(oauth[key] ?? "") !== "").map((key) => urlDestination(String(oauth[key]), `grafana.ini auth.generic_oauth.${key}`));
+}
+
 function iniDestinations(ini: IniSections): Destination[] {
     const catalogue = String(ini.grafana_com?.api_url ?? "https://grafana.com/api");
     const preinstalls = ["preinstall", "preinstall_sync", "preinstall_async"].filter((key) => String(ini.plugins?.[key] ?? "").trim() !== "");
@@ -47,6 +63,7 @@ function iniDestinations(ini: IniSections): Destination[] {
         ...preinstalls.map((key) => urlDestination(catalogue, `grafana.ini plugins.${key} (downloads from the plugin catalogue)`)),
         ...phoneHome.filter(([section, key, byDefault]) => switchedOn(ini, section, key, byDefault)).map(([section, key, , url]) => urlDestination(url, `grafana.ini ${section}.${key}`)),
         ...(switchedOn(ini, "security", "disable_gravatar", false) ? [] : [urlDestination("https://secure.gravatar.com", "grafana.ini security.disable_gravatar=false")]),
+        ...singleSignOnDestinations(ini),
     ];
 }
 

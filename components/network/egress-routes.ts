@@ -20,6 +20,8 @@
  *    list; MSK brokers at their interfaces in the VPC; every other service through its interface
  *    endpoint, whose private DNS answers with addresses in the VPC;
  *  - the EKS Pod Identity agent at its link-local address;
+ *  - the identity provider's token and user-info hosts (Grafana's single sign-on): HTTPS to the
+ *    address blocks configured for them (grafanaIdpCidrs), since a NetworkPolicy cannot name a host;
  *  - anything else is the public internet, which no policy opens: refused, with the reason.
  */
 import { addressInBlock, addressInCidr } from "../platform/cidr";
@@ -47,6 +49,8 @@ export interface EgressContext {
     readonly s3Cidrs: readonly string[];
     /** Every Service of the platform a workload may dial by name. */
     readonly services: readonly ClusterService[];
+    /** The identity provider's endpoint hosts and the address blocks they are reached at. */
+    readonly identityProvider?: { readonly hosts: readonly string[]; readonly cidrs: readonly string[] };
 }
 
 export type EgressRoute =
@@ -151,6 +155,12 @@ export function routeOf(destination: Destination, context: EgressContext): Egres
     }
     if (kubernetesApiNames.includes(host)) {
         return { kind: "addresses", destination, cidrs: [`${kubernetesApiClusterIp(context.kubernetesServiceCidr)}/32`], what: "the Kubernetes API (the kubernetes Service's ClusterIP)" };
+    }
+    // Before the AWS names: an IdP may live on an AWS host name (Cognito) yet never behind the VPC's endpoints.
+    if (context.identityProvider?.hosts.includes(host)) {
+        return destination.port === 443
+            ? { kind: "addresses", destination, cidrs: context.identityProvider.cidrs, what: "the identity provider's token and user-info endpoints (grafanaIdpCidrs)" }
+            : { kind: "refused", destination, reason: "the identity provider is reached over HTTPS (443) only" };
     }
     const service = serviceNamed(host, context.services);
     if (service) return podsRoute(destination, service);

@@ -22,6 +22,8 @@ export interface PlatformNetworkPoliciesArgs {
     readonly destinations: Readonly<Record<WorkloadKey, pulumi.Input<Destination[]>>>;
     /** The platform's Services, which workloads dial by name. */
     readonly services: readonly k8s.core.v1.Service[];
+    /** Where Grafana's single sign-on reaches the identity provider: its token and user-info hosts and their address blocks. */
+    readonly identityProvider: { readonly hosts: readonly string[]; readonly cidrs: readonly string[] };
     /** The platform namespaces; each policy waits for its namespace. */
     readonly namespaces: Readonly<Record<PlatformNamespace, k8s.core.v1.Namespace>>;
 }
@@ -62,6 +64,7 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
                     appNamespaceLabel: args.appNamespaceLabel,
                     s3Cidrs: entries.map((entry) => entry.cidr),
                     services,
+                    identityProvider: args.identityProvider,
                     destinations,
                 }),
             );

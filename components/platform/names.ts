@@ -103,6 +103,17 @@ export const tlsSecrets = {
     grafanaClient: workloadTlsSecret("grafana", "client"),
 } as const;
 
+/**
+ * The StorageClass every platform volume is provisioned from (cluster-scoped, so it carries the
+ * environment: two stacks sharing a cluster never fight over one class).
+ */
+export function storageClassName(environment: string): string {
+    return `tracing-${environment}-gp3-encrypted`;
+}
+
+/** The EBS CSI driver, the provisioner of that class (kubernetes-sigs/aws-ebs-csi-driver docs/parameters.md). */
+export const ebsCsiProvisioner = "ebs.csi.aws.com";
+
 /** Standard labels for an object of the given workload. */
 export function standardLabels(workload: string, environment: string, component?: string): Record<string, string> {
     return {
@@ -133,6 +144,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         trail: `tracing-audit-${environment}`,
         trailLogGroup: `/aws/cloudtrail/tracing-audit-${environment}`,
         trailLogsRole: `tracing-cloudtrail-logs-${roleSuffix}`,
+        /** Logs of the platform's own pods (Grafana's access and login logs, Tempo, collectors), shipped by the gateways. */
+        workloadLogGroup: `/tracing/${environment}/workloads`,
         metricsWorkspace: `tracing-span-metrics-${environment}`,
         /** Vended-logs prefix: CloudWatch Logs keeps the delivery resource policy small for /aws/vendedlogs/ groups. */
         metricsLogGroup: `/aws/vendedlogs/prometheus/tracing-span-metrics-${environment}`,
@@ -141,6 +154,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         alertTopic: `tracing-alerts-${environment}`,
         /** Private ECR repository of the Grafana image with the plugins baked in (per account and region). */
         grafanaImageRepository: `tracing-${environment}/grafana`,
+        /** Secrets Manager secret holding Grafana's break-glass admin login (encrypted with the trace key). */
+        grafanaBreakGlassSecret: `tracing-${environment}/grafana/break-glass-admin`,
         /** Pod Identity roles of the workloads that call AWS (the agents do not). */
         workloadRoles: {
             tempo: `tracing-tempo-${roleSuffix}`,

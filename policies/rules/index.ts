@@ -4,16 +4,19 @@
  * (never from policies/index.ts, which starts the policy pack's server).
  */
 import type { Policies } from "@pulumi/policy";
+import { alarmRules } from "./alarms";
 import { cloudTrailRules } from "./cloudtrail";
 import { collectorRules } from "./collectors";
 import { grafanaRules } from "./grafana";
 import { iamRules } from "./iam";
+import { identityRules } from "./identity";
 import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
 import { kubernetesHelmRules } from "./kubernetes-helm";
 import { kubernetesNamespaceRules } from "./kubernetes-namespaces";
 import { kubernetesNetworkRules } from "./kubernetes-network";
 import { kubernetesPodRules } from "./kubernetes-pods";
+import { kubernetesVolumeRules } from "./kubernetes-volumes";
 import { networkRules } from "./network";
 import { pkiRules } from "./pki";
 import { s3AccessRules } from "./s3-access";
@@ -35,13 +38,16 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...s3RetentionRules,
     ...kmsRules,
     ...cloudTrailRules,
+    ...alarmRules,
     ...vpnRules,
+    ...identityRules,
     ...networkRules,
     ...iamRules,
     ...kubernetesPodRules,
     ...kubernetesNamespaceRules,
     ...kubernetesNetworkRules,
     ...kubernetesHelmRules,
+    ...kubernetesVolumeRules,
     ...pkiRules,
     ...collectorRules,
     ...tempoRules,

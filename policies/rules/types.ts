@@ -49,11 +49,14 @@ export type RuleArea =
     | "kubernetes-namespaces"
     | "kubernetes-network"
     | "kubernetes-helm"
+    | "kubernetes-volumes"
     | "pki"
     | "collectors"
     | "tempo"
     | "grafana"
-    | "isolation";
+    | "isolation"
+    | "identity"
+    | "alarms";
 
 /**
  * A pure function that takes a stack's resources and returns a copy in which exactly this rule is

@@ -46,7 +46,7 @@ describe("data plane policies under the IAM simulator", () => {
     describe("alert topic", () => {
         const topicArn = `arn:aws:sns:${region}:${accountId}:${names.alertTopic}`;
         const grafanaRole = roleArn(names.workloadRoles.grafana);
-        const topicPolicy = alertTopicPolicy({ accountId, topicArn, publisherRoleArn: grafanaRole });
+        const topicPolicy = alertTopicPolicy({ accountId, region, topicArn, publisherRoleArn: grafanaRole });
         const allSns = policyDocument([{ Sid: "AllSns", Effect: "Allow", Action: "sns:*", Resource: "*" }]);
         const publish = (principal: string, identityPolicies: PolicyDocument[], overrides: { resource?: string; action?: string; tls?: string } = {}) =>
             decide({

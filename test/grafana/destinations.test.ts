@@ -16,7 +16,7 @@ const topicArn = "arn:aws:sns:eu-west-1:333333333333:tracing-alerts-prod";
 function files(): GrafanaFiles {
     const settings = parseSettings(stackConfig("prod"), "prod");
     return {
-        ini: ini.parse(renderIni(grafanaIni({ hostname: settings.grafana.hostname, httpsPort: 3000 }))),
+        ini: ini.parse(renderIni(grafanaIni({ hostname: settings.grafana.hostname, httpsPort: 3000, singleSignOn: settings.identity.grafana }))),
         datasources: yaml.parse(renderDatasources(grafanaDatasources({ prometheusEndpoint: endpoint, region: "eu-west-1" }))),
         alerting: yaml.parse(renderAlerting(grafanaAlerting(settings.systems, { topicArn, region: "eu-west-1" }))),
     };
@@ -31,6 +31,7 @@ describe("Grafana destinations, read from its rendered files", () => {
             "169.254.170.23:80/TCP",
             "aps-workspaces.eu-west-1.amazonaws.com:443/TCP",
             "sns.eu-west-1.amazonaws.com:443/TCP",
+            "sso.example.com:443/TCP",
             "tempo-query.tracing-tempo.svc.cluster.local:3200/TCP",
         ]);
     });
@@ -47,6 +48,23 @@ describe("Grafana destinations, read from its rendered files", () => {
             listed(bare).filter((d) => !listed(f).includes(d)),
             ["grafana.com:443/TCP", "secure.gravatar.com:443/TCP", "stats.grafana.org:443/TCP"],
         );
+    });
+
+    it("single sign-on: the server dials the IdP's token and user-info URLs (not the browser's authorization URL), only while it is enabled", () => {
+        const f = withoutPluginDownloads(files());
+        const oauth = f.ini.auth && (f.ini.auth as any).generic_oauth;
+        const sso = grafanaDestinations(f).filter((d) => d.via.startsWith("grafana.ini auth.generic_oauth"));
+        // One host serves both endpoints: one destination, both settings named.
+        assert.deepEqual(sso.map(describeDestination), ["sso.example.com:443/TCP"]);
+        assert.match(sso[0].via, /auth\.generic_oauth\.token_url/);
+        assert.match(sso[0].via, /auth\.generic_oauth\.api_url/);
+        const elsewhere = { ...f, ini: { ...f.ini, auth: { ...(f.ini.auth as any), generic_oauth: { ...oauth, token_url: "https://idp.example.net:8443/token", auth_url: "https://browser-only.example.org/auth" } } } };
+        assert.ok(listed(elsewhere).includes("idp.example.net:8443/TCP"));
+        assert.ok(!listed(elsewhere).some((d) => d.startsWith("browser-only")), "people's browsers open the authorization URL");
+        const off = { ...f, ini: { ...f.ini, auth: { ...(f.ini.auth as any), generic_oauth: { ...oauth, enabled: false } } } };
+        assert.ok(!listed(off).some((d) => d.startsWith("sso.example.com")));
+        // The builder's own shape (dotted section names) reads the same as the parsed file.
+        assert.deepEqual(listed({ ...f, ini: { "auth.generic_oauth": oauth } as any }).filter((d) => d.startsWith("sso.")), ["sso.example.com:443/TCP"]);
     });
 
     it("refuses data sources and receivers it cannot map, and browser-side access", () => {

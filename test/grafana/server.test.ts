@@ -8,6 +8,7 @@ import { configHashAnnotation, grafanaSecretName } from "../../components/grafan
 import { namespaces, ports, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings } from "../../components/platform/settings";
 import { byUrn, kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
+import { encryptedStorageClassName } from "../harness/recorded";
 
 const namespace = namespaces.grafana;
 
@@ -82,13 +83,13 @@ describe("Grafana component (program)", () => {
                 }
             });
 
-            it("data on a PVC of the configured storage class and size (protected in prod)", async () => {
+            it("data on a PVC of the platform's encrypted StorageClass, of the configured size (protected in prod)", async () => {
                 const recording = await stackRecording(stack);
                 const settings = parseSettings(recording.config, stack);
                 const { volume, mountOf } = grafanaParts(recording);
                 const claim = kubernetesObject(recording, "core/v1", "PersistentVolumeClaim", "grafana-data", namespace);
                 assert.deepEqual(claim.inputs.spec.accessModes, ["ReadWriteOnce"]);
-                assert.equal(claim.inputs.spec.storageClassName, settings.cluster.storageClass);
+                assert.equal(claim.inputs.spec.storageClassName, encryptedStorageClassName(recording));
                 assert.equal(claim.inputs.spec.resources.requests.storage, `${settings.grafana.volumeGb}Gi`);
                 assert.equal(claim.protect, settings.protectStatefulResources);
                 new PersistentVolumeClaim(claim.inputs as any).validate();
@@ -105,7 +106,7 @@ describe("Grafana component (program)", () => {
                 const passwords = ofType(recording, "random:index/randomPassword:RandomPassword").filter((r) => ancestorTypes(recording, r).includes("tracing:grafana:Grafana"));
                 assert.equal(passwords.length, 2);
                 for (const password of passwords) assert.ok(Number(password.inputs.length) >= 32, password.name);
-                for (const value of Object.values(secret.inputs.stringData) as string[]) assert.match(value, /^mock-password-grafana-/);
+                for (const key of [grafanaSecretKeys.adminPassword, grafanaSecretKeys.secretKey]) assert.match(secret.inputs.stringData[key], /^mock-password-grafana-/);
                 const secretKey = passwords.find((p) => p.name.endsWith("secret-key"))!;
                 assert.equal(secretKey.protect, stack === "prod");
                 const mount = mountOf(grafanaPaths.secrets);

@@ -46,6 +46,8 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, iden
                 return { ...common, arn: `arn:aws:kms:${region}:${accountId}:${inputs.name ?? name}` };
             case "aws:iam/role:Role":
                 return { ...common, name: inputs.name ?? name, arn: `arn:aws:iam::${accountId}:role/${inputs.name ?? name}` };
+            case "aws:iam/samlProvider:SamlProvider":
+                return { ...common, arn: `arn:aws:iam::${accountId}:saml-provider/${inputs.name ?? name}` };
             case "aws:iam/policy:Policy":
                 return { ...common, arn: `arn:aws:iam::${accountId}:policy/${inputs.name ?? name}` };
             case "aws:cloudwatch/logGroup:LogGroup":

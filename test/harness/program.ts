@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "./stack-config";
 import type { RecordedResource, StackRecording } from "./recording";
+import { keepRecording, recordingKey, restoreRecording } from "./recording-cache";
 
 export type { RecordedResource, StackRecording } from "./recording";
 
@@ -23,8 +24,17 @@ export const previewedStacks = [...shippedStacks, "test"] as const;
 
 const recorder = path.join(__dirname, "record-stack.ts");
 
-/** Starts the recorder for a stack; `done` is told when the recording file is written, or why not. */
-function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): ChildProcess {
+/**
+ * Starts the recorder for a stack; `done` is told when the recording file is written, or why not.
+ * An unchanged program and configuration reuse their cached recording (recording-cache.ts) and
+ * start no process.
+ */
+function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): ChildProcess | undefined {
+    const key = recordingKey(stack, stackFile, overrides, [sharedDirVariable]);
+    if (restoreRecording(key, out)) {
+        setImmediate(() => done());
+        return undefined;
+    }
     const overridesFile = `${out}.overrides.json`;
     fs.writeFileSync(overridesFile, JSON.stringify(overrides));
     return execFile(
@@ -33,7 +43,9 @@ function startRecording(stack: string, overrides: Record<string, unknown>, stack
         { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
         (error, _stdout, stderr) => {
             fs.rmSync(overridesFile, { force: true });
-            done(fs.existsSync(out) ? undefined : new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
+            if (!fs.existsSync(out)) return done(new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
+            keepRecording(key, out);
+            done();
         },
     );
 }
@@ -61,6 +73,7 @@ export function recordStack(stack: string, overrides: Record<string, unknown> = 
  * reads the same files, instead of each worker running the program again.
  */
 const sharedDirVariable = "TRACING_TEST_RECORDINGS";
+
 const sharedFile = (dir: string, stack: string) => path.join(dir, `${stack}.json`);
 const sharedFailure = (dir: string, stack: string) => path.join(dir, `${stack}.failed`);
 
@@ -78,7 +91,7 @@ export function startSharedRecordings(): string {
             if (error) fs.writeFileSync(sharedFailure(dir, stack), error.message);
             else fs.renameSync(partial, sharedFile(dir, stack));
         });
-        sharedRecorders.push(recorder);
+        if (recorder) sharedRecorders.push(recorder);
     }
     return dir;
 }

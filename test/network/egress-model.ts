@@ -70,7 +70,8 @@ const host = (id: string, ip: string, listening: number[]): Endpoint => ({ kind:
  * Everything a platform pod could try to reach: the recorded pods, application pods, CoreDNS, the
  * Kubernetes API's ClusterIP and another ClusterIP, an address in every S3 prefix-list entry, the
  * interface endpoints' and an MSK broker's interfaces in the VPC (MSK listening on all its ports),
- * another VPC host, the Pod Identity agent, IMDS and the internet.
+ * another VPC host, the identity provider (an address in each configured block, on 443 and 80), the
+ * Pod Identity agent, IMDS and the internet.
  */
 export function clusterModel(recording: StackRecording, settings: Settings): ClusterModel {
     const { vpcCidr, appNamespaceLabel } = settings.network;
@@ -98,6 +99,7 @@ export function clusterModel(recording: StackRecording, settings: Settings): Clu
             host("interface-endpoints", addressInBlock(vpcCidr, 0x0400 + 4), [ports.https]),
             host("msk-broker", addressInBlock(vpcCidr, 0x0500 + 5), [9094, ports.kafkaTlsSasl, ports.kafkaIam, ports.mskJmxExporter, ports.mskNodeExporter]),
             host("vpc-database", addressInBlock(vpcCidr, 0x0600 + 6), [22, 5432]),
+            ...settings.identity.grafana.providerCidrs.map((cidr, i) => host(`identity-provider-${i}`, addressInBlock(cidr, 1), [ports.https, 80])),
             host("pod-identity-agent", podIdentityAgent.host, [podIdentityAgent.port]),
             host("imds", "169.254.169.254", [80]),
             host("internet", "93.184.216.34", [80, ports.https]),
@@ -137,6 +139,8 @@ export function landsOn(recording: StackRecording, model: ClusterModel, settings
     if (d.host === `s3.${region}.amazonaws.com`) return hosts.filter((h) => h.id.startsWith("s3-")).map((h) => ({ endpoint: h.id, port: d.port }));
     if (d.host.endsWith(`.kafka.${region}.amazonaws.com`)) return [{ endpoint: "msk-broker", port: d.port }];
     if (d.host.endsWith(`.${region}.amazonaws.com`)) return [{ endpoint: "interface-endpoints", port: d.port }];
+    // The IdP's names resolve into the blocks the stack declares for them.
+    if (settings.identity.grafana.providerHosts.includes(d.host)) return hosts.filter((h) => h.id.startsWith("identity-provider-")).map((h) => ({ endpoint: h.id, port: d.port }));
     const service = recordedService(recording, d.host);
     if (!service) return "internet";
     const selector: Record<string, string> = service.inputs.spec.selector;

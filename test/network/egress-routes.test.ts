@@ -69,4 +69,16 @@ describe("egress routes", () => {
         assert.equal(route("127.0.0.1", 8888).kind, "loopback");
         for (const host of ["grafana.com", "stats.grafana.org", "93.184.216.34"]) assert.equal(route(host, 443).kind, "refused", host);
     });
+
+    it("reaches the identity provider's hosts at their configured blocks on 443 only, even on an AWS name; unconfigured hosts stay refused", () => {
+        const identityProvider = { hosts: ["sso.example.com", "tracing.auth.eu-west-1.amazonaws.com"], cidrs: ["10.60.10.0/28"] };
+        const withIdp = (host: string, port: number) => routeOf(destination(host, port, "test"), { ...context, identityProvider });
+        for (const host of identityProvider.hosts) {
+            const idp = withIdp(host, 443);
+            assert.deepEqual(idp.kind === "addresses" && idp.cidrs, ["10.60.10.0/28"], host);
+            assert.equal(withIdp(host, 80).kind, "refused", `${host}:80`);
+        }
+        assert.equal(withIdp("login.example.com", 443).kind, "refused", "another host of the internet");
+        assert.equal(route("sso.example.com", 443).kind, "refused", "no identity provider configured, no route");
+    });
 });

@@ -50,7 +50,15 @@ function expectedDestinations(recording: StackRecording, settings: Settings): Re
                       tempo("tempo-query-frontend-discovery", 9095),
                   ],
         // The plugin catalogue stays listed while grafana.ini preinstalls plugins (no policy admits it).
-        grafana: [credentials, metrics, `sns.${region}.amazonaws.com:443/TCP`, tempo("tempo-query", 3200), ...(/^preinstall(_sync|_async)? = \S/m.test(grafanaIni) ? ["grafana.com:443/TCP"] : [])],
+        // Single sign-on: the IdP's token and user-info host (the browser, not Grafana, opens the authorization URL).
+        grafana: [
+            credentials,
+            metrics,
+            `sns.${region}.amazonaws.com:443/TCP`,
+            tempo("tempo-query", 3200),
+            ...settings.identity.grafana.providerHosts.map((idp) => `${idp}:443/TCP`),
+            ...(/^preinstall(_sync|_async)? = \S/m.test(grafanaIni) ? ["grafana.com:443/TCP"] : []),
+        ],
     };
 }
 

@@ -55,7 +55,7 @@ describe("offline review", () => {
     it("exits non-zero naming the replacement of a retired key", async () => {
         await assert.rejects(
             run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], { cwd: projectRoot }),
-            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: '2'; allowed: no value: the key was retired; replaced by traceDurability/.test(error.stderr),
+            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: '2'; allowed: no value; the key is retired, replaced by traceDurability/.test(error.stderr),
         );
     });
 

@@ -49,6 +49,7 @@ describe("policies: Client VPN", () => {
                 delete inputs.sessionTimeoutHours;
                 delete inputs.clientLoginBannerOptions;
                 inputs.selfServicePortal = "enabled";
+                inputs.authenticationOptions = [{ type: "certificate-authentication", rootCertificateChainArn: inputs.serverCertificateArn }];
             },
             expect: [
                 "Client VPN endpoint 'tracing-vpn' keeps sessions 24 hours; set sessionTimeoutHours to at most 8.",
@@ -90,7 +91,7 @@ describe("policies: Client VPN", () => {
         },
         {
             title: "a group and all groups at once",
-            change: (rs) => (named(rs, "tracing-vpn-platform-vpc").inputs.accessGroupId = "admins"),
+            change: (rs) => (named(rs, "tracing-vpn-platform-vpc").inputs.authorizeAllGroups = true),
             expect: ["VPN authorisation rule 'tracing-vpn-platform-vpc' sets both authorizeAllGroups and accessGroupId."],
         },
         { title: "compliant: a subnet inside the VPC", change: (rs) => (named(rs, "tracing-vpn-platform-vpc").inputs.targetNetworkCidr = "10.40.1.0/24"), expect: [] },

@@ -11,6 +11,7 @@ import { readAws, readEnvironment, readTags } from "./aws";
 import { readCluster } from "./cluster";
 import { readCollectors } from "./collectors";
 import { readGrafana } from "./grafana";
+import { readIdentity } from "./identity";
 import { readImages } from "./images";
 import { projectName } from "./keys";
 import { readNetwork } from "./network";
@@ -25,17 +26,21 @@ export { minimumImageVersions, parseImageReference, versionAtLeast } from "./ima
 export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
 export { ConfigValidationError } from "./reader";
+export { parseSamlMetadata, samlMetadataNamespace } from "./saml-metadata";
 export { cloudWatchRetentionDays } from "./retention";
 export { tempoKafkaSecurityMinimumVersion, tempoModeFor } from "./tempo";
 export {
     environmentNames,
     datastoreKinds,
     isDatastore,
+    grafanaRoles,
+    SecretText,
     systemKinds,
     tempoModes,
     traceDurabilities,
     type ConfigProblem,
     type EnvironmentName,
+    type GrafanaRole,
     type ImageRef,
     type Settings,
     type SystemKind,
@@ -74,6 +79,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     const collectors = readCollectors(r, isProduction);
     const tempo = readTempo(r, { image: images.tempo, privateSubnetIds: network.privateSubnetIds });
     const grafana = readGrafana(r);
+    const identity = readIdentity(r, isProduction);
     const systems = readSystems(r);
 
     r.finish(stack);
@@ -94,6 +100,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
         collectors,
         tempo,
         grafana,
+        identity,
         systems,
         protectStatefulResources: isProduction,
     });

@@ -6,6 +6,29 @@ export type EnvironmentName = (typeof environmentNames)[number];
 export const tempoModes = ["monolithic", "distributed"] as const;
 export type TempoMode = (typeof tempoModes)[number];
 
+/** Organisation roles single sign-on may grant (server administration is never granted by the IdP). */
+export const grafanaRoles = ["Admin", "Editor", "Viewer"] as const;
+export type GrafanaRole = (typeof grafanaRoles)[number];
+
+/**
+ * A secret configuration value. It prints and serialises as `[secret]`, so logging or dumping the
+ * settings never shows it; the component that needs it calls `reveal()` and wraps it in a Pulumi secret.
+ */
+export class SecretText {
+    readonly #value: string;
+    constructor(value: string) {
+        this.#value = value;
+    }
+    reveal(): string {
+        return this.#value;
+    }
+    toJSON(): string {
+        return "[secret]";
+    }
+    toString(): string {
+        return "[secret]";
+    }
+}
 /** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS and Managed Prometheus (interface). */
 export const endpointServices = ["s3", "sns", "aps"] as const;
 export type EndpointService = (typeof endpointServices)[number];
@@ -114,7 +137,6 @@ export interface Settings {
         readonly nodeSecurityGroupId: string;
         /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
         readonly serviceCidr: string;
-        readonly storageClass: string;
     };
     readonly pki: {
         readonly caValidityHours: number;
@@ -162,6 +184,33 @@ export interface Settings {
         readonly hostname: string;
         readonly volumeGb: number;
         readonly alertEmail: string;
+    };
+    readonly identity: {
+        /** Client VPN's SAML federation: the IdP metadata IAM's SAML provider is made from, and who may connect. */
+        readonly vpn: {
+            readonly samlMetadata: string;
+            /** IdP group ids (SAML memberOf values), one authorization rule each. */
+            readonly accessGroups: readonly string[];
+        };
+        /** Grafana's OpenID Connect single sign-on. */
+        readonly grafana: {
+            readonly issuer: string;
+            readonly authUrl: string;
+            readonly tokenUrl: string;
+            readonly userInfoUrl: string;
+            readonly clientId: string;
+            readonly clientSecret: SecretText;
+            readonly scopes: readonly string[];
+            readonly groupsClaim: string;
+            /** Groups behind each role; a person in none of them cannot sign in. */
+            readonly roleGroups: Readonly<Partial<Record<GrafanaRole, readonly string[]>>>;
+            /** Hosts of the token and user-info endpoints, which Grafana's server calls. */
+            readonly providerHosts: readonly string[];
+            /** Addresses of those hosts: Grafana's only egress outside the VPC. */
+            readonly providerCidrs: readonly string[];
+            /** Login form and basic auth for local users (dev only; prod signs people in through the IdP alone). */
+            readonly passwordLogin: boolean;
+        };
     };
     readonly systems: readonly TracedSystem[];
     /** Protect stateful resources from deletion (prod). */

@@ -6,12 +6,15 @@
 import { awsResourceNames, ports, workloads } from "../../../components/platform/names";
 import type { Settings } from "../../../components/platform/settings";
 import type { RecordedResource } from "../../harness/recording";
+import { defaultRequiredSecurityMetrics } from "../../../policies/rules/alarms";
 import { json, type StackBuilder } from "./builder";
 
 /** What the Kubernetes side needs of the AWS side. */
 export interface GoldenTraceStore {
     readonly bucketName: string;
     readonly keyArn: string;
+    /** The trace key itself, for inputs computed from its ARN. */
+    readonly key: RecordedResource;
 }
 
 /** Adds the AWS resources, all through the explicit `aws` provider. */
@@ -145,6 +148,15 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
         { name: `/tracing/${stack}/client-vpn`, kmsKeyId: auditKeyArn, retentionInDays: settings.retention.logDays },
         { ...onAws, from: { kmsKeyId: [auditKey] } },
     );
+    // Suspicious-activity alarms: a filter and a notifying alarm per required metric.
+    const alertTopic = b.add("aws:sns/topic:Topic", "tracing-alerts", { name: `tracing-alerts-${stack}`, kmsMasterKeyId: auditKeyArn }, { ...onAws, from: { kmsMasterKeyId: [auditKey] } });
+    const alertTopicArn = `arn:aws:sns:${region}:${accountId}:tracing-alerts-${stack}`;
+    for (const metric of defaultRequiredSecurityMetrics) {
+        const metricTransformation = { name: metric, namespace: `Tracing/Security/${stack}`, value: "1" };
+        const filter = b.add("aws:cloudwatch/logMetricFilter:LogMetricFilter", `security-${metric}`, { name: metric, logGroupName: `/tracing/${stack}/client-vpn`, pattern: `{ $.event = "${metric}" }`, metricTransformation }, { ...onAws, from: { logGroupName: [vpnLogGroup] } });
+        const alarm = { metricName: metric, namespace: metricTransformation.namespace, statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", alarmActions: [alertTopicArn] };
+        b.add("aws:cloudwatch/metricAlarm:MetricAlarm", `security-${metric}`, alarm, { ...onAws, from: { alarmActions: [alertTopic], metricName: [filter] } });
+    }
     /** A security group managed by standalone rules, with one HTTPS rule. */
     const securityGroup = (name: string, description: string, rule: { direction: "Ingress" | "Egress"; name: string; cidr: string; description: string }) => {
         const group = b.add("aws:ec2/securityGroup:SecurityGroup", name, { vpcId: settings.network.vpcId, description }, onAws);
@@ -175,7 +187,7 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
             description: `tracing-platform ${stack} Client VPN`,
             clientCidrBlock: settings.network.vpnClientCidr,
             serverCertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-server`,
-            authenticationOptions: [{ type: "certificate-authentication", rootCertificateChainArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-client-ca` }],
+            authenticationOptions: [{ type: "federated-authentication", samlProviderArn: `arn:aws:iam::${accountId}:saml-provider/tracing-${stack}-client-vpn` }],
             connectionLogOptions: { enabled: true, cloudwatchLogGroup: `/tracing/${stack}/client-vpn` },
             vpcId: settings.network.vpcId,
             securityGroupIds: ["tracing-vpn-id"],
@@ -191,7 +203,7 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
     b.add(
         "aws:ec2clientvpn/authorizationRule:AuthorizationRule",
         "tracing-vpn-platform-vpc",
-        { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, authorizeAllGroups: true, description: "VPN users may reach the platform VPC" },
+        { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, accessGroupId: "tracing-grafana-users", description: "Grafana users may reach the platform VPC" },
         { ...onAws, from: { clientVpnEndpointId: [endpoint] } },
     );
 
@@ -232,5 +244,5 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
         },
         { ...onAws, from: { role: [tempoRole], policy: [traceBucket, traceKey] } },
     );
-    return { bucketName: names.traceBucket, keyArn: traceKeyArn };
+    return { bucketName: names.traceBucket, keyArn: traceKeyArn, key: traceKey };
 }
