@@ -24,6 +24,7 @@ import type { Settings } from "./types";
 export { minimumImageVersions, parseImageReference, versionAtLeast } from "./images";
 export { declaredKeys, projectName, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
+export { scheduledDeployIntervalHours, vpnServerLeadHours } from "./pki";
 export { ConfigValidationError } from "./reader";
 export { cloudWatchRetentionDays } from "./retention";
 export { tempoKafkaSecurityMinimumVersion } from "./tempo";
