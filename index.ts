@@ -15,10 +15,11 @@ import {
 import { Grafana } from "./components/grafana";
 import { ClientVpn, InternalEndpoints, NetworkPerimeter, PlatformNetworkPolicies } from "./components/network";
 import { PlatformPki } from "./components/pki";
-import { awsResourceNames, loadSettings, PlatformNamespaces, Providers } from "./components/platform";
+import { awsResourceNames, loadSettings, platformClock, PlatformNamespaces, Providers } from "./components/platform";
 import { Tempo, TempoKafka } from "./components/tempo";
 
 const settings = loadSettings();
+const now = platformClock();
 const capacity = planCapacity(settings);
 const providers = new Providers("tracing", { settings });
 const awsOnly = { providers: [providers.aws, providers.random] };
@@ -146,6 +147,7 @@ const pki = new PlatformPki(
     {
         environment: settings.environment,
         validity: settings.pki,
+        now,
         grafanaHostname: settings.grafana.hostname,
         gatewayMaxReplicas: capacity.gateway.maxReplicas,
         externalSenders: settings.collectors.externalSenders,
@@ -265,8 +267,10 @@ export const metricsWorkspaceEndpoint = metricsStore.prometheusEndpoint;
 export const workloadRoleArns = workloadIdentities.roleArns;
 /** Topic Grafana's alert notifications go to; alertEmail must confirm its subscription once. */
 export const alertTopicArn = alertTopic.topicArn;
-/** The platform CA (public PEM): install it where users and senders must trust the platform's endpoints. */
-export const caCertificate = pki.caCertificatePem;
+/** The platform CAs trusted now (public PEM bundle): install it where users and senders must trust the platform's endpoints. */
+export const caCertificate = pki.trustBundlePem;
+/** The clock this update computed certificate renewal windows from; the weekly drift check previews with it. */
+export const renewalClock = now.toISOString();
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
 export const vpnEndpointId = vpn.endpointId;
 /** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */

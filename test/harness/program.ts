@@ -6,6 +6,7 @@ import { execFile, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { clockVariable } from "../../components/platform/clock";
 import { projectRoot } from "./stack-config";
 import type { RecordedResource, StackRecording } from "./recording";
 
@@ -16,14 +17,28 @@ export type ShippedStack = (typeof shippedStacks)[number];
 
 const recorder = path.join(__dirname, "record-stack.ts");
 
+/**
+ * The instant every recording runs at unless a test says otherwise: the program decides certificate
+ * renewal from its clock (components/platform/clock.ts), so recordings, and the fingerprint, must
+ * not depend on the day the tests run.
+ */
+export const recordingClock = "2026-12-01T00:00:00Z";
+
 /** Starts the recorder for a stack; `done` is told when the recording file is written, or why not. */
-function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): ChildProcess {
+function startRecording(
+    stack: string,
+    overrides: Record<string, unknown>,
+    stackFile: string,
+    out: string,
+    now: string,
+    done: (error?: Error) => void,
+): ChildProcess {
     const overridesFile = `${out}.overrides.json`;
     fs.writeFileSync(overridesFile, JSON.stringify(overrides));
     return execFile(
         process.execPath,
         ["--import", "tsx", recorder, "--stack", stack, "--stack-file", stackFile, "--out", out, "--overrides", overridesFile],
-        { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, [clockVariable]: now } },
         (error, _stdout, stderr) => {
             fs.rmSync(overridesFile, { force: true });
             done(fs.existsSync(out) ? undefined : new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
@@ -33,13 +48,13 @@ function startRecording(stack: string, overrides: Record<string, unknown>, stack
 
 /**
  * Runs the program for a stack with optional config overrides (stack-file keys; undefined removes),
- * starting from Pulumi.<stackFile>.yaml (default: the stack's own file).
+ * starting from Pulumi.<stackFile>.yaml (default: the stack's own file), with its clock at `now`.
  */
-export function recordStack(stack: string, overrides: Record<string, unknown> = {}, stackFile = stack): Promise<StackRecording> {
+export function recordStack(stack: string, overrides: Record<string, unknown> = {}, stackFile = stack, now = recordingClock): Promise<StackRecording> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `record-${stack}-`));
     const out = path.join(dir, "recording.json");
     return new Promise((resolve, reject) => {
-        startRecording(stack, overrides, stackFile, out, (error) => {
+        startRecording(stack, overrides, stackFile, out, now, (error) => {
             if (error) return reject(error);
             const recording = JSON.parse(fs.readFileSync(out, "utf8")) as StackRecording;
             fs.rmSync(dir, { recursive: true, force: true });
@@ -65,7 +80,7 @@ export function startSharedRecordings(): string {
     process.env[sharedDirVariable] = dir;
     for (const stack of shippedStacks) {
         const partial = `${sharedFile(dir, stack)}.partial`;
-        const recorder = startRecording(stack, {}, stack, partial, (error) => {
+        const recorder = startRecording(stack, {}, stack, partial, recordingClock, (error) => {
             // A run that ends before the recording (a filtered or failed run) has removed the directory.
             if (!fs.existsSync(dir)) return;
             if (error) fs.writeFileSync(sharedFailure(dir, stack), error.message);

@@ -47,6 +47,7 @@ class StackBuilder {
             protect: options.protect ?? false,
             retainOnDelete: options.protect ?? false,
             additionalSecretOutputs: [],
+            replaceWith: [],
         };
         this.resources.push(resource);
         return resource;
