@@ -90,7 +90,7 @@ const badCases: BadCase[] = [
     { name: "certificate renewal window longer than validity", overrides: { [p("certEarlyRenewalHours")]: 4380 }, key: p("certEarlyRenewalHours"), allowed: "fewer hours than certValidityHours" },
     // The renewal schedule (components/pki/rotation.ts): a weekly deploy must land inside every window,
     // the VPN server certificate renews a day early, and each platform CA's turn holds two overlaps.
-    { name: "renewal window shorter than the weekly deploy", overrides: { [p("certEarlyRenewalHours")]: 48 }, key: p("certEarlyRenewalHours"), allowed: "an integer from 168 to 4380 hours" },
+    { name: "renewal window shorter than two weekly deploys", overrides: { [p("certEarlyRenewalHours")]: 168 }, key: p("certEarlyRenewalHours"), allowed: "an integer from 336 to 4380 hours" },
     {
         name: "no room for the VPN server certificate's extra day",
         overrides: { [p("certValidityHours")]: 1000, [p("certEarlyRenewalHours")]: 980 },

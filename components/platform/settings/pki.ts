@@ -18,7 +18,9 @@ export const vpnServerLeadHours = 24;
 export function readPki(r: Reader): Settings["pki"] {
     const caValidityHours = r.integer("caValidityHours", 8760, 87600, "hours");
     const certValidityHours = r.integer("certValidityHours", 168, 8760, "hours");
-    const earlyRenewalHours = r.integer("certEarlyRenewalHours", scheduledDeployIntervalHours, 4380, "hours (at least the weekly scheduled deploy's interval)");
+    // Two scheduled deploys inside every renewal window: one of them may fail, and a new platform CA
+    // must reach the bundles in a deploy before the one in which it starts signing.
+    const earlyRenewalHours = r.integer("certEarlyRenewalHours", 2 * scheduledDeployIntervalHours, 4380, "hours (two weekly scheduled deploys at least)");
     const nested = earlyRenewalHours + vpnServerLeadHours < certValidityHours && certValidityHours < caValidityHours;
     if (earlyRenewalHours + vpnServerLeadHours >= certValidityHours) {
         r.problem(
