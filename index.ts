@@ -226,6 +226,7 @@ const tempo = new Tempo(
         traceBucketName: traceBucket.bucketName,
         traceKeyArn: keys.traceKeyArn,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
+        tlsHash: pki.tlsHash("tempoServer"),
     },
     { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
 );
@@ -238,6 +239,7 @@ const grafana = new Grafana(
         alertTopicArn: alertTopic.topicArn,
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
         imageKeyArn: keys.traceKeyArn,
+        tlsHash: pki.tlsHash("grafanaClient"),
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -247,7 +249,7 @@ const grafana = new Grafana(
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
-    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region },
+    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region, tlsHash: pki.tlsHash() },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
 );
 

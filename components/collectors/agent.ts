@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
-import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
+import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Settings } from "../platform/settings";
 
@@ -14,6 +14,8 @@ export interface CollectorAgentArgs {
     readonly plan: CapacityPlan;
     /** Secret holding the pseudonymisation salt shared with the gateways. */
     readonly hashSaltSecretName: pulumi.Input<string>;
+    /** Hash of the platform CA bundle (PlatformPki.tlsHash): a new bundle rolls the agents. */
+    readonly tlsHash: pulumi.Input<string>;
 }
 
 const workload = workloads.agent;
@@ -134,7 +136,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
                     selector: { matchLabels: selector },
                     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
                     template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: { [configHashAnnotation]: configHash(this.renderedConfig) } },
+                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
                         spec: {
                             ...podSpec,
                             // Applications may run on tainted nodes too; their spans still need a local agent.

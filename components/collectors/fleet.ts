@@ -17,6 +17,11 @@ export interface CollectorFleetArgs {
     readonly remoteWriteUrl: pulumi.Input<string>;
     /** AWS region of the metrics workspace. */
     readonly region: string;
+    /**
+     * Hash of the platform CA bundle (PlatformPki.tlsHash()): the collectors reload their own
+     * certificates, but read the CA bundle they verify peers with only at start-up.
+     */
+    readonly tlsHash: pulumi.Input<string>;
 }
 
 /**
@@ -55,7 +60,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
 
         this.agent = new CollectorAgent(
             `${name}-agent`,
-            { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name },
+            { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name, tlsHash: args.tlsHash },
             { parent: this },
         );
         this.gateway = new CollectorGateway(
@@ -66,6 +71,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 remoteWriteUrl: args.remoteWriteUrl,
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
+                tlsHash: args.tlsHash,
             },
             { parent: this },
         );

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
-import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
+import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Settings } from "../platform/settings";
@@ -19,6 +19,8 @@ export interface CollectorGatewayArgs {
     readonly region: string;
     /** Secret holding the pseudonymisation salt shared with the agents. */
     readonly hashSaltSecretName: pulumi.Input<string>;
+    /** Hash of the platform CA bundle (PlatformPki.tlsHash): a new bundle rolls the gateways. */
+    readonly tlsHash: pulumi.Input<string>;
 }
 
 const workload = workloads.gateway;
@@ -122,7 +124,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                         },
                     ],
                     template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: { [configHashAnnotation]: configHash(this.renderedConfig) } },
+                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
                         spec: {
                             ...podSpec,
                             topologySpreadConstraints: zoneSpread(selector),

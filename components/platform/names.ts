@@ -100,6 +100,13 @@ export const tlsSecrets = {
     grafanaClient: workloadTlsSecret("grafana", "client"),
 } as const;
 
+/**
+ * Pod-template annotation holding a hash of the TLS material a workload reads only when it starts
+ * (CA bundles, certificates behind a `$__file{}` or a listener without reload), so a renewal rolls
+ * its pods; material the software reloads by itself stays out of it.
+ */
+export const tlsHashAnnotation = "tracing.platform/tls-hash";
+
 /** Standard labels for an object of the given workload. */
 export function standardLabels(workload: string, environment: string, component?: string): Record<string, string> {
     return {

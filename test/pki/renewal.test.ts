@@ -6,8 +6,9 @@
  * update replaces; @pulumi/tls alone would replace nothing (pulumi/pulumi-tls#39).
  */
 import { strict as assert } from "assert";
-import { leafLifetime, renewalWindow, scheduleOf, vpnServerLifetime, type RenewalSchedule } from "../../components/pki/rotation";
-import { byUrn, ofType, recordingClock, recordStack, shippedStacks, stackRecording, type StackRecording } from "../harness/program";
+import { leafLifetime, renewalWindow, rotationEpoch, scheduleOf, vpnServerLifetime, type RenewalSchedule } from "../../components/pki/rotation";
+import { tlsHashAnnotation, tlsSecrets, workloads } from "../../components/platform/names";
+import { byUrn, kubernetesObject, kubernetesObjects, ofType, recordingClock, recordStack, shippedStacks, stackRecording, type StackRecording } from "../harness/program";
 import { dependencyOfType, settingsOf } from "../harness/recorded";
 
 const tlsTypes = ["tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert"];
@@ -95,3 +96,65 @@ for (const stack of shippedStacks) {
     });
 }
 
+/**
+ * A platform CA hand-over, recorded at its four moments: just before and after the next CA is
+ * published, after it takes over signing, and after the previous one leaves the bundles. The
+ * moments come from the schedule itself (alternatingAuthorities), from the harness's clock.
+ */
+describe("platform CA rotation (dev)", () => {
+    const bundleOf = (recording: StackRecording) => {
+        const bundles = new Set(kubernetesObjects(recording, "core/v1", "Secret").filter((s) => s.inputs.metadata.name === tlsSecrets.caBundle).map((s) => s.inputs.stringData["ca.crt"]));
+        assert.equal(bundles.size, 1, "the same bundle in every namespace");
+        return [...bundles][0] as string;
+    };
+    const caPem = (name: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(`CERTIFICATE:${name}`).toString("base64")}\n-----END CERTIFICATE-----\n`;
+    const signersOf = (recording: StackRecording) =>
+        new Set(
+            ofType(recording, "tls:index/locallySignedCert:LocallySignedCert")
+                .filter((c) => !c.name.startsWith("tracing-vpn-"))
+                .map((c) => dependencyOfType(recording, c, "caCertPem", "tls:index/selfSignedCert:SelfSignedCert").name),
+        );
+    const collectorsHash = (recording: StackRecording) => kubernetesObject(recording, "apps/v1", "DaemonSet", workloads.agent.name).inputs.spec.template.metadata.annotations[tlsHashAnnotation];
+
+    let moments: { beforePublish: StackRecording; published: StackRecording; tookOver: StackRecording; dropped: StackRecording };
+    before(async () => {
+        const { pki } = settingsOf(await stackRecording("dev"));
+        const turn = ((pki.caValidityHours - pki.certValidityHours) / 2) * hour;
+        const sinceEpoch = Date.parse(recordingClock) - rotationEpoch.getTime();
+        const handOver = rotationEpoch.getTime() + (Math.floor(sinceEpoch / turn) + 1) * turn;
+        const at = (offsetHours: number) => recordStack("dev", {}, "dev", new Date(handOver + offsetHours * hour).toISOString());
+        const [beforePublish, published, tookOver, dropped] = await Promise.all([
+            at(-pki.earlyRenewalHours - 1),
+            at(-pki.earlyRenewalHours + 1),
+            at(1),
+            at(pki.earlyRenewalHours + 1),
+        ]);
+        moments = { beforePublish, published, tookOver, dropped };
+        for (const recording of Object.values(moments)) assert.equal(recording.error, undefined, recording.error);
+    });
+
+    it("publishes the next CA in every bundle, and replaces nothing else, certEarlyRenewalHours before it signs", () => {
+        const { beforePublish, published } = moments;
+        assert.deepEqual(replacedBetween(beforePublish, published), ["tracing-platform-2-ca", "tracing-platform-2-ca-key"]);
+        assert.equal(bundleOf(beforePublish), caPem("tracing-platform-ca"));
+        assert.equal(bundleOf(published), caPem("tracing-platform-ca") + caPem("tracing-platform-2-ca"));
+        assert.equal(published.outputs.caCertificate, bundleOf(published), "users and senders are handed both CAs");
+        assert.deepEqual([...signersOf(published)], ["tracing-platform-ca"], "the new CA signs nothing yet");
+        assert.notEqual(collectorsHash(published), collectorsHash(beforePublish), "the collectors restart onto the new bundle");
+    });
+
+    it("then re-signs every platform certificate with it, while both CAs stay trusted", () => {
+        const { published, tookOver } = moments;
+        assert.deepEqual(replacedBetween(published, tookOver), [], "no key or CA changes at the hand-over; certificates follow their new signer");
+        assert.deepEqual([...signersOf(tookOver)], ["tracing-platform-2-ca"]);
+        assert.equal(bundleOf(tookOver), bundleOf(published), "the bundle does not change, so nothing restarts for it");
+    });
+
+    it("and drops the previous CA from the bundles certEarlyRenewalHours later", () => {
+        const { tookOver, dropped } = moments;
+        assert.deepEqual(replacedBetween(tookOver, dropped), []);
+        assert.equal(bundleOf(dropped), caPem("tracing-platform-2-ca"));
+        assert.deepEqual([...signersOf(dropped)], ["tracing-platform-2-ca"]);
+        assert.notEqual(collectorsHash(dropped), collectorsHash(tookOver), "the collectors restart onto the smaller bundle");
+    });
+});
