@@ -14,7 +14,7 @@ import {
 } from "./components/data-plane";
 import { Grafana } from "./components/grafana";
 import { ClientVpn, InternalEndpoints, NetworkPerimeter, PlatformNetworkPolicies } from "./components/network";
-import { PlatformPki } from "./components/pki";
+import { CertificateExpiryAlarm, PlatformPki, vpnServerAlarmDays } from "./components/pki";
 import { awsResourceNames, loadSettings, platformClock, PlatformNamespaces, Providers } from "./components/platform";
 import { Tempo, TempoKafka } from "./components/tempo";
 
@@ -167,6 +167,19 @@ const vpn = new ClientVpn(
         securityGroupId: perimeter.vpnEndpointSecurityGroupId,
         serverCertificate: pki.vpnServer,
         caCertificatePem: pki.vpnCaCertificatePem,
+    },
+    awsOnly,
+);
+
+// ACM never renews an imported certificate: if the scheduled deploy stops renewing it, say so in time.
+new CertificateExpiryAlarm(
+    "tracing-vpn-server",
+    {
+        environment: settings.environment,
+        certificate: "vpn-server",
+        certificateArn: vpn.serverCertificateArn,
+        topicArn: alertTopic.topicArn,
+        thresholdDays: vpnServerAlarmDays(settings.pki),
     },
     awsOnly,
 );

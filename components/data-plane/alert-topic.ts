@@ -14,8 +14,9 @@ export interface AlertTopicArgs extends EnvironmentArgs, RetainableArgs {
 }
 
 /**
- * Delivery of Grafana's alert notifications: an SNS topic encrypted with the audit key, publishable
- * only by Grafana's role and only over TLS, with the team mailbox subscribed by e-mail. Grafana
+ * Delivery of Grafana's alert notifications (and of the account's CloudWatch alarms, such as the
+ * certificate-expiry alarm): an SNS topic encrypted with the audit key, publishable only by
+ * Grafana's role and those alarms and only over TLS, with the team mailbox subscribed by e-mail. Grafana
  * reaches SNS through the perimeter's interface endpoint and signs with its Pod Identity
  * credentials, so no SMTP server, internet egress or stored credential is needed.
  *
@@ -40,7 +41,7 @@ export class AlertTopic extends pulumi.ComponentResource {
                 // E-mail subscribers see it as the sender's name.
                 displayName: `Tracing alerts (${args.environment})`,
                 kmsMasterKeyId: args.keyArn,
-                policy: JSON.stringify(alertTopicPolicy({ accountId: args.accountId, topicArn, publisherRoleArn })),
+                policy: JSON.stringify(alertTopicPolicy({ accountId: args.accountId, region: args.region, topicArn, publisherRoleArn })),
             },
             retainedChild(this, args.retain),
         );

@@ -20,6 +20,7 @@ import {
     type PolicyStatement,
 } from "../platform/iam-policy";
 import { mskSecretNamePrefix } from "../platform/names";
+import { alarmPublisher, ownAlarms } from "./alert-topic-policy";
 
 /**
  * Managing a key without using it: the account's administrators (through their IAM policies) can
@@ -204,7 +205,7 @@ export interface AuditKeyPolicyArgs {
     readonly auditBucketName: string;
     /** ARN of the SNS topic carrying Grafana's alert notifications (encrypted with this key). */
     readonly alertTopicArn: string;
-    /** ARN of Grafana's role, the only publisher of the alert topic. */
+    /** ARN of Grafana's role, the alert topic's only IAM publisher. */
     readonly alertPublisherRoleArn: string;
 }
 
@@ -220,7 +221,9 @@ export interface AuditKeyPolicyArgs {
  * checks it when a trail is created on a Bucket Key bucket). SNS: the alert topic is encrypted with
  * this key, and SNS asks KMS for a data key (and decrypts it) as the publisher, so Grafana's role
  * may use the key only through SNS, only in this account, and only for that topic (SNS's
- * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same.
+ * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same. CloudWatch
+ * alarms of this account and region publish too, as the CloudWatch service principal (the SNS
+ * documentation's key policy for AWS service publishers), for that topic only.
  */
 export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
     const trail = cloudTrailArn(args.region, args.accountId, args.trailName);
@@ -295,5 +298,14 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             service: "sns",
             encryptionContext: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn } },
         }),
+        {
+            // SNS asks KMS for the data key as the publisher: for an alarm action that is CloudWatch.
+            Sid: "AccountAlarmsUseKeyForAlertTopic",
+            Effect: "Allow",
+            Principal: { Service: alarmPublisher },
+            Action: [...sseKmsActions],
+            Resource: "*",
+            Condition: ownAlarms(args.region, args.accountId, { [snsTopicEncryptionContext]: args.alertTopicArn }),
+        },
     ]);
 }

@@ -51,6 +51,8 @@ export class ClientVpn extends pulumi.ComponentResource {
     public readonly endpointId: pulumi.Output<string>;
     /** Name of the connection log group. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** ARN of the server certificate imported into ACM (its expiry is alarmed on: ACM never renews an import). */
+    public readonly serverCertificateArn: pulumi.Output<string>;
 
     constructor(name: string, args: ClientVpnArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:network:ClientVpn", name, args, opts);
@@ -124,6 +126,7 @@ export class ClientVpn extends pulumi.ComponentResource {
 
         this.endpointId = this.endpoint.id;
         this.logGroupName = logGroup.logGroupName;
-        this.registerOutputs({ endpointId: this.endpointId, logGroupName: this.logGroupName });
+        this.serverCertificateArn = serverCertificate.arn;
+        this.registerOutputs({ endpointId: this.endpointId, logGroupName: this.logGroupName, serverCertificateArn: this.serverCertificateArn });
     }
 }

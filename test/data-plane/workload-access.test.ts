@@ -46,7 +46,7 @@ describe("data plane policies under the IAM simulator", () => {
     describe("alert topic", () => {
         const topicArn = `arn:aws:sns:${region}:${accountId}:${names.alertTopic}`;
         const grafanaRole = roleArn(names.workloadRoles.grafana);
-        const topicPolicy = alertTopicPolicy({ accountId, topicArn, publisherRoleArn: grafanaRole });
+        const topicPolicy = alertTopicPolicy({ accountId, region, topicArn, publisherRoleArn: grafanaRole });
         const allSns = policyDocument([{ Sid: "AllSns", Effect: "Allow", Action: "sns:*", Resource: "*" }]);
         const publish = (principal: string, identityPolicies: PolicyDocument[], overrides: { resource?: string; action?: string; tls?: string } = {}) =>
             decide({
@@ -75,6 +75,23 @@ describe("data plane policies under the IAM simulator", () => {
             assert.equal(await publish(roleArn(names.workloadRoles.tempo), [allSns]), "ExplicitlyDenied", "an admin-like role of this account");
             assert.equal(await publish(roleArn(names.workloadRoles.grafana, otherAccountId), [allSns]), "ExplicitlyDenied", "a same-named role elsewhere");
             assert.equal(await publish(roleArn(names.workloadRoles.tempo), [identity.tempo]), "ExplicitlyDenied");
+        });
+
+        it("takes the account's CloudWatch alarms (the certificate-expiry alarm), and no other account's or service's", async () => {
+            const alarm = (context: Record<string, string>, principal = "cloudwatch.amazonaws.com") =>
+                decide({
+                    principal,
+                    action: "sns:Publish",
+                    resource: topicArn,
+                    resourcePolicy: topicPolicy,
+                    context: { "aws:SecureTransport": "true", "aws:PrincipalServiceName": principal, ...context },
+                });
+            const ours = { "aws:SourceAccount": accountId, "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:tracing-dev-vpn-server-certificate-expiry` };
+            assert.equal(await alarm(ours), "Allowed");
+            assert.equal(await alarm({ ...ours, "aws:SourceAccount": otherAccountId, "aws:SourceArn": `arn:aws:cloudwatch:${region}:${otherAccountId}:alarm:x` }), "ImplicitlyDenied");
+            assert.equal(await alarm({ ...ours, "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${accountId}:alarm:x` }), "ImplicitlyDenied", "another region's alarm");
+            assert.equal(await alarm(ours, "events.amazonaws.com"), "ExplicitlyDenied", "another service");
+            assert.equal(await alarm({ ...ours, "aws:SecureTransport": "false" }), "ExplicitlyDenied");
         });
 
         it("keeps the topic manageable by the account's administrators (no lock-out)", async () => {
