@@ -7,8 +7,10 @@ import {
     AuditBucket,
     AuditTrail,
     auditObjectLockMode,
+    EncryptedLogGroup,
     MetricsStore,
     PlatformKeys,
+    SecurityAlarms,
     TraceBucket,
     WorkloadIdentities,
 } from "./components/data-plane";
@@ -31,7 +33,26 @@ const { accountId, region } = settings.aws;
 const names = awsResourceNames(settings.environment, accountId, region);
 const retain = settings.protectStatefulResources;
 
-// AWS: perimeter first, because the trace bucket only admits data access through its S3 endpoint.
+const keys = new PlatformKeys(
+    "tracing",
+    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
+    awsOnly,
+);
+const metricsStore = new MetricsStore(
+    "tracing-span-metrics",
+    {
+        workspaceAlias: names.metricsWorkspace,
+        logGroupName: names.metricsLogGroup,
+        metricsKeyArn: keys.traceKeyArn,
+        logKeyArn: keys.auditKeyArn,
+        logRetentionDays: settings.retention.logDays,
+        retain,
+    },
+    awsOnly,
+);
+// AWS: the perimeter before the buckets, because the trace bucket only admits data access through
+// the S3 endpoint; the metrics workspace before the perimeter, whose Managed Prometheus endpoint
+// policy (when the platform creates that endpoint) protects it.
 const perimeter = new NetworkPerimeter(
     "tracing",
     {
@@ -40,15 +61,11 @@ const perimeter = new NetworkPerimeter(
         region: settings.aws.region,
         network: settings.network,
         nodeSecurityGroupId: settings.cluster.nodeSecurityGroupId,
+        metricsWorkspaceArn: metricsStore.workspaceArn,
     },
     awsOnly,
 );
 
-const keys = new PlatformKeys(
-    "tracing",
-    { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
-    awsOnly,
-);
 const accessLogBucket = new AccessLogBucket(
     "tracing-access-logs",
     {
@@ -96,18 +113,6 @@ const auditTrail = new AuditTrail(
         names,
         auditBucketName: auditBucket.bucketName,
         auditKeyArn: keys.auditKeyArn,
-        logRetentionDays: settings.retention.logDays,
-        retain,
-    },
-    awsOnly,
-);
-const metricsStore = new MetricsStore(
-    "tracing-span-metrics",
-    {
-        workspaceAlias: names.metricsWorkspace,
-        logGroupName: names.metricsLogGroup,
-        metricsKeyArn: keys.traceKeyArn,
-        logKeyArn: keys.auditKeyArn,
         logRetentionDays: settings.retention.logDays,
         retain,
     },
@@ -167,6 +172,24 @@ const vpn = new ClientVpn(
         securityGroupId: perimeter.vpnEndpointSecurityGroupId,
         serverCertificate: pki.vpnServer,
         caCertificatePem: pki.vpnCaCertificatePem,
+        identity: settings.identity.vpn,
+    },
+    awsOnly,
+);
+
+// Logs of the platform's own pods, which the collector gateways ship (Grafana's access and login log among them).
+const workloadLogs = new EncryptedLogGroup(
+    "tracing-workload-logs",
+    { logGroupName: names.workloadLogGroup, keyArn: keys.auditKeyArn, retentionDays: settings.retention.logDays, retain },
+    awsOnly,
+);
+new SecurityAlarms(
+    "tracing-security",
+    {
+        environment: settings.environment,
+        platformBucketNames: [names.traceBucket, names.auditBucket, names.accessLogBucket],
+        logGroupNames: { trail: auditTrail.logGroup.logGroupName, vpn: vpn.logGroupName, workloads: workloadLogs.logGroupName },
+        alertTopicArn: alertTopic.topicArn,
     },
     awsOnly,
 );
@@ -199,22 +222,6 @@ new InternalEndpoints(
     kubernetesOnly,
 );
 
-new PlatformNetworkPolicies(
-    "tracing",
-    {
-        plan: {
-            environment: settings.environment,
-            vpcCidr: settings.network.vpcCidr,
-            appOtlpCidrs: settings.network.appOtlpCidrs,
-            s3Cidrs: settings.network.s3Cidrs,
-            appNamespaceLabel: settings.network.appNamespaceLabel,
-            tempoMode: settings.tempo.mode,
-        },
-        namespaces: platformNamespaces.namespaces,
-    },
-    kubernetesOnly,
-);
-
 const tempoKafka =
     capacity.tempo.mode === "distributed" && capacity.tempo.distributed
         ? new TempoKafka(
@@ -222,7 +229,6 @@ const tempoKafka =
               {
                   settings,
                   plan: capacity.tempo.distributed,
-                  storedBytesPerSecond: capacity.load.storedBytesPerSecond,
                   kmsKeyArn: keys.traceKeyArn,
                   logsKmsKeyArn: keys.auditKeyArn,
               },
@@ -251,7 +257,8 @@ const grafana = new Grafana(
         prometheusEndpoint: metricsStore.prometheusEndpoint,
         alertTopicArn: alertTopic.topicArn,
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
-        imageKeyArn: keys.traceKeyArn,
+        // It encrypts Grafana's image repository and its break-glass admin secret.
+        kmsKeyArn: keys.traceKeyArn,
         tlsHash: pki.tlsHash("grafanaClient"),
     },
     {
@@ -264,6 +271,30 @@ const collectors = new CollectorFleet(
     "tracing-collectors",
     { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region, tlsHash: pki.tlsHash() },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
+);
+
+// Each workload's egress is what its rendered configuration dials, so the policies come last.
+new PlatformNetworkPolicies(
+    "tracing",
+    {
+        environment: settings.environment,
+        region,
+        vpcCidr: settings.network.vpcCidr,
+        kubernetesServiceCidr: settings.cluster.serviceCidr,
+        appOtlpCidrs: settings.network.appOtlpCidrs,
+        appNamespaceLabel: settings.network.appNamespaceLabel,
+        identityProvider: { hosts: settings.identity.grafana.providerHosts, cidrs: settings.identity.grafana.providerCidrs },
+        destinations: {
+            agent: collectors.agent.destinations,
+            gateway: collectors.gateway.destinations,
+            tempo: tempo.destinations,
+            grafana: grafana.destinations,
+        },
+        services: [collectors.agent.service, collectors.gateway.headlessService, ...tempo.services],
+        namespaces: platformNamespaces.namespaces,
+    },
+    // The AWS provider answers the S3 prefix-list lookup.
+    { providers: [providers.kubernetes, providers.aws] },
 );
 
 export const environment = settings.environment;
@@ -288,15 +319,14 @@ export const caCertificate = pki.trustBundlePem;
 export const renewalClock = now.toISOString();
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
 export const vpnEndpointId = vpn.endpointId;
-/** VPN users' client certificate (public) and key (secret): what goes into the VPN profile. */
-export const vpnClientCertificate = pki.vpnClient.certificatePem;
-export const vpnClientPrivateKey = pulumi.secret(pki.vpnClient.privateKeyPem);
 export const capacityPlan = capacityPlanOutput(settings, capacity);
 export const tempoMode = capacity.tempo.mode;
 export const tempoIngestEndpoint = tempo.ingestEndpoint;
 export const tempoQueryUrl = tempo.queryUrl;
 export const kafkaBootstrapBrokers = tempoKafka?.cluster.bootstrapBrokersSaslScram;
 export const grafanaDeployment = grafana.deployment.metadata.name;
+/** Secrets Manager secret of Grafana's break-glass admin (username and password; runbook: Break-glass access). */
+export const grafanaBreakGlassSecretArn = grafana.breakGlassSecretArn;
 /** Each external OTLP sender's client certificate (public), by sender name: the gateway's load balancer admits only these. */
 export const otlpSenderCertificates = Object.fromEntries(Object.entries(pki.externalSenders).map(([sender, issued]) => [sender, issued.certificatePem]));
 /** Each external OTLP sender's private key (secret), by sender name; hand each sender only its own. */

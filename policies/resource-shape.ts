@@ -59,3 +59,20 @@ export function providerUrnOfReference(reference: string): string {
     const segments = reference.split("::");
     return segments.length > 4 ? segments.slice(0, -1).join("::") : reference;
 }
+
+/**
+ * A deep copy of recorded data (records, arrays and primitives, which is all a recording holds). It
+ * shares strings, which are immutable, so it is much cheaper than structuredClone on stacks that
+ * carry large files (dashboards) in their inputs, and every run and mutation copies the stack.
+ */
+export function copyRecorded<T>(value: T): T {
+    if (typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) return value.map((item) => copyRecorded(item)) as T;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+        // A recorded "__proto__" key is data, not the prototype.
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: copyRecorded(item), enumerable: true, writable: true, configurable: true });
+        else copy[key] = copyRecorded(item);
+    }
+    return copy as T;
+}

@@ -18,8 +18,9 @@ import type {
     StackValidationArgs,
 } from "@pulumi/policy";
 import { effectiveEnforcementLevel, policySettings, type PolicyPackConfig } from "./enforcement";
-import { providerUrnOfReference, stackOfUrn, type RecordedResourceLike } from "./resource-shape";
+import { copyRecorded, providerUrnOfReference, stackOfUrn, type RecordedResourceLike } from "./resource-shape";
 import { defaultEnforcementLevel, policies as packPolicies } from "./rules/index";
+import { resourceTypesOf } from "./rules/lib/define";
 import { isUnknownValueError, unknownCheckingProxy } from "./rules/lib/values";
 import type { PackPolicy } from "./rules/types";
 
@@ -68,6 +69,12 @@ export interface RunOptions {
     /** The pack-level default enforcement. */
     readonly packEnforcementLevel?: EnforcementLevel;
     readonly stackTags?: ReadonlyMap<string, string>;
+    /**
+     * Resources whose resource validations run (all by default); stack validations always see the
+     * whole stack. A resource validation sees only its resource and that resource's provider, so
+     * where neither changed it repeats an earlier run's verdict; skipping it then loses nothing.
+     */
+    readonly validateResources?: (resource: RecordedResourceLike) => boolean;
 }
 
 /**
@@ -102,7 +109,7 @@ function optionsOf(resource: RecordedResourceLike): PolicyResourceOptions {
 
 /** Inputs as the engine hands them over: a private copy behind the unknown-checking proxy. */
 function proxiedInputs(resource: RecordedResourceLike): Record<string, any> {
-    return unknownCheckingProxy(structuredClone(resource.inputs) as Record<string, any>);
+    return unknownCheckingProxy(copyRecorded(resource.inputs) as Record<string, any>);
 }
 
 /**
@@ -129,6 +136,8 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const stackTags = options.stackTags ?? new Map<string, string>();
     const prepared = resources.map(prepare(byUrn));
+    const { validateResources } = options;
+    const validated = validateResources ? prepared.filter(({ resource }) => validateResources(resource)) : prepared;
     let stack: PolicyResource[] | undefined;
     const violations: PolicyViolation[] = [];
     const undecided: UndecidedCheck[] = [];
@@ -144,13 +153,17 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
 
         if ("validateResource" in policy && policy.validateResource) {
             const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-            for (const { resource, view } of prepared) {
+            const appliesTo = resourceTypesOf(policy);
+            for (const { resource, view } of validated) {
+                if (appliesTo && !appliesTo(resource.type)) continue;
                 for (const validate of validations) {
                     const args: ResourceValidationArgs = { ...view, stackTags, getConfig, notApplicable: throwNotApplicable };
                     try {
-                        await validate(args, (message) =>
+                        // Awaited only when asynchronous: a microtask per resource and policy adds up over a stack.
+                        const pending = validate(args, (message) =>
                             violations.push({ policy: policy.name, resourceUrn: resource.urn, resourceName: resource.name, message, enforcementLevel: reportedLevel }),
                         );
+                        if (pending) await pending;
                         applicable = true;
                     } catch (error) {
                         if (error instanceof NotApplicable) continue;

@@ -30,19 +30,33 @@ export function resourcesByType(recording: StackRecording): Map<string, string[]
     return groups;
 }
 
-const keySettings: [string, string][] = [
-    ["environment", "tracing-platform:environment"],
-    ["AWS region", "aws:region"],
-    ["AWS account", "aws:allowedAccountIds"],
-    ["Tempo mode", "tracing-platform:tempoMode"],
-    ["trace retention (days)", "tracing-platform:traceRetentionDays"],
-    ["audit retention (days)", "tracing-platform:auditRetentionDays"],
-    ["collector image", "tracing-platform:collectorImage"],
-    ["Tempo image", "tracing-platform:tempoImage"],
-    ["Grafana base image (plugins baked on top)", "tracing-platform:grafanaImage"],
-    ["VPN client CIDR", "tracing-platform:vpnClientCidr"],
-    ["OTLP allow-list", "tracing-platform:appOtlpCidrs"],
+/** A key setting read from the stack's configuration or, when the program derives it, from a stack output. */
+type KeySetting = [label: string, source: { readonly config: string } | { readonly output: string }];
+
+const keySettings: KeySetting[] = [
+    ["environment", { config: "tracing-platform:environment" }],
+    ["AWS region", { config: "aws:region" }],
+    ["AWS account", { config: "aws:allowedAccountIds" }],
+    ["trace durability", { config: "tracing-platform:traceDurability" }],
+    ["Tempo mode", { output: "tempoMode" }],
+    ["trace retention (days)", { config: "tracing-platform:traceRetentionDays" }],
+    ["audit retention (days)", { config: "tracing-platform:auditRetentionDays" }],
+    ["collector image", { config: "tracing-platform:collectorImage" }],
+    ["Tempo image", { config: "tracing-platform:tempoImage" }],
+    ["Grafana base image (plugins baked on top)", { config: "tracing-platform:grafanaImage" }],
+    ["VPN client CIDR", { config: "tracing-platform:vpnClientCidr" }],
+    ["OTLP allow-list", { config: "tracing-platform:appOtlpCidrs" }],
 ];
+
+function keySettingValue(recording: StackRecording, source: KeySetting[1]): unknown {
+    return "config" in source ? recording.config[source.config] : recording.outputs[source.output];
+}
+
+/** What the stack promises about acknowledged spans, as the capacity plan states it. */
+function durabilityLine(recording: StackRecording): string {
+    const durability = (recording.outputs.capacityPlan as { durability?: { setting: string; guarantee: string } } | undefined)?.durability;
+    return durability ? `Trace durability \`${durability.setting}\`: ${durability.guarantee}.` : "Trace durability: not reported by the program.";
+}
 
 /** Exit status of a review: 1 when a mandatory rule is violated. */
 export function reviewExitCode(policies: PolicyRunResult): number {
@@ -59,7 +73,9 @@ export function renderReview(recording: StackRecording, policies: PolicyRunResul
         "",
         "## Key settings",
         "",
-        table(["setting", "value"], keySettings.map(([label, key]) => [label, `\`${short(recording.config[key] ?? "(default)")}\``])),
+        table(["setting", "value"], keySettings.map(([label, source]) => [label, `\`${short(keySettingValue(recording, source) ?? "(default)")}\``])),
+        "",
+        durabilityLine(recording),
         "",
         "## Resources by type",
         "",

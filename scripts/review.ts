@@ -3,7 +3,7 @@
  * under Pulumi mocks with the stack's configuration, runs every rule of the policy pack (with the
  * stack's policies/config.<stack>.json) over what it would create, and prints both as Markdown.
  * Exits 1 on invalid configuration, a program error or a mandatory policy violation. `--set key=value` (repeatable, value parsed as YAML) tries a
- * change without editing the stack file, e.g. `--set tracing-platform:tempoReplicas=2`.
+ * change without editing the stack file, e.g. `--set tracing-platform:traceDurability=single-node`.
  */
 import * as fs from "fs";
 import * as path from "path";

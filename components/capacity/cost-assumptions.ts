@@ -3,7 +3,8 @@
  * connect, how often they search, how Tempo touches S3), each a named assumption with its source,
  * so a reviewer can argue with a number instead of with a total.
  */
-import type { Assumption } from "./plan";
+import type { Assumption } from "./assumptions";
+import { spanMetricsFlushSeconds } from "../platform/span-metrics";
 
 /** Usage the cost model needs beyond the capacity plan. */
 export const costAssumptions = {
@@ -108,9 +109,14 @@ export const costAssumptions = {
         source: "Our assumption: UNSET or OK, and ERROR",
     },
     spanMetricsFlushSeconds: {
-        value: 15,
+        value: spanMetricsFlushSeconds,
         unit: "seconds between span-metric flushes (one sample per series each)",
-        source: "spanmetrics connector metrics_flush_interval default 15s (opentelemetry-collector-contrib connector README)",
+        source: "The gateways' span_metrics and service_graph metrics_flush_interval (components/platform/span-metrics.ts): the 5-minute alert windows still cover five flushes",
+    },
+    serviceGraphEdgesPerService: {
+        value: 2,
+        unit: "service-graph edges (caller, callee) per service",
+        source: "Our assumption: each service calls about two others (an API its auth service and database, a worker its queue and store)",
     },
     ampRetentionDays: {
         value: 150,

@@ -5,8 +5,8 @@
  */
 import type { Settings } from "../platform/settings";
 import { capacityAssumptions, type CapacityPlan } from "./plan";
-import { freeAllowances } from "./prices";
-import { costAssumptions as c, secondsPerMonth } from "./cost-assumptions";
+import { freeAllowances, tieredCost, transactionSearchSpansIngested } from "./prices";
+import { costAssumptions as c, daysPerMonth, secondsPerMonth } from "./cost-assumptions";
 import { priced, total, type CostLine } from "./cost-lines";
 
 export interface AlternativeCost {
@@ -23,8 +23,16 @@ export interface CostComparison {
         readonly retentionDays: number;
     };
     readonly selfHostedUsdPerMonth: number;
+    /** X-Ray's classic per-trace pricing. */
     readonly xray: AlternativeCost;
+    /** X-Ray's OTLP path: spans stored by CloudWatch Transaction Search, billed per GB. */
+    readonly xrayTransactionSearch: AlternativeCost;
     readonly hostedPerGb: AlternativeCost;
+}
+
+/** The cheaper of the two X-Ray paths at this load. */
+export function cheaperXray(comparison: CostComparison): AlternativeCost {
+    return comparison.xrayTransactionSearch.usdPerMonth < comparison.xray.usdPerMonth ? comparison.xrayTransactionSearch : comparison.xray;
 }
 
 function storedTracesPerMonth(plan: CapacityPlan): number {
@@ -63,6 +71,28 @@ export function compareBackends(settings: Settings, plan: CapacityPlan, selfHost
         }),
     ];
 
+    // Transaction Search keeps spans in the aws/spans log group for the same retention.
+    const searchLines: CostLine[] = [
+        {
+            id: "xray-search-spans",
+            label: "Transaction Search spans ingested",
+            group,
+            quantity: gb,
+            unit: "GB",
+            usdPerMonth: tieredCost(transactionSearchSpansIngested, gb),
+            prices: ["transactionSearchSpansIngested"],
+            assumptions: [],
+        },
+        priced("cloudWatchLogsStorageGbMonth", {
+            id: "xray-search-storage",
+            label: `aws/spans log group storage (${retentionDays} days)`,
+            group,
+            quantity: gb * c.gzipRatio.value * (retentionDays / daysPerMonth),
+            unit: "GB-month",
+            assumptions: ["gzipRatio"],
+        }),
+    ];
+
     const extraIncrements = Math.max(0, Math.ceil((retentionDays - 30) / 30));
     const hostedLines: CostLine[] = [
         priced("grafanaCloudTracesProcessedGb", { id: "hosted-processed", label: "Grafana Cloud Traces GB processed", group, quantity: gb, unit: "GB" }),
@@ -87,10 +117,16 @@ export function compareBackends(settings: Settings, plan: CapacityPlan, selfHost
         load: { storedTracesPerMonth: traces, storedGbPerMonth: gb, retentionDays },
         selfHostedUsdPerMonth,
         xray: {
-            label: "AWS X-Ray",
+            label: "AWS X-Ray (classic, per trace)",
             lines: xrayLines,
             usdPerMonth: total(xrayLines),
             note: "30 days retention included, not configurable",
+        },
+        xrayTransactionSearch: {
+            label: "AWS X-Ray via Transaction Search (OTLP, per GB)",
+            lines: searchLines,
+            usdPerMonth: total(searchLines),
+            note: "spans stored as structured logs in CloudWatch, 1% indexed as trace summaries free; GB taken as the uncompressed OTLP bytes",
         },
         hostedPerGb: {
             label: "Grafana Cloud Traces (per GB)",

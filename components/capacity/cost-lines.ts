@@ -2,11 +2,11 @@
  * A cost line: a month's usage of one billed item, priced with the unit prices in prices.ts, and
  * the compute line that turns the pods' requests into node-hours.
  */
-import type { PodResources } from "./plan";
+import type { PodResources } from "./sizing";
 import { freeAllowances, prices, type UnitPrice } from "./prices";
 import { costAssumptions as c, hoursPerMonth as hours, type CostAssumptionKey } from "./cost-assumptions";
 
-export type PriceKey = keyof typeof prices | "mskBrokerHour" | "ampSamplesIngested" | keyof typeof freeAllowances;
+export type PriceKey = keyof typeof prices | "mskBrokerHour" | "ampSamplesIngested" | "transactionSearchSpansIngested" | keyof typeof freeAllowances;
 
 /** What a line pays for; the comparison swaps the trace backend only. */
 export const costGroups = {

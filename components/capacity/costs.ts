@@ -7,11 +7,14 @@
 import type { Settings } from "../platform/settings";
 import { awsResourceNames } from "../platform/names";
 import type { CapacityPlan } from "./plan";
-import { spanMetricsBucketsMs } from "../platform/span-metrics";
-import { ampSamplesIngested, freeAllowances, mskBrokerHour, tieredCost, type UnitPrice } from "./prices";
+import { ampSamplesIngested, freeAllowances, tieredCost } from "./prices";
 import { costAssumptions as c, daysPerMonth, hoursPerMonth as hours, secondsPerMonth } from "./cost-assumptions";
 import { compareBackends, type CostComparison } from "./cost-comparison";
 import { computeLine, costGroups, ebsLine, priced, requested, sum, total, type CostGroup, type CostLine } from "./cost-lines";
+import { mskLines } from "./kafka-options";
+import { spanMetricSeries } from "./span-metric-series";
+
+export { spanMetricSeries } from "./span-metric-series";
 
 export interface CostEstimate {
     readonly lines: readonly CostLine[];
@@ -19,19 +22,6 @@ export interface CostEstimate {
     readonly totalUsdPerMonth: number;
     /** The same stored load on the self-hosted backend, on AWS X-Ray and on a per-GB hosted service. */
     readonly comparison: CostComparison;
-}
-
-/** Span-metric series the gateways remote-write: every dimension combination, per gateway (instance label). */
-export function spanMetricSeries(settings: Settings, gatewayReplicas: number): number {
-    // calls counter + one series per bucket and +Inf + _sum + _count of the duration histogram
-    const seriesPerCombination = 1 + spanMetricsBucketsMs.length + 1 + 2;
-    const perOperation = c.statusCodesPerOperation.value * seriesPerCombination;
-    const perGateway = settings.systems.reduce((total, system) => {
-        const operations = system.serviceNames.length * c.operationsPerService.value;
-        // consumer spans carry messaging.destination.name, one extra combination per queue
-        return total + (operations + system.queues.length) * perOperation;
-    }, 0);
-    return perGateway * gatewayReplicas;
 }
 
 export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate {
@@ -105,30 +95,7 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
                 ]),
             ),
         );
-        const { instanceType, brokerCount, volumeGb } = settings.tempo.msk;
-        const brokerPrice = (mskBrokerHour as Record<string, UnitPrice>)[instanceType];
-        add({
-            id: "msk-brokers",
-            label: `MSK brokers (${brokerCount} x ${instanceType})`,
-            group: traceBackend,
-            quantity: brokerCount * hours,
-            unit: "broker-hours",
-            usdPerMonth: brokerPrice ? brokerCount * hours * brokerPrice.value : 0,
-            prices: ["mskBrokerHour"],
-            assumptions: ["hoursPerMonth"],
-            ...(brokerPrice
-                ? {}
-                : { unpriced: `no price for ${instanceType} in components/capacity/prices.ts (mskBrokerHour); add it` }),
-        });
-        add(
-            priced("mskStorageGbMonth", {
-                id: "msk-storage",
-                label: `MSK broker storage (${brokerCount} x ${volumeGb} GB)`,
-                group: traceBackend,
-                quantity: brokerCount * volumeGb,
-                unit: "GB-month",
-            }),
-        );
+        for (const line of mskLines(d.msk)) add(line);
     } else if (tempo.monolith) {
         add(computeLine("tempo-compute", "Tempo monolith", traceBackend, requested(tempo.monolith.resources, 1)));
         add(ebsLine("tempo-volume", "Tempo volume (WAL, blocks being cut)", traceBackend, tempo.monolith.volumeGb));
@@ -189,11 +156,11 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
 
     // --- access, audit and keys --------------------------------------------------------------------
     const accessAudit = "accessAudit" as const;
-    const associations = settings.network.privateSubnetIds.length;
+    const associations = settings.network.vpnSubnetAssociations;
     add(
         priced("clientVpnAssociationHour", {
             id: "vpn-associations",
-            label: `Client VPN endpoint associations (${associations} subnets)`,
+            label: `Client VPN endpoint associations (${associations} ${associations === 1 ? "zone" : "zones"})`,
             group: accessAudit,
             quantity: associations * hours,
             unit: "association-hours",

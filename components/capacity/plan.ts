@@ -1,101 +1,18 @@
 /**
  * Capacity model: from the systems catalogue to replica counts, resource requests and storage. The
  * collector and Tempo components take their sizes from this plan, so the plan a reviewer reads and
- * the deployment are the same numbers. Pure: settings in, plan out.
+ * the deployment are the same numbers. Pure: settings in, plan out. Sizes a stack fixes in its
+ * settings are checked against the load here, before any resource exists.
  */
-import type { Settings, TempoMode, TracedSystem } from "../platform/settings";
+import { ConfigValidationError, type ConfigProblem, type Settings, type TempoMode, type TraceDurability, type TracedSystem } from "../platform/settings";
+import { capacityAssumptions } from "./assumptions";
+import { gibibytes, podResources, round, type PodResources } from "./sizing";
+import { planDistributed, planMonolith, type TempoDistributedPlan, type TempoMonolithPlan } from "./tempo-sizing";
 
-/** A named, sourced modelling assumption. */
-export interface Assumption {
-    readonly value: number;
-    readonly unit: string;
-    readonly source: string;
-}
-
-/** Every number the model assumes, with where it comes from. */
-export const capacityAssumptions = {
-    bytesPerSpan: {
-        value: 500,
-        unit: "bytes per span (OTLP, uncompressed)",
-        source: "Grafana Tempo docs, operations/manage-trace-ingestion: 15 MB/s per distributor ≈ 30,000 spans/s at a typical ~500 B/span",
-    },
-    spansPerTrace: {
-        value: 8,
-        unit: "spans per trace",
-        source: "Our assumption for request traces across API, auth, database and cache hops; matches the worked cost example in the project's tracing reference",
-    },
-    sloBreachShare: {
-        value: 0.05,
-        unit: "share of traces slower than the p95 objective",
-        source: "Definition of a p95 objective: when it is met, at most 5% of requests are slower, and the tail sampler keeps all of them",
-    },
-    peakToAverage: {
-        value: 1.5,
-        unit: "peak / average load",
-        source: "Our assumption for daily traffic peaks; capacity is planned for the peak",
-    },
-    gatewaySpansPerCore: {
-        value: 10_000,
-        unit: "spans/s per gateway core",
-        source: "Splunk OTel sizing guide: 1 core per 15k spans/s for pass-through; two thirds of it for tail sampling plus span metrics",
-    },
-    agentSpansPerCore: {
-        value: 15_000,
-        unit: "spans/s per agent core",
-        source: "Splunk OTel sizing guide (15k spans/s per core); OTel testbed: 10k spans/s OTLP pass-through used 6.2% of a core",
-    },
-    memoryMiBPerCore: {
-        value: 2048,
-        unit: "MiB per core",
-        source: "Splunk OTel sizing guide: 1 CPU : 2 GB memory",
-    },
-    agentNodeShare: {
-        value: 0.25,
-        unit: "largest share of total traffic on one node",
-        source: "Our assumption: application replicas spread over at least four nodes",
-    },
-    decisionWaitSeconds: {
-        value: 30,
-        unit: "seconds a trace is buffered before the tail-sampling decision",
-        source: "tail_sampling processor default decision_wait (opentelemetry-collector-contrib README)",
-    },
-    inMemorySpanBytes: {
-        value: 2048,
-        unit: "bytes per buffered span in the gateway",
-        source: "Our estimate: decoded pdata span with attributes is ~4x its OTLP wire size",
-    },
-    compressionRatio: {
-        value: 0.2,
-        unit: "stored bytes / raw bytes",
-        source: "Grafana Tempo docs, configuration/compression: zstd to ~15% of raw; vParquet column compression, third-party calculators assume ~4-5x",
-    },
-    kafkaPartitionBytesPerSecond: {
-        value: 10_000_000,
-        unit: "bytes/s per Kafka partition",
-        source: "Grafana Tempo docs, setup/configure-kafka: partitions >= ceil(peak bytes/s / 10 MB/s)",
-    },
-    distributorBytesPerSecond: {
-        value: 10_000_000,
-        unit: "bytes/s per distributor",
-        source: "Grafana Tempo docs, plan/size: one distributor per 10 MB/s",
-    },
-    querierBytesPerSecond: {
-        value: 2_000_000,
-        unit: "ingested bytes/s per querier",
-        source: "Grafana Tempo docs, plan/size: one querier per 1-2 MB/s",
-    },
-    monolithMaxBytesPerSecond: {
-        value: 25_000_000,
-        unit: "bytes/s one monolithic Tempo sustains",
-        source: "Grafana Tempo docs, plan/deployment-modes: monolithic up to roughly 25-35 MB/s (lower bound taken)",
-    },
-} as const satisfies Record<string, Assumption>;
-
-/** Kubernetes resource requests and limits. */
-export interface PodResources {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-}
+export { capacityAssumptions, type Assumption } from "./assumptions";
+export type { PodResources } from "./sizing";
+export type { TempoDistributedPlan, TempoMonolithPlan } from "./tempo-sizing";
+export type { MskPlan } from "./kafka-log";
 
 export interface SystemLoad {
     readonly id: string;
@@ -105,28 +22,6 @@ export interface SystemLoad {
     readonly keptShare: number;
     /** Spans/s written to Tempo. */
     readonly storedSpansPerSecond: number;
-}
-
-export interface TempoDistributedPlan {
-    readonly kafkaPartitions: number;
-    readonly distributor: number;
-    /** One live-store per active partition. */
-    readonly liveStore: number;
-    /** One block-builder per partition. */
-    readonly blockBuilder: number;
-    readonly querier: number;
-    readonly queryFrontend: number;
-    /** The backend scheduler is a singleton by design. */
-    readonly backendScheduler: number;
-    readonly backendWorker: number;
-    readonly resources: Readonly<Record<"distributor" | "liveStore" | "blockBuilder" | "querier" | "queryFrontend" | "backendScheduler" | "backendWorker", PodResources>>;
-}
-
-export interface TempoMonolithPlan {
-    readonly resources: PodResources;
-    readonly volumeGb: number;
-    /** Share of a single instance's ingest ceiling the planned peak uses. */
-    readonly peakUtilisation: number;
 }
 
 export interface CapacityPlan {
@@ -151,6 +46,7 @@ export interface CapacityPlan {
         readonly queueVolumeGb: number;
     };
     readonly tempo: {
+        readonly durability: TraceDurability;
         readonly mode: TempoMode;
         readonly monolith?: TempoMonolithPlan;
         readonly distributed?: TempoDistributedPlan;
@@ -164,31 +60,45 @@ export interface CapacityPlan {
 }
 
 const a = capacityAssumptions;
-
-function cpu(millicores: number): string {
-    return `${Math.ceil(millicores)}m`;
-}
-
-function mebibytes(value: number): string {
-    return `${Math.ceil(value)}Mi`;
-}
-
-/** Requests at the planned load, limits with room for the peak. */
-function podResources(cores: number, memoryMiB: number, limitFactor = 2): PodResources {
-    return {
-        requests: { cpu: cpu(cores * 1000), memory: mebibytes(memoryMiB) },
-        limits: { cpu: cpu(cores * 1000 * limitFactor), memory: mebibytes(memoryMiB * limitFactor) },
-    };
-}
-
-function round(value: number, digits = 2): number {
-    const f = 10 ** digits;
-    return Math.round(value * f) / f;
-}
+const collectorFloor = { cores: a.collectorFloorCores.value, memoryMiB: a.collectorFloorMiB.value };
 
 /** Share of a system's traces the gateways keep: errors, SLO breaches and the probabilistic share. */
 export function keptShare(system: TracedSystem): number {
     return Math.min(1, system.tailSamplingPercent / 100 + system.errorsPer1000Slo / 1000 + a.sloBreachShare.value);
+}
+
+function gatewayPlan(settings: Settings, peakIngestSpans: number, ingestTraces: number, storedBytes: number, problems: ConfigProblem[]): CapacityPlan["gateway"] {
+    const headroom = a.headroom.value;
+    const peakCores = peakIngestSpans / a.gatewaySpansPerCore.value;
+    // N+1 over twice the peak, never below the configured floor.
+    const replicas = Math.max(settings.collectors.gatewayMinReplicas, Math.ceil(peakCores * headroom) + 1);
+    const maxReplicas = Math.max(settings.collectors.gatewayMaxReplicas, replicas);
+    // Buffers are sized for the peak with one gateway down (N+1), so a rollout never drops traces early.
+    const survivors = Math.max(1, replicas - 1);
+    const tracesPerReplica = (ingestTraces * a.peakToAverage.value) / survivors;
+    const numTraces = Math.max(10_000, Math.ceil((tracesPerReplica * a.decisionWaitSeconds.value * headroom) / 1000) * 1000);
+    const bufferMiB = (numTraces * a.spansPerTrace.value * a.inMemorySpanBytes.value) / 2 ** 20;
+    const cores = Math.max(collectorFloor.cores, (peakCores * headroom) / replicas);
+    const memoryMiB = Math.max(collectorFloor.memoryMiB, cores * a.memoryMiBPerCore.value + bufferMiB);
+    // The queue holds what one surviving gateway sends Tempo at twice the peak for the outage window.
+    const queueBytes = (storedBytes * a.peakToAverage.value * headroom * a.queueOutageHours.value * 3600) / survivors / a.queueVolumeShare.value;
+    const needed = gibibytes(queueBytes);
+    const configured = settings.collectors.gatewayQueueVolumeGb;
+    if (configured !== undefined && configured < needed) {
+        problems.push({
+            key: `${settings.project}:gatewayQueueVolumeGb`,
+            value: String(configured),
+            allowed: `at least ${needed} GiB (each gateway queues ${a.queueOutageHours.value} h of a Tempo outage at twice the peak), or unset`,
+        });
+    }
+    return {
+        replicas,
+        maxReplicas,
+        resources: podResources(cores, memoryMiB),
+        numTraces,
+        expectedNewTracesPerSecond: Math.ceil(tracesPerReplica),
+        queueVolumeGb: configured ?? needed,
+    };
 }
 
 export function planCapacity(settings: Settings): CapacityPlan {
@@ -203,62 +113,18 @@ export function planCapacity(settings: Settings): CapacityPlan {
     const peakIngest = ingest * a.peakToAverage.value;
     const ingestBytes = ingest * a.bytesPerSpan.value;
     const storedBytes = stored * a.bytesPerSpan.value;
-    const peakStoredBytes = storedBytes * a.peakToAverage.value;
     const ingestTraces = ingest / a.spansPerTrace.value;
+    const problems: ConfigProblem[] = [];
 
-    // Agents: one per node, sized for the busiest node's share of the peak, at least a tenth of a core.
-    const agentCores = Math.max(0.1, (peakIngest * a.agentNodeShare.value) / a.agentSpansPerCore.value);
-    const agentMemory = Math.max(256, agentCores * a.memoryMiBPerCore.value);
+    // Agents: one per node, sized for twice the busiest node's share of the peak.
+    const agentCores = Math.max(collectorFloor.cores, (peakIngest * a.headroom.value * a.agentNodeShare.value) / a.agentSpansPerCore.value);
+    const agentMemory = Math.max(collectorFloor.memoryMiB, agentCores * a.memoryMiBPerCore.value);
+    const gateway = gatewayPlan(settings, peakIngest, ingestTraces, storedBytes, problems);
 
-    // Gateways: one core each; N+1 replicas over the peak, never below the configured floor.
-    const gatewayCoresNeeded = peakIngest / a.gatewaySpansPerCore.value;
-    const replicas = Math.max(settings.collectors.gatewayMinReplicas, Math.ceil(gatewayCoresNeeded) + 1);
-    const maxReplicas = Math.max(settings.collectors.gatewayMaxReplicas, replicas);
-    // Buffers are sized for the peak with one gateway down (N+1), so a rollout never drops traces early.
-    const tracesPerReplica = (ingestTraces * a.peakToAverage.value) / Math.max(1, replicas - 1);
-    const numTraces = Math.max(10_000, Math.ceil((tracesPerReplica * a.decisionWaitSeconds.value * 2) / 1000) * 1000);
-    const bufferMiB = (numTraces * a.spansPerTrace.value * a.inMemorySpanBytes.value) / 2 ** 20;
-    const gatewayMemory = Math.max(a.memoryMiBPerCore.value, bufferMiB * 1.25);
-
-    const mode = settings.tempo.mode;
-    const floor = settings.tempo.replicas;
-    let tempo: CapacityPlan["tempo"];
-    if (mode === "monolithic") {
-        const utilisation = peakStoredBytes / a.monolithMaxBytesPerSecond.value;
-        const cores = Math.max(1, Math.ceil(utilisation * 8));
-        tempo = {
-            mode,
-            monolith: {
-                resources: podResources(cores, Math.max(4096, cores * 4096), 1.5),
-                volumeGb: settings.tempo.volumeGb,
-                peakUtilisation: round(utilisation, 4),
-            },
-        };
-    } else {
-        const partitions = Math.max(floor, Math.ceil(peakStoredBytes / a.kafkaPartitionBytesPerSecond.value));
-        tempo = {
-            mode,
-            distributed: {
-                kafkaPartitions: partitions,
-                distributor: Math.max(floor, Math.ceil(peakStoredBytes / a.distributorBytesPerSecond.value)),
-                liveStore: partitions,
-                blockBuilder: partitions,
-                querier: Math.max(floor, Math.ceil(peakStoredBytes / a.querierBytesPerSecond.value)),
-                queryFrontend: 2,
-                backendScheduler: 1,
-                backendWorker: Math.max(2, Math.ceil(partitions / 2)),
-                resources: {
-                    distributor: podResources(2, 2048, 1.5),
-                    liveStore: podResources(1, 4096, 1.5),
-                    blockBuilder: podResources(0.5, 5120, 1.5),
-                    querier: podResources(1, 4096, 1.5),
-                    queryFrontend: podResources(1, 4096, 1.5),
-                    backendScheduler: podResources(0.5, 1024, 2),
-                    backendWorker: podResources(0.5, 1024, 2),
-                },
-            },
-        };
-    }
+    const { durability, mode } = settings.tempo;
+    const distributed = mode === "distributed" ? planDistributed(settings, storedBytes, problems) : undefined;
+    const monolith = mode === "monolithic" ? planMonolith(settings, storedBytes, problems) : undefined;
+    if (problems.length > 0) throw new ConfigValidationError(settings.stack, problems);
 
     const storedGbPerDay = (storedBytes * 86_400 * a.compressionRatio.value) / 1e9;
     return {
@@ -273,15 +139,8 @@ export function planCapacity(settings: Settings): CapacityPlan {
             perSystem,
         },
         agent: { resources: podResources(agentCores, agentMemory) },
-        gateway: {
-            replicas,
-            maxReplicas,
-            resources: podResources(1, gatewayMemory, 1.5),
-            numTraces,
-            expectedNewTracesPerSecond: Math.ceil(tracesPerReplica),
-            queueVolumeGb: settings.collectors.gatewayQueueVolumeGb,
-        },
-        tempo,
+        gateway,
+        tempo: { durability, mode, ...(monolith ? { monolith } : {}), ...(distributed ? { distributed } : {}) },
         storage: {
             storedGbPerDay: round(storedGbPerDay),
             retentionDays: settings.retention.traceDays,

@@ -105,7 +105,43 @@ export const prices = {
         value: 0.1,
         unit: "USD per GB-month of MSK broker storage (Standard brokers)",
         region: usEast1,
-        source: "aws.amazon.com/msk/pricing (broker storage $0.10 per GB-month)",
+        source: "aws.amazon.com/msk/pricing (broker storage $0.10 per GB-month; no charge for replication traffic between brokers)",
+    },
+    mskServerlessClusterHour: {
+        value: 0.75,
+        unit: "USD per MSK Serverless cluster-hour",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (MSK Serverless: cluster-hours $0.75)",
+    },
+    mskServerlessPartitionHour: {
+        value: 0.0015,
+        unit: "USD per MSK Serverless partition-hour",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (MSK Serverless: partition-hours $0.0015)",
+    },
+    mskServerlessDataInGb: {
+        value: 0.1,
+        unit: "USD per GB written to MSK Serverless",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (MSK Serverless: data in $0.10 per GB)",
+    },
+    mskServerlessDataOutGb: {
+        value: 0.05,
+        unit: "USD per GB read from MSK Serverless",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (MSK Serverless: data out $0.05 per GB)",
+    },
+    mskServerlessStorageGbMonth: {
+        value: 0.1,
+        unit: "USD per GB-month stored in MSK Serverless",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (MSK Serverless: storage $0.10 per GB-month)",
+    },
+    ec2CrossZoneTransferGb: {
+        value: 0.02,
+        unit: "USD per GB sent between availability zones of a region ($0.01 out plus $0.01 in)",
+        region: usEast1,
+        source: "aws.amazon.com/ec2/pricing/on-demand (data transfer within the same region across availability zones: $0.01/GB in each direction)",
     },
     ampStorageGbMonth: {
         value: 0.03,
@@ -162,24 +198,30 @@ export const prices = {
         value: 0.05,
         unit: "USD per GB processed (received), Grafana Cloud Traces",
         region: "global (SaaS)",
-        source: "grafana.com/docs/grafana-cloud/cost-management-and-billing/understand-your-invoice/logs-invoice ($0.05 per GB processed)",
+        source: "grafana.com/pricing/#traces and its traces pricing page grafana.com/docs/grafana-cloud/platform/pricing-and-usage/traces (GBs processed; $0.05 per GB in the logs, traces and profiles invoice guide)",
     },
     grafanaCloudTracesWrittenGb: {
         value: 0.4,
         unit: "USD per GB written, Grafana Cloud Traces (30 days retention included)",
         region: "global (SaaS)",
-        source: "grafana.com/docs/grafana-cloud/cost-management-and-billing/understand-your-invoice/logs-invoice ($0.40 per GB written after the free 50 GB)",
+        source: "grafana.com/pricing/#traces and grafana.com/docs/grafana-cloud/platform/pricing-and-usage/traces (GBs written; $0.40 per GB after the free 50 GB, 30 days retention on paid plans)",
     },
     grafanaCloudTracesRetentionGbPer30Days: {
         value: 0.1,
         unit: "USD per GB for each additional 30 days retained beyond 30",
         region: "global (SaaS)",
-        source: "grafana.com/docs/grafana-cloud/cost-management-and-billing/understand-your-invoice/logs-invoice ($0.10 per GB per additional 30-day increment)",
+        source: "grafana.com/docs/grafana-cloud/platform/pricing-and-usage/traces (GBs retained beyond the minimum; $0.10 per GB per additional 30-day increment)",
     },
 } as const satisfies Record<string, UnitPrice>;
 
 /** MSK Standard broker instance hours, by `mskInstanceType`. */
 export const mskBrokerHour = {
+    "kafka.t3.small": {
+        value: 0.0456,
+        unit: "USD per broker-hour",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (Standard brokers, kafka.t3.small $0.0456/h)",
+    },
     "kafka.m5.large": {
         value: 0.21,
         unit: "USD per broker-hour",
@@ -204,6 +246,12 @@ export const mskBrokerHour = {
         region: usEast1,
         source: "aws.amazon.com/msk/pricing (Standard brokers, kafka.m7g.2xlarge $0.816/h)",
     },
+    "kafka.m7g.4xlarge": {
+        value: 1.632,
+        unit: "USD per broker-hour",
+        region: usEast1,
+        source: "aws.amazon.com/msk/pricing (Standard brokers, kafka.m7g.4xlarge $1.632/h)",
+    },
 } as const satisfies Record<string, UnitPrice>;
 
 /** Managed Prometheus sample ingestion, tiered by samples per month. */
@@ -216,6 +264,22 @@ export const ampSamplesIngested: TieredPrice = {
     unit: "USD per sample ingested: $0.90 per 10M for the first 2B/month, $0.35 per 10M for the next 250B, $0.16 per 10M above",
     region: usEast1,
     source: "aws.amazon.com/prometheus/pricing (metric samples ingested, tiered)",
+};
+
+/**
+ * X-Ray through CloudWatch Transaction Search (the OTLP endpoint): spans are stored as structured
+ * logs and billed per GB ingested, tiered by monthly volume; 1% of spans is indexed as trace
+ * summaries at no charge.
+ */
+export const transactionSearchSpansIngested: TieredPrice = {
+    tiers: [
+        { upTo: 10_000, value: 0.35 },
+        { upTo: 30_000, value: 0.2 },
+        { upTo: Number.POSITIVE_INFINITY, value: 0.15 },
+    ],
+    unit: "USD per GB of spans ingested: $0.35 for the first 10 TB a month, $0.20 for the next 20 TB, $0.15 above; 1% indexed as trace summaries free",
+    region: usEast1,
+    source: "aws.amazon.com/cloudwatch/pricing (Application Signals and Transaction Search: spans ingested); docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Enable-TransactionSearch.html (1% indexed free)",
 };
 
 /** Allowances each AWS account gets every month before the matching price applies. */

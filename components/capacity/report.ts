@@ -1,45 +1,22 @@
 /**
- * How the capacity plan and its costs are shown: a Markdown table (`npm run capacity`, copied
- * into docs/capacity.md) and a plain-object summary (the `capacityPlan` stack output). Both come
- * from the same plan and estimate, so docs/capacity.md, the CLI and `pulumi stack output` cannot
- * disagree.
+ * How the capacity plan and its costs are shown: Markdown (docs/capacity.md, `npm run capacity`) and a
+ * plain-object summary (the `capacityPlan` stack output). Both come from the same plan and estimate,
+ * so the docs, the CLI and `pulumi stack output` cannot disagree.
  */
 import type { Settings } from "../platform/settings";
 import { capacityAssumptions, type Assumption, type CapacityPlan, type PodResources } from "./plan";
 import { costAssumptions } from "./cost-assumptions";
 import { costGroups, type CostGroup, type CostLine } from "./cost-lines";
 import { planCosts, type CostEstimate } from "./costs";
-
-function number(value: number, digits = 0): string {
-    return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-/** Whole numbers as such, two decimals below 100, none above: enough to compare, short enough to read. */
-function amount(value: number): string {
-    return Number.isInteger(value) || Math.abs(value) >= 100 ? number(value) : number(value, 2);
-}
-
-function usd(value: number): string {
-    return `$${number(value, 2)}`;
-}
-
-function percent(share: number): string {
-    return `${number(share * 100, 1)}%`;
-}
-
-function megabytes(bytesPerSecond: number): string {
-    return number(bytesPerSecond / 1e6, 2);
-}
+import { durabilityGuarantees } from "./durability";
+import { amount, megabytes, number, percent, plural, row, usd } from "./markdown";
+import { comparisonSection, durabilitySection, fixedCostsSection, kafkaSection, spanMetricsSection } from "./report-sections";
 
 function requestsAndLimits(resources: PodResources): [string, string] {
     return [
         `${resources.requests.cpu} / ${resources.limits.cpu}`,
         `${resources.requests.memory} / ${resources.limits.memory}`,
     ];
-}
-
-function row(cells: readonly string[]): string {
-    return `| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`;
 }
 
 function loadTables(plan: CapacityPlan): string[] {
@@ -94,9 +71,16 @@ function workloadTable(plan: CapacityPlan): string[] {
             ["Tempo backend-worker", "backendWorker", distributed.backendWorker],
         ];
         for (const [label, key, replicas] of components) {
-            rows.push([label, String(replicas), ...requestsAndLimits(distributed.resources[key]), "—"]);
+            rows.push([label, String(replicas), ...requestsAndLimits(distributed.resources[key]), `${distributed.scratchGb[key]} GB scratch`]);
         }
-        rows.push(["Kafka topic (MSK)", `${distributed.kafkaPartitions} partitions`, "—", "—", "—"]);
+        const { msk } = distributed;
+        rows.push([
+            "Kafka log (MSK)",
+            `${msk.brokerCount} x ${msk.instanceType}; ${plural(distributed.kafkaPartitions, "partition")}, replication factor 3`,
+            "—",
+            "—",
+            `${msk.volumeGb} GB each`,
+        ]);
     }
     return [
         row(["Workload", "Replicas", "CPU request / limit", "Memory request / limit", "Volume"]),
@@ -106,8 +90,7 @@ function workloadTable(plan: CapacityPlan): string[] {
 }
 
 function lineRow(line: CostLine): string {
-    const dollars = line.unpriced ? `unpriced: ${line.unpriced}` : usd(line.usdPerMonth);
-    return row([line.label, `${amount(line.quantity)} ${line.unit}`, dollars]);
+    return row([line.label, `${amount(line.quantity)} ${line.unit}`, usd(line.usdPerMonth)]);
 }
 
 function costTable(costs: CostEstimate): string[] {
@@ -120,24 +103,6 @@ function costTable(costs: CostEstimate): string[] {
             row([`*${costGroups[group]}*`, "", `*${usd(costs.subtotals[group])}*`]),
         ]),
         row(["**Total**", "", `**${usd(costs.totalUsdPerMonth)}**`]),
-    ];
-}
-
-function comparisonTable(costs: CostEstimate): string[] {
-    const { load, selfHostedUsdPerMonth, xray, hostedPerGb } = costs.comparison;
-    return [
-        `Same stored load on another backend: ${number(load.storedTracesPerMonth)} traces and ${number(load.storedGbPerMonth, 2)} GB ` +
-            `(uncompressed) a month, ${load.retentionDays} days retained; collectors, span metrics, VPN and audit unchanged.`,
-        "",
-        row(["Trace backend", "USD per month", "Note"]),
-        row(["---", "--:", "---"]),
-        row(["This platform (Tempo on S3)", usd(selfHostedUsdPerMonth), `subtotal "${costGroups.traceBackend}" above`]),
-        row([xray.label, usd(xray.usdPerMonth), `${xray.lines.map((l) => `${l.label} ${usd(l.usdPerMonth)}`).join("; ")}; ${xray.note}`]),
-        row([
-            hostedPerGb.label,
-            usd(hostedPerGb.usdPerMonth),
-            `${hostedPerGb.lines.map((l) => `${l.label} ${usd(l.usdPerMonth)}`).join("; ")}; ${hostedPerGb.note}`,
-        ]),
     ];
 }
 
@@ -160,9 +125,9 @@ function assumptionTable(): string[] {
 
 /**
  * The capacity plan and its monthly cost as Markdown. Deterministic (no dates, fixed locale), so
- * the copy in docs/capacity.md can be compared with it in a test.
+ * the docs copy can be compared with it in a test.
  */
-export function renderCapacityTable(plan: CapacityPlan, costs: CostEstimate): string {
+export function renderCapacityTable(settings: Settings, plan: CapacityPlan, costs: CostEstimate): string {
     return [
         ...loadTables(plan),
         "",
@@ -171,11 +136,21 @@ export function renderCapacityTable(plan: CapacityPlan, costs: CostEstimate): st
         `Trace storage: ${number(plan.storage.storedGbPerDay, 2)} GB/day after compression x ${plan.storage.retentionDays} days = ` +
             `${number(plan.storage.traceBucketGb, 2)} GB in the trace bucket.`,
         "",
-        "Monthly cost, us-east-1 list prices (each price and assumption with its source in components/capacity/prices.ts, plan.ts and cost-assumptions.ts):",
+        `Durability \`${plan.tempo.durability}\`: ${durabilityGuarantees[plan.tempo.durability]}.`,
+        "",
+        "Monthly cost, us-east-1 list prices (each price with its pricing page in components/capacity/prices.ts, each assumption listed below):",
         "",
         ...costTable(costs),
         "",
-        ...comparisonTable(costs),
+        ...comparisonSection(settings, costs),
+        "",
+        ...durabilitySection(settings),
+        "",
+        ...kafkaSection(settings, plan),
+        "",
+        ...spanMetricsSection(settings, plan),
+        "",
+        ...fixedCostsSection(settings, plan),
         "",
         ...assumptionTable(),
         "",
@@ -202,6 +177,7 @@ export function capacitySummary(plan: CapacityPlan, costs: CostEstimate) {
         },
         agent: { resources: plan.agent.resources },
         tempo: plan.tempo,
+        durability: { setting: plan.tempo.durability, guarantee: durabilityGuarantees[plan.tempo.durability] },
         storage: plan.storage,
         costUsdPerMonth: {
             total: cents(costs.totalUsdPerMonth),
@@ -210,6 +186,7 @@ export function capacitySummary(plan: CapacityPlan, costs: CostEstimate) {
             sameLoadTraceBackend: {
                 selfHosted: cents(costs.comparison.selfHostedUsdPerMonth),
                 xray: cents(costs.comparison.xray.usdPerMonth),
+                xrayTransactionSearch: cents(costs.comparison.xrayTransactionSearch.usdPerMonth),
                 hostedPerGb: cents(costs.comparison.hostedPerGb.usdPerMonth),
             },
         },

@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
+import { collectorDestinations } from "./destinations";
 import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 export interface CollectorAgentArgs {
@@ -29,6 +31,8 @@ const workload = workloads.agent;
 export class CollectorAgent extends pulumi.ComponentResource {
     /** The rendered collector config (YAML), as the ConfigMap holds it. */
     public readonly renderedConfig: string;
+    /** Every host and port that config dials (the agents' NetworkPolicy egress is derived from it). */
+    public readonly destinations: Destination[];
     /** OTLP/gRPC endpoint applications export to. */
     public readonly otlpGrpcEndpoint: string;
     /** OTLP/HTTP endpoint applications export to. */
@@ -44,9 +48,9 @@ export class CollectorAgent extends pulumi.ComponentResource {
         const selector = selectorLabels(workload.name);
         const parent = { parent: this };
 
-        this.renderedConfig = renderCollectorConfig(
-            buildAgentConfig({ image: settings.images.collector, dropClientAddress: settings.collectors.dropClientAddress }),
-        );
+        const config = buildAgentConfig({ image: settings.images.collector, dropClientAddress: settings.collectors.dropClientAddress });
+        this.renderedConfig = renderCollectorConfig(config);
+        this.destinations = collectorDestinations(config);
 
         // The token is mounted into the pod only (k8s_attributes and the k8s resolver call the API);
         // the account itself does not hand it to every pod that might use it.

@@ -12,6 +12,7 @@ import {
     collectorInstanceAttribute,
     spanMetricsBucketsMs,
     spanMetricsExtraDimensions,
+    spanMetricsFlushSeconds,
     spanMetricsHistogramUnit,
     spanMetricsNamespace,
 } from "../platform/span-metrics";
@@ -53,7 +54,7 @@ export const tlsServerNames = {
 export const tempoExporterId = "otlp_grpc/tempo";
 
 /** Share of the queue volume the persistent queue may fill (the rest: bbolt compaction headroom). */
-export const queueVolumeShare = 0.8;
+export const queueVolumeShare = capacityAssumptions.queueVolumeShare.value;
 
 /** The gateway's component ids and pipeline names. */
 export const gatewayIds = {
@@ -157,7 +158,7 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 histogram: { unit: spanMetricsHistogramUnit, explicit: { buckets: spanMetricsBucketsMs.map((ms) => `${ms}ms`) } },
                 dimensions: [...spanMetricsExtraDimensions, collectorInstanceAttribute].map((name) => ({ name })),
                 aggregation_temporality: "AGGREGATION_TEMPORALITY_CUMULATIVE",
-                metrics_flush_interval: "15s",
+                metrics_flush_interval: `${spanMetricsFlushSeconds}s`,
                 // Series of vanished span names stop being written instead of lingering for ever.
                 metrics_expiration: "5m",
                 resource_metrics_key_attributes: ["service.name"],
@@ -171,7 +172,7 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 latency_histogram_buckets: spanMetricsBucketsMs.map((ms) => `${ms}ms`),
                 dimensions: [collectorInstanceAttribute],
                 store: { ttl: "10s", max_items: 50_000 },
-                metrics_flush_interval: "15s",
+                metrics_flush_interval: `${spanMetricsFlushSeconds}s`,
             },
         },
         exporters: {

@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
+import { collectorDestinations } from "./destinations";
 import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 export interface CollectorGatewayArgs {
@@ -37,6 +39,8 @@ export const queueVolumeName = "queue";
 export class CollectorGateway extends pulumi.ComponentResource {
     /** The rendered collector config (YAML), as the ConfigMap holds it. */
     public readonly renderedConfig: string;
+    /** Every host and port that config dials, its env references resolved (the gateways' NetworkPolicy egress). */
+    public readonly destinations: pulumi.Output<Destination[]>;
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
     public readonly headlessService: k8s.core.v1.Service;
     /** The gateways' ServiceAccount: the workload identity allowed aps:RemoteWrite binds to it. */
@@ -50,7 +54,11 @@ export class CollectorGateway extends pulumi.ComponentResource {
         const selector = selectorLabels(workload.name);
         const parent = { parent: this };
 
-        this.renderedConfig = renderCollectorConfig(buildGatewayConfig(gatewayConfigInput(settings, plan, args.region)));
+        const config = buildGatewayConfig(gatewayConfigInput(settings, plan, args.region));
+        this.renderedConfig = renderCollectorConfig(config);
+        this.destinations = pulumi
+            .output(args.remoteWriteUrl)
+            .apply((remoteWriteUrl) => collectorDestinations(config, { [collectorEnv.remoteWriteUrl]: remoteWriteUrl }));
 
         // The gateways call AWS (SigV4 remote write), not the Kubernetes API: no API token. EKS Pod
         // Identity / IRSA inject their own projected token regardless of this setting.

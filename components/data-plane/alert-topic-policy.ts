@@ -1,10 +1,11 @@
 /**
  * Access policy of the alert topic (Amazon SNS), as a plain JSON-ready document. Same-account IAM
  * principals could otherwise publish on the strength of their own IAM policies alone, so the
- * policy does not only allow Grafana and the account's CloudWatch alarms: it denies publishing to
- * everyone else, and denies every request made without TLS.
+ * policy does not only allow Grafana: it denies publishing to every other principal (CloudWatch
+ * alarms of this account aside), and denies every request made without TLS.
  */
-import { accountRootArn, anyAlarmArn, policyDocument, type PolicyConditions, type PolicyDocument } from "../platform/iam-policy";
+import { accountRootArn, policyDocument, type PolicyDocument } from "../platform/iam-policy";
+import { alarmSourceArns, cloudWatchService } from "./alarm-publishing";
 import { grafanaAlertActions } from "./workload-policies";
 
 export interface AlertTopicPolicyArgs {
@@ -12,29 +13,21 @@ export interface AlertTopicPolicyArgs {
     readonly region: string;
     /** ARN of the topic the policy is attached to. */
     readonly topicArn: string;
-    /** ARN of Grafana's role, the topic's only IAM publisher. */
+    /** ARN of Grafana's role, the topic's only publisher. */
     readonly publisherRoleArn: string;
-}
-
-/** The service principal CloudWatch alarm actions publish to SNS as. */
-export const alarmPublisher = "cloudwatch.amazonaws.com";
-
-/** Requests the CloudWatch principal makes for an alarm of this account and region (and no one else's), plus `alsoEquals`. */
-export function ownAlarms(region: string, accountId: string, alsoEquals: Readonly<Record<string, string>> = {}): PolicyConditions {
-    return { ArnLike: { "aws:SourceArn": anyAlarmArn(region, accountId) }, StringEquals: { "aws:SourceAccount": accountId, ...alsoEquals } };
 }
 
 /**
  * Grafana's role publishes (named through the account principal plus `aws:PrincipalArn`, so the
- * policy does not need the role to exist first), and so do the account's CloudWatch alarms in this
- * region (the certificate-expiry alarm); any other caller, of this account or not, is refused
+ * policy does not need the role to exist first), and so do CloudWatch alarms of this account and
+ * region (the security alarms); any other caller, of this account or not, is refused
  * `sns:Publish`; nothing reaches the topic over plain HTTP.
  */
 export function alertTopicPolicy(args: AlertTopicPolicyArgs): PolicyDocument {
-    // A service principal's request carries aws:PrincipalServiceName, not aws:PrincipalArn.
-    const notGrafanaNorAlarms = {
+    // A service principal has no aws:PrincipalArn, so CloudWatch is exempted by its service name.
+    const notGrafana = {
         ArnNotEquals: { "aws:PrincipalArn": args.publisherRoleArn },
-        StringNotEquals: { "aws:PrincipalServiceName": alarmPublisher },
+        StringNotEquals: { "aws:PrincipalServiceName": cloudWatchService },
     };
     return policyDocument([
         {
@@ -46,14 +39,14 @@ export function alertTopicPolicy(args: AlertTopicPolicyArgs): PolicyDocument {
             Condition: { ArnEquals: { "aws:PrincipalArn": args.publisherRoleArn } },
         },
         {
-            Sid: "AccountAlarmsPublishAlerts",
+            Sid: "CloudWatchAlarmsPublishAlerts",
             Effect: "Allow",
-            Principal: { Service: alarmPublisher },
+            Principal: { Service: cloudWatchService },
             Action: "sns:Publish",
             Resource: args.topicArn,
-            Condition: ownAlarms(args.region, args.accountId),
+            Condition: alarmSourceArns(args.region, args.accountId),
         },
-        { Sid: "DenyOtherPublishers", Effect: "Deny", Principal: "*", Action: grafanaAlertActions, Resource: args.topicArn, Condition: notGrafanaNorAlarms },
+        { Sid: "DenyOtherPublishers", Effect: "Deny", Principal: "*", Action: grafanaAlertActions, Resource: args.topicArn, Condition: notGrafana },
         {
             Sid: "DenyInsecureTransport",
             Effect: "Deny",

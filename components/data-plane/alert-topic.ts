@@ -14,9 +14,8 @@ export interface AlertTopicArgs extends EnvironmentArgs, RetainableArgs {
 }
 
 /**
- * Delivery of Grafana's alert notifications (and of the account's CloudWatch alarms, such as the
- * certificate-expiry alarm): an SNS topic encrypted with the audit key, publishable only by
- * Grafana's role and those alarms and only over TLS, with the team mailbox subscribed by e-mail. Grafana
+ * Delivery of Grafana's alert notifications and the security alarms: an SNS topic encrypted with the
+ * audit key, publishable only by Grafana's role and this account's CloudWatch alarms, only over TLS, with the team mailbox subscribed by e-mail. Grafana
  * reaches SNS through the perimeter's interface endpoint and signs with its Pod Identity
  * credentials, so no SMTP server, internet egress or stored credential is needed.
  *

@@ -15,13 +15,13 @@ export interface AuditTrailArgs extends EnvironmentArgs, LogGroupOwnerArgs {
 /**
  * The environment's CloudTrail trail: every region, global service events, digest files for log
  * file validation, KMS-encrypted, management events plus read and write data events on the trace
- * bucket's objects, delivered to the audit bucket and copied to a KMS-encrypted log group for
- * metric filters and alarms.
+ * bucket's objects, delivered to the audit bucket and copied to a KMS-encrypted log group, which
+ * the SecurityAlarms component's metric filters read.
  */
 export class AuditTrail extends pulumi.ComponentResource {
     public readonly trail: aws.cloudtrail.Trail;
     public readonly trailArn: pulumi.Output<string>;
-    /** Log group receiving the trail's events (for metric filters and alarms). */
+    /** Log group receiving the trail's events (read by the SecurityAlarms metric filters). */
     public readonly logGroup: EncryptedLogGroup;
 
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -59,13 +59,14 @@ export const objectDataActions = [
 export interface TraceBucketPolicyArgs {
     readonly bucketName: string;
     readonly accountId: string;
-    /** The platform's S3 gateway endpoint; when set, object data is reachable only through it. */
+    /** The S3 gateway endpoint on the platform's route tables (created or reused); when set, object data is reachable only through it. */
     readonly s3VpcEndpointId?: string;
 }
 
 /**
  * Trace bucket: TLS only; no principal of another account, whatever a future statement allows;
- * and, once the network perimeter provides the S3 gateway endpoint, object data only through it.
+ * and, once the network perimeter names the S3 gateway endpoint (the one it created, or the one
+ * the VPC already had), object data only through it.
  *
  * The endpoint deny covers object data actions of non-service principals only. Bucket
  * configuration (policy, encryption, lifecycle, tags) stays manageable from outside the VPC, so

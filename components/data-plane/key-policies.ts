@@ -6,6 +6,7 @@
  * key is a separate statement naming who may use it, through which service and for what data
  * (encryption context). Service principals are pinned with aws:SourceArn/aws:SourceAccount.
  */
+import { cloudWatchService } from "./alarm-publishing";
 import {
     accountRootArn,
     anyLogGroupArn,
@@ -20,7 +21,6 @@ import {
     type PolicyStatement,
 } from "../platform/iam-policy";
 import { mskSecretNamePrefix } from "../platform/names";
-import { alarmPublisher, ownAlarms } from "./alert-topic-policy";
 
 /**
  * Managing a key without using it: the account's administrators (through their IAM policies) can
@@ -114,6 +114,8 @@ export interface TraceKeyPolicyArgs {
     readonly tempoRoleArn: string;
     /** Name of the ECR repository of the Grafana image, encrypted with this key. */
     readonly imageRepositoryName: string;
+    /** Name of the Secrets Manager secret of Grafana's break-glass admin, encrypted with this key. */
+    readonly breakGlassSecretName: string;
 }
 
 /**
@@ -124,9 +126,10 @@ export interface TraceKeyPolicyArgs {
  *
  * Managed Prometheus (the span-metrics workspace) and MSK (Tempo's Kafka volumes in distributed
  * mode) are created with this key and create grants for themselves; Secrets Manager encrypts the
- * MSK SCRAM credentials with it (MSK refuses the AWS-managed key). Each may use the key only
- * through its own service endpoint in this account, grants only for AWS resources, and Secrets
- * Manager only for the `AmazonMSK_` secrets.
+ * MSK SCRAM credentials with it (MSK refuses the AWS-managed key) and Grafana's break-glass admin
+ * login. Each may use the key only through its own service endpoint in this account, grants only
+ * for AWS resources, and Secrets Manager only for the `AmazonMSK_` secrets and that one secret
+ * (Secrets Manager appends a random suffix to a secret's ARN, hence the trailing wildcard).
  *
  * ECR (the Grafana image repository): per the ECR user guide ("Encryption at rest"), creating the
  * repository makes ECR call DescribeKey and CreateGrant as the creating principal; pushes and pulls
@@ -150,14 +153,19 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
             ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) },
         }),
         {
-            Sid: "SecretsManagerUsesKeyForMskCredentials",
+            Sid: "SecretsManagerUsesKeyForPlatformCredentials",
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
             Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
             Resource: "*",
             Condition: {
                 StringEquals: { "kms:ViaService": viaService("secretsmanager", args.region), "kms:CallerAccount": args.accountId },
-                StringLike: { "kms:EncryptionContext:SecretARN": `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*` },
+                StringLike: {
+                    "kms:EncryptionContext:SecretARN": [
+                        `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${mskSecretNamePrefix}*`,
+                        `arn:aws:secretsmanager:${args.region}:${args.accountId}:secret:${args.breakGlassSecretName}-*`,
+                    ],
+                },
             },
         },
     ]);
@@ -205,7 +213,7 @@ export interface AuditKeyPolicyArgs {
     readonly auditBucketName: string;
     /** ARN of the SNS topic carrying Grafana's alert notifications (encrypted with this key). */
     readonly alertTopicArn: string;
-    /** ARN of Grafana's role, the alert topic's only IAM publisher. */
+    /** ARN of Grafana's role, the only publisher of the alert topic. */
     readonly alertPublisherRoleArn: string;
 }
 
@@ -222,8 +230,8 @@ export interface AuditKeyPolicyArgs {
  * this key, and SNS asks KMS for a data key (and decrypts it) as the publisher, so Grafana's role
  * may use the key only through SNS, only in this account, and only for that topic (SNS's
  * `aws:sns:topicArn` encryption context); Grafana's IAM policy must allow the same. CloudWatch
- * alarms of this account and region publish too, as the CloudWatch service principal (the SNS
- * documentation's key policy for AWS service publishers), for that topic only.
+ * alarms of this account publish to the same topic, so CloudWatch gets the same data-key use, for
+ * that topic only.
  */
 export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
     const trail = cloudTrailArn(args.region, args.accountId, args.trailName);
@@ -299,13 +307,12 @@ export function auditKeyPolicy(args: AuditKeyPolicyArgs): PolicyDocument {
             encryptionContext: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn } },
         }),
         {
-            // SNS asks KMS for the data key as the publisher: for an alarm action that is CloudWatch.
-            Sid: "AccountAlarmsUseKeyForAlertTopic",
+            Sid: "CloudWatchAlarmsUseKeyForAlertTopic",
             Effect: "Allow",
-            Principal: { Service: alarmPublisher },
-            Action: [...sseKmsActions],
+            Principal: { Service: cloudWatchService },
+            Action: sseKmsActions,
             Resource: "*",
-            Condition: ownAlarms(args.region, args.accountId, { [snsTopicEncryptionContext]: args.alertTopicArn }),
+            Condition: { StringEquals: { [snsTopicEncryptionContext]: args.alertTopicArn, "aws:SourceAccount": args.accountId } },
         },
     ]);
 }

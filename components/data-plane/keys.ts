@@ -59,6 +59,7 @@ export class PlatformKeys extends pulumi.ComponentResource {
                 traceBucketName: names.traceBucket,
                 tempoRoleArn: iamRoleArn(accountId, names.workloadRoles.tempo),
                 imageRepositoryName: names.grafanaImageRepository,
+                breakGlassSecretName: names.grafanaBreakGlassSecret,
             }),
         );
         this.auditKey = key(

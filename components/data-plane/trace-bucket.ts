@@ -5,7 +5,7 @@ import { dataBucket, PrivateBucket, type DataBucketArgs } from "./private-bucket
 
 /** `keyArn` is the trace key; `retentionDays` is how long Tempo keeps traces, objects expire one day later as a backstop. */
 export interface TraceBucketArgs extends DataBucketArgs {
-    /** The platform's S3 gateway endpoint; once given, object data is reachable only through it. */
+    /** The S3 gateway endpoint on the platform's route tables (created or reused); once given, object data is reachable only through it. */
     readonly s3VpcEndpointId?: pulumi.Input<string>;
 }
 

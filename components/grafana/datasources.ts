@@ -12,7 +12,7 @@
 import * as yaml from "yaml";
 import { ports, serviceDnsNames } from "../platform/names";
 import { amazonPrometheusPlugin, grafanaPaths, tlsFileNames } from "./ini";
-import { spanMetricLabels, spanMetricNames, spanMetricValues } from "../platform/span-metrics";
+import { spanMetricLabels, spanMetricNames, spanMetricsFlushSeconds, spanMetricValues } from "../platform/span-metrics";
 
 /** Stable data source uids every dashboard, alert and link refers to. */
 export const datasourceUids = { tempo: "tracing-tempo", metrics: "tracing-span-metrics" } as const;
@@ -131,8 +131,8 @@ export function grafanaDatasources(input: DatasourcesInput): DatasourceProvision
             sigV4Region: input.region,
             sigv4Service: "aps",
             manageAlerts: false,
-            // The span-metrics connector flushes every 15 s (its metrics_flush_interval default).
-            timeInterval: "15s",
+            // One sample per span-metric series per connector flush: rate windows start from it.
+            timeInterval: `${spanMetricsFlushSeconds}s`,
             exemplarTraceIdDestinations: [{ name: exemplarTraceIdLabel, datasourceUid: datasourceUids.tempo }],
         },
     };

@@ -6,8 +6,10 @@
  * Keys and defaults: grafana/grafana conf/defaults.ini and the "Configure security hardening"
  * docs (grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-security-hardening);
  * brute-force keys from pkg/setting/setting.go (readSecuritySettings); plugin keys (preinstall_disabled,
- * public_key_retrieval_disabled, plugin_admin_enabled) from pkg/setting/setting_plugins.go (readPluginSettings).
+ * public_key_retrieval_disabled, plugin_admin_enabled) from pkg/setting/setting_plugins.go (readPluginSettings);
+ * single sign-on keys: see single-sign-on.ts.
  */
+import { genericOauthSection, type SingleSignOn } from "./single-sign-on";
 
 /** Where things live inside the Grafana container. */
 export const grafanaPaths = {
@@ -41,7 +43,7 @@ export const grafanaPaths = {
 export const tlsFileNames = { certificate: "tls.crt", privateKey: "tls.key", ca: "ca.crt" } as const;
 
 /** Keys of Grafana's own Kubernetes Secret, mounted as files under grafanaPaths.secrets. */
-export const grafanaSecretKeys = { adminPassword: "admin-password", secretKey: "secret-key" } as const;
+export const grafanaSecretKeys = { adminPassword: "admin-password", secretKey: "secret-key", oauthClientSecret: "oauth-client-secret" } as const;
 
 /**
  * The Amazon Managed Service for Prometheus data source plugin. Grafana 13 removed SigV4 from the
@@ -67,7 +69,7 @@ export const amazonPrometheusPlugin = {
 /** How often Grafana checks its server certificate and key for a renewal (`[server] certs_watch_interval`). */
 export const serverCertificateWatchInterval = "1h";
 
-/** The admin account's login name (not a secret; the password is). */
+/** The break-glass admin's login name (not a secret; the password, kept in Secrets Manager, is). */
 export const grafanaAdminUser = "tracing-admin";
 
 export type IniValue = string | number | boolean;
@@ -78,11 +80,18 @@ export interface GrafanaIniInput {
     readonly hostname: string;
     /** HTTPS port Grafana listens on. */
     readonly httpsPort: number;
+    /** The OpenID Connect provider people sign in with, and whether local password login stays on (dev). */
+    readonly singleSignOn: SingleSignOn;
 }
 
 /**
- * The hardened configuration. Secrets are deliberately absent: the admin password and secret_key
- * come from files via the environment (grafanaSecretFileEnvironment).
+ * The hardened configuration. Secrets are deliberately absent: the admin password, secret_key and
+ * the OAuth client secret come from files via the environment (grafanaSecretFileEnvironment).
+ *
+ * People sign in through the IdP. Where local password login is off (prod), Grafana registers
+ * neither the form nor the basic-auth client (pkg/services/authn/authnimpl: both are skipped when
+ * disabled), so the break-glass admin can sign in only after the runbook's break-glass step turns
+ * the form back on for the duration.
  */
 export function grafanaIni(input: GrafanaIniInput): IniDocument {
     const certificate = (file: string) => `${grafanaPaths.serverTls}/${file}`;
@@ -131,13 +140,14 @@ export function grafanaIni(input: GrafanaIniInput): IniDocument {
             disable_ip_address_login_protection: false,
         },
         auth: {
-            disable_login_form: false,
+            disable_login_form: !input.singleSignOn.passwordLogin,
             login_maximum_inactive_lifetime_duration: "8h",
             login_maximum_lifetime_duration: "24h",
             // Grafana signs requests to the metrics workspace with AWS SigV4.
             sigv4_auth_enabled: true,
         },
-        "auth.basic": { password_policy: true },
+        "auth.basic": { enabled: input.singleSignOn.passwordLogin, password_policy: true },
+        "auth.generic_oauth": genericOauthSection(input.singleSignOn),
         "auth.anonymous": { enabled: false },
         users: {
             allow_sign_up: false,
@@ -166,7 +176,10 @@ export function grafanaIni(input: GrafanaIniInput): IniDocument {
             public_key_retrieval_disabled: true,
         },
         database: { type: "sqlite3", wal: true },
-        log: { mode: "console", level: "info" },
+        // Who did what: request logs ("Request Completed", logger `context`) carry the signed-in
+        // login as `uname`, and the authentication service logs failed sign-ins; both stay at info
+        // even if the global level is raised to cut noise.
+        log: { mode: "console", level: "info", filters: "context:info authn.service:info" },
         "log.console": { format: "json" },
         unified_alerting: { enabled: true },
     };
@@ -184,13 +197,14 @@ export function renderIni(document: IniDocument): string {
 }
 
 /**
- * Environment that makes Grafana read its admin password and secret_key from the mounted Secret
- * (the image's entrypoint expands every `GF_*__FILE` variable into the variable itself), so neither
- * value appears in a ConfigMap, an env literal or the pod spec.
+ * Environment that makes Grafana read its admin password, secret_key and OAuth client secret from
+ * the mounted Secret (the image's entrypoint expands every `GF_*__FILE` variable into the variable
+ * itself), so no such value appears in a ConfigMap, an env literal or the pod spec.
  */
 export function grafanaSecretFileEnvironment(): { readonly name: string; readonly value: string }[] {
     return [
         { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: `${grafanaPaths.secrets}/${grafanaSecretKeys.adminPassword}` },
         { name: "GF_SECURITY_SECRET_KEY__FILE", value: `${grafanaPaths.secrets}/${grafanaSecretKeys.secretKey}` },
+        { name: "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET__FILE", value: `${grafanaPaths.secrets}/${grafanaSecretKeys.oauthClientSecret}` },
     ];
 }

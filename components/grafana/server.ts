@@ -1,14 +1,17 @@
 import * as crypto from "crypto";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { grafanaAlerting, renderAlerting } from "./alerts";
 import { dashboardProvider, grafanaDashboards, renderDashboards } from "./dashboards";
 import { grafanaDatasources, renderDatasources } from "./datasources";
+import { grafanaDestinations } from "./destinations";
 import { GrafanaImage, grafanaImagePlatform } from "./image";
-import { grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "./ini";
+import { grafanaAdminUser, grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "./ini";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
 import { awsResourceNames, namespaces, partOf, ports, standardLabels, tlsHashAnnotation, tlsSecrets, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 type Volume = k8s.types.input.core.v1.Volume;
@@ -21,8 +24,8 @@ export interface GrafanaArgs {
     readonly prometheusEndpoint: pulumi.Input<string>;
     /** ARN of the SNS topic the alert contact point publishes to. */
     readonly alertTopicArn: pulumi.Input<string>;
-    /** ARN of the platform KMS key that encrypts the Grafana image repository. */
-    readonly imageKeyArn: pulumi.Input<string>;
+    /** ARN of the platform KMS key that encrypts the Grafana image repository and the break-glass admin's secret. */
+    readonly kmsKeyArn: pulumi.Input<string>;
     /**
      * Hash of the CA bundle and Grafana's client certificate (PlatformPki.tlsHash("grafanaClient")):
      * the Tempo data source reads both through `$__file{}` once, when provisioning runs at start-up,
@@ -31,7 +34,7 @@ export interface GrafanaArgs {
     readonly tlsHash: pulumi.Input<string>;
 }
 
-/** Grafana's own Secret: admin password and secret_key. */
+/** Grafana's own Secret: admin password, secret_key and the OAuth client secret. */
 export const grafanaSecretName = "grafana-secrets";
 
 /** Annotation whose change rolls the pod when any rendered configuration changes. */
@@ -61,12 +64,17 @@ export class Grafana extends pulumi.ComponentResource {
     public readonly image: GrafanaImage;
     /** Labels of the Grafana pod (the perimeter's load balancer selects on them). */
     public readonly podLabels: Readonly<Record<string, string>>;
-    /** Name of the Secret holding the admin password and secret_key. */
+    /** Name of the Secret holding the admin password, secret_key and OAuth client secret. */
     public readonly secretName: pulumi.Output<string>;
+    /** ARN of the Secrets Manager secret with the break-glass admin's login (the runbook reads it from there). */
+    public readonly breakGlassSecretArn: pulumi.Output<string>;
+    /** Every host and port Grafana's rendered files dial (its NetworkPolicy egress is derived from it). */
+    public readonly destinations: pulumi.Output<Destination[]>;
 
     constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:grafana:Grafana", name, args, opts);
         const { settings } = args;
+        const names = awsResourceNames(settings.environment, settings.aws.accountId, settings.aws.region);
         const workload = workloads.grafana;
         const namespace = namespaces.grafana;
         const labels = standardLabels(workload.name, settings.environment, "dashboards");
@@ -77,8 +85,8 @@ export class Grafana extends pulumi.ComponentResource {
         this.image = new GrafanaImage(
             `${name}-image`,
             {
-                repositoryName: awsResourceNames(settings.environment, settings.aws.accountId, settings.aws.region).grafanaImageRepository,
-                kmsKeyArn: args.imageKeyArn,
+                repositoryName: names.grafanaImageRepository,
+                kmsKeyArn: args.kmsKeyArn,
                 baseImage: settings.images.grafana.reference,
                 grafanaVersion: settings.images.grafana.tag,
             },
@@ -91,7 +99,8 @@ export class Grafana extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // Both values live only in this Secret (and, encrypted, in the stack state).
+        // The break-glass admin's password: Grafana reads it from the Secret below when it first
+        // creates the admin; people read it only from Secrets Manager (runbook, "Break-glass access").
         const adminPassword = new random.RandomPassword(
             `${name}-admin-password`,
             { length: 32, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
@@ -107,24 +116,51 @@ export class Grafana extends pulumi.ComponentResource {
                 stringData: {
                     [grafanaSecretKeys.adminPassword]: pulumi.secret(adminPassword.result),
                     [grafanaSecretKeys.secretKey]: pulumi.secret(secretKey.result),
+                    [grafanaSecretKeys.oauthClientSecret]: pulumi.secret(settings.identity.grafana.clientSecret.reveal()),
                 },
             },
             { parent: this },
         );
         this.secretName = secret.metadata.name;
 
+        const breakGlass = new aws.secretsmanager.Secret(
+            `${name}-break-glass`,
+            {
+                name: names.grafanaBreakGlassSecret,
+                description: `Grafana ${settings.environment}: break-glass admin login, for when single sign-on is unavailable (runbook: Break-glass access)`,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: settings.kms.deletionWindowDays,
+            },
+            stateful,
+        );
+        new aws.secretsmanager.SecretVersion(
+            `${name}-break-glass-value`,
+            {
+                secretId: breakGlass.id,
+                secretString: pulumi.secret(adminPassword.result.apply((password) => JSON.stringify({ username: grafanaAdminUser, password }))),
+            },
+            { parent: this },
+        );
+        this.breakGlassSecretArn = breakGlass.arn;
+
         const configMap = (suffix: string, data: pulumi.Input<Record<string, pulumi.Input<string>>>) =>
             new k8s.core.v1.ConfigMap(`${name}-${suffix}`, { metadata: { name: `grafana-${suffix}`, namespace, labels }, data }, { parent: this });
 
-        const ini = renderIni(grafanaIni({ hostname: settings.grafana.hostname, httpsPort: ports.grafanaHttps }));
-        const datasources = pulumi
+        const iniDocument = grafanaIni({ hostname: settings.grafana.hostname, httpsPort: ports.grafanaHttps, singleSignOn: settings.identity.grafana });
+        const ini = renderIni(iniDocument);
+        const datasourceFiles = pulumi
             .output(args.prometheusEndpoint)
-            .apply((endpoint) => renderDatasources(grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region })));
+            .apply((endpoint) => grafanaDatasources({ prometheusEndpoint: endpoint, region: settings.aws.region }));
+        const datasources = datasourceFiles.apply(renderDatasources);
         const provider = dashboardProvider();
         const dashboards = renderDashboards(grafanaDashboards(settings.systems));
-        const alerting = pulumi
+        const alertingFiles = pulumi
             .output(args.alertTopicArn)
-            .apply((topicArn) => renderAlerting(grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region })));
+            .apply((topicArn) => grafanaAlerting(settings.systems, { topicArn, region: settings.aws.region }));
+        const alerting = alertingFiles.apply(renderAlerting);
+        this.destinations = pulumi
+            .all([datasourceFiles, alertingFiles])
+            .apply(([datasourceFile, alertingFile]) => grafanaDestinations({ ini: iniDocument, datasources: datasourceFile, alerting: alertingFile }));
 
         const configFiles = {
             config: configMap("config", { "grafana.ini": ini }),
@@ -244,6 +280,7 @@ export class Grafana extends pulumi.ComponentResource {
             serviceAccount: this.serviceAccount,
             volumeClaim: this.volumeClaim,
             secretName: this.secretName,
+            breakGlassSecretArn: this.breakGlassSecretArn,
             imageRef: this.image.ref,
         });
     }

@@ -22,27 +22,32 @@ export interface ClientVpnArgs {
     readonly serverCertificate: IssuedCertificate;
     /** The VPN CA certificate: the chain ACM stores with the server certificate. */
     readonly caCertificatePem: pulumi.Input<string>;
+    /** The SAML identity provider people sign in with, and the groups whose members may connect. */
+    readonly identity: Settings["identity"]["vpn"];
 }
 
 /**
  * AWS Client VPN: the only way people reach the platform (Grafana) from outside the VPC.
  *
- * - Mutual TLS: a user needs a client certificate of the environment's VPN CA. The server
- *   certificate is imported into ACM with the VPN CA as its chain, and the same ACM certificate is
- *   the client root chain: when one CA issues both server and client certificates, AWS has the
- *   server certificate's ARN serve as the client root too, so the CA's private key never leaves
- *   Pulumi (importing the CA itself would mean uploading its key).
+ * - Per-person sign-in: SAML 2.0 federation through an IAM SAML provider made from the IdP's
+ *   metadata (IAM Identity Center or any SAML IdP), so each session belongs to one person, MFA is
+ *   the IdP's, and a leaver is revoked at the IdP. Client VPN writes the SAML user into every
+ *   connection log entry (`username`; AWS Client VPN administrator guide, "Connection logging":
+ *   "The username is recorded when user-based authentication (AD or SAML) is used"). No client
+ *   certificate exists: a shared one named nobody, and Client VPN does not even log failed
+ *   mutual-authentication attempts. The server certificate (signed by the VPN CA, imported into
+ *   ACM with that CA as its chain) still authenticates the endpoint to the clients.
  * - Transport: UDP on 443. UDP avoids running users' TCP sessions inside a TCP tunnel (stalls
  *   under loss); 443 is the port networks most often let out.
  * - Split tunnel: only routes for the VPC go through the tunnel, so users' other traffic never
  *   passes through (or is attributed to) the platform's account.
- * - Authorization: VPN users may address the VPC CIDR only; the security groups narrow this to
- *   Grafana's load balancer on 443 and the VPC resolver. With certificate authentication there
- *   are no groups, so the rule authorises all (certificate-holding) users.
+ * - Authorization: one rule per configured IdP group (the SAML `memberOf` values), each for the
+ *   VPC CIDR only; people in none of the groups get no route at all. The security groups narrow the
+ *   VPC to Grafana's load balancer on 443 and the VPC resolver.
  * - Logging: every connection attempt, successful or failed, goes to a KMS-encrypted CloudWatch
  *   log group with the configured retention. Sessions end at the configured timeout; the
- *   self-service portal is off (it only serves federated authentication) and users see the login
- *   banner.
+ *   self-service portal is off (it would need a second SAML application at the IdP; profiles are
+ *   handed out with the runbook's onboarding step) and users see the login banner.
  */
 export class ClientVpn extends pulumi.ComponentResource {
     /** The Client VPN endpoint. */
@@ -51,6 +56,8 @@ export class ClientVpn extends pulumi.ComponentResource {
     public readonly endpointId: pulumi.Output<string>;
     /** Name of the connection log group. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** ARN of the IAM SAML provider people sign in through. */
+    public readonly samlProviderArn: pulumi.Output<string>;
     /** ARN of the server certificate imported into ACM (its expiry is alarmed on: ACM never renews an import). */
     public readonly serverCertificateArn: pulumi.Output<string>;
 
@@ -65,6 +72,18 @@ export class ClientVpn extends pulumi.ComponentResource {
                 privateKey: pulumi.secret(args.serverCertificate.privateKeyPem),
                 certificateChain: args.caCertificatePem,
                 tags: { Name: `tracing-${environment}-client-vpn-server` },
+            },
+            { parent: this },
+        );
+
+        // Updating the metadata (a new IdP signing certificate) updates the provider in place; its ARN,
+        // which the endpoint is bound to, stays.
+        const samlProvider = new aws.iam.SamlProvider(
+            `${name}-saml`,
+            {
+                name: `tracing-${environment}-client-vpn`,
+                samlMetadataDocument: args.identity.samlMetadata,
+                tags: { Name: `tracing-${environment}-client-vpn` },
             },
             { parent: this },
         );
@@ -88,7 +107,7 @@ export class ClientVpn extends pulumi.ComponentResource {
                 securityGroupIds: [args.securityGroupId],
                 clientCidrBlock: network.vpnClientCidr,
                 serverCertificateArn: serverCertificate.arn,
-                authenticationOptions: [{ type: "certificate-authentication", rootCertificateChainArn: serverCertificate.arn }],
+                authenticationOptions: [{ type: "federated-authentication", samlProviderArn: samlProvider.arn }],
                 transportProtocol: "udp",
                 vpnPort: 443,
                 splitTunnel: true,
@@ -105,7 +124,8 @@ export class ClientVpn extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        for (const [index, subnetId] of network.privateSubnetIds.entries()) {
+        // Each association is billed per hour; the stack chooses how many zones keep VPN access (vpnSubnetAssociations).
+        for (const [index, subnetId] of network.privateSubnetIds.slice(0, network.vpnSubnetAssociations).entries()) {
             new aws.ec2clientvpn.NetworkAssociation(
                 `${name}-subnet-${index}`,
                 { clientVpnEndpointId: this.endpoint.id, subnetId },
@@ -113,20 +133,29 @@ export class ClientVpn extends pulumi.ComponentResource {
             );
         }
 
-        new aws.ec2clientvpn.AuthorizationRule(
-            `${name}-vpc`,
-            {
-                clientVpnEndpointId: this.endpoint.id,
-                targetNetworkCidr: network.vpcCidr,
-                authorizeAllGroups: true,
-                description: "Certificate-holding VPN users may address the platform VPC; security groups limit them to Grafana (443) and DNS",
-            },
-            { parent: this },
-        );
+        // Keyed by group, so adding or removing one group touches only its rule.
+        for (const group of args.identity.accessGroups) {
+            new aws.ec2clientvpn.AuthorizationRule(
+                `${name}-vpc-${group}`,
+                {
+                    clientVpnEndpointId: this.endpoint.id,
+                    targetNetworkCidr: network.vpcCidr,
+                    accessGroupId: group,
+                    description: `Members of IdP group ${group} may reach the platform VPC (security groups: Grafana 443, DNS)`,
+                },
+                { parent: this },
+            );
+        }
 
         this.endpointId = this.endpoint.id;
         this.logGroupName = logGroup.logGroupName;
+        this.samlProviderArn = samlProvider.arn;
         this.serverCertificateArn = serverCertificate.arn;
-        this.registerOutputs({ endpointId: this.endpointId, logGroupName: this.logGroupName, serverCertificateArn: this.serverCertificateArn });
+        this.registerOutputs({
+            endpointId: this.endpointId,
+            logGroupName: this.logGroupName,
+            samlProviderArn: this.samlProviderArn,
+            serverCertificateArn: this.serverCertificateArn,
+        });
     }
 }

@@ -1,119 +1,78 @@
 /**
- * Resource policies of the network perimeter, as plain JSON-ready objects: the VPC endpoints'
- * policies and the key policy of the VPN connection-log key. An endpoint policy is a second gate
- * next to IAM: a principal whose role allows more can still only do, through the endpoint, what
- * the endpoint policy allows. Pure functions of names; no resources.
+ * Policies of the VPC endpoints the platform creates, as plain JSON-ready documents. Pure functions
+ * of names and ARNs; no resources.
+ *
+ * An endpoint carries every request to its service from where it serves (an S3 gateway endpoint:
+ * every subnet on its route tables; a private-DNS interface endpoint: the whole VPC), so it carries
+ * the other workloads' requests as well as the platform's. An endpoint policy is a second gate next
+ * to IAM and resource policies, and whatever it does not allow fails for everybody behind it. So
+ * each policy starts from what AWS attaches when no policy is given ("The default endpoint policy
+ * grants full access to the endpoint", AWS PrivateLink Guide, Control access to VPC endpoints using
+ * endpoint policies) and only adds denials about the platform's own buckets, topic and workspace. Who may
+ * use those is decided by IAM and by the resource policies (bucket policies, topic policy); the
+ * denials are the part an endpoint can add on top.
  */
+import { policyDocument, s3BucketAndObjectArns, s3BucketArn, type PolicyDocument, type PolicyStatement } from "../platform/iam-policy";
 
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly PolicyStatement[];
-}
+/** The AWS default endpoint policy's statement: the endpoint changes nothing about who may do what. */
+const asWithoutEndpoint: PolicyStatement = { Sid: "AllowAsWithoutEndpoint", Effect: "Allow", Principal: "*", Action: "*", Resource: "*" };
 
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal: "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[] };
-    readonly Action: string | readonly string[];
-    readonly Resource: string | readonly string[];
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+/** Principals of other accounts (and anonymous callers) may not reach these resources through the endpoint. */
+function denyOtherAccounts(service: string, accountId: string, resources: readonly string[]): PolicyStatement {
+    return {
+        Sid: "DenyPlatformResourcesToOtherAccounts",
+        Effect: "Deny",
+        Principal: "*",
+        Action: `${service}:*`,
+        Resource: resources,
+        Condition: { StringNotEquals: { "aws:PrincipalAccount": accountId } },
+    };
 }
 
 export interface S3EndpointPolicyInput {
-    /** Account whose principals may use the platform buckets through the endpoint. */
+    /** The account the platform runs in. */
     readonly accountId: string;
-    /** Region of the endpoint (names the ECR layer bucket). */
-    readonly region: string;
-    /** Tempo's trace bucket (read-write). */
+    /** Tempo's trace bucket. */
     readonly traceBucket: string;
-    /** The audit bucket (read-only from inside the VPC). */
+    /** The audit bucket (CloudTrail writes it). */
     readonly auditBucket: string;
-}
-
-/** Object actions Tempo performs on its blocks (Grafana Tempo S3 permissions, plus multipart cleanup). */
-export const traceObjectActions = [
-    "s3:GetObject",
-    "s3:PutObject",
-    "s3:DeleteObject",
-    "s3:GetObjectTagging",
-    "s3:PutObjectTagging",
-    "s3:AbortMultipartUpload",
-    "s3:ListMultipartUploadParts",
-] as const;
-export const traceBucketActions = ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"] as const;
-export const auditReadActions = ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"] as const;
-
-/** S3 bucket that serves ECR image layers in a region (AWS ECR VPC endpoint documentation). */
-export function ecrLayerBucket(region: string): string {
-    return `prod-${region}-starport-layer-bucket`;
+    /** The access-log bucket (S3 log delivery writes it). */
+    readonly accessLogBucket: string;
 }
 
 /**
- * The S3 gateway endpoint's policy: the platform's buckets and nothing else. Callers must be
- * principals of this account, which stops the endpoint from being used to copy data into another
- * account's bucket. Nothing in the VPC writes the audit bucket (CloudTrail and S3 log delivery
- * write from AWS's side), so only reads of it pass. The ECR layer bucket stays readable because
- * the gateway endpoint takes over every S3 route of these route tables: without it the nodes
- * could no longer pull images (EKS add-ons come from ECR), and ECR hands out presigned layer URLs
- * whose caller is not a principal of this account, so that statement carries no account condition.
+ * Writing, overwriting, deleting or unlocking objects. AWS writes the audit and access-log buckets
+ * from its own side (CloudTrail, S3 log delivery), never through a VPC endpoint.
+ */
+export const logObjectWriteActions = ["s3:PutObject*", "s3:DeleteObject*", "s3:BypassGovernanceRetention"] as const;
+
+/**
+ * The S3 gateway endpoint's policy: everything, as without the endpoint (other workloads' buckets,
+ * public buckets such as the OS package mirrors, ECR's image-layer bucket behind presigned URLs),
+ * except that principals of other accounts never reach the platform's buckets, and nothing in the
+ * VPC writes or deletes the audit trail and the access logs.
  */
 export function s3GatewayEndpointPolicy(input: S3EndpointPolicyInput): PolicyDocument {
-    const trace = `arn:aws:s3:::${input.traceBucket}`;
-    const audit = `arn:aws:s3:::${input.auditBucket}`;
-    const ownAccount = { StringEquals: { "aws:PrincipalAccount": input.accountId } };
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "TraceBlocks", Effect: "Allow", Principal: "*", Action: [...traceObjectActions], Resource: `${trace}/*`, Condition: ownAccount },
-            { Sid: "TraceBucket", Effect: "Allow", Principal: "*", Action: [...traceBucketActions], Resource: trace, Condition: ownAccount },
-            { Sid: "AuditRead", Effect: "Allow", Principal: "*", Action: [...auditReadActions], Resource: [audit, `${audit}/*`], Condition: ownAccount },
-            { Sid: "EcrImageLayers", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${ecrLayerBucket(input.region)}/*` },
-        ],
-    };
+    const buckets = [input.traceBucket, input.auditBucket, input.accessLogBucket];
+    return policyDocument([
+        asWithoutEndpoint,
+        denyOtherAccounts("s3", input.accountId, buckets.flatMap(s3BucketAndObjectArns)),
+        {
+            Sid: "DenyLogWritesFromVpc",
+            Effect: "Deny",
+            Principal: "*",
+            Action: logObjectWriteActions,
+            Resource: [input.auditBucket, input.accessLogBucket].map((bucket) => `${s3BucketArn(bucket)}/*`),
+        },
+    ]);
 }
 
-/** Managed Prometheus actions the gateway (remote write) and Grafana (queries) perform. */
-export const prometheusWorkspaceActions = [
-    "aps:RemoteWrite",
-    "aps:QueryMetrics",
-    "aps:GetSeries",
-    "aps:GetLabels",
-    "aps:GetMetricMetadata",
-] as const;
-
-/** The Managed Prometheus interface endpoint's policy: this account's workspaces, data-plane actions only. */
-export function prometheusEndpointPolicy(accountId: string, region: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "OwnWorkspacesDataPlane",
-                Effect: "Allow",
-                Principal: "*",
-                Action: [...prometheusWorkspaceActions],
-                Resource: `arn:aws:aps:${region}:${accountId}:workspace/*`,
-                Condition: { StringEquals: { "aws:PrincipalAccount": accountId } },
-            },
-        ],
-    };
+/** The SNS interface endpoint's policy: everything, except the alert topic for principals of other accounts. */
+export function snsEndpointPolicy(accountId: string, alertTopicArn: string): PolicyDocument {
+    return policyDocument([asWithoutEndpoint, denyOtherAccounts("sns", accountId, [alertTopicArn])]);
 }
 
-/** What passes the SNS interface endpoint: publishing (Grafana's alert notifications), nothing else. */
-export const snsEndpointActions = ["sns:Publish"] as const;
-
-/** The SNS interface endpoint's policy: publishing to this account's topics, by this account's principals. */
-export function snsEndpointPolicy(accountId: string, region: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "OwnTopicsPublish",
-                Effect: "Allow",
-                Principal: "*",
-                Action: [...snsEndpointActions],
-                Resource: `arn:aws:sns:${region}:${accountId}:*`,
-                Condition: { StringEquals: { "aws:PrincipalAccount": accountId } },
-            },
-        ],
-    };
+/** The Managed Prometheus interface endpoint's policy: everything, except the platform's workspace for principals of other accounts. */
+export function prometheusEndpointPolicy(accountId: string, workspaceArn: string): PolicyDocument {
+    return policyDocument([asWithoutEndpoint, denyOtherAccounts("aps", accountId, [workspaceArn])]);
 }

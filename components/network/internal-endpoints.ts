@@ -31,7 +31,8 @@ interface LoadBalancerSpec {
     readonly securityGroupId: pulumi.Input<string>;
     /** Pass client addresses through to the pods (so NetworkPolicies can check them). */
     readonly preserveClientIp: boolean;
-    readonly healthCheck: { readonly protocol: "http" | "https"; readonly port: string; readonly path: string };
+    /** Target health check; without a path it is a TCP connect. */
+    readonly healthCheck: { readonly protocol: "https" | "tcp"; readonly port: string; readonly path?: string };
     readonly extraAnnotations?: Readonly<Record<string, string>>;
 }
 
@@ -89,7 +90,9 @@ export class InternalEndpoints extends pulumi.ComponentResource {
             sourceRanges: args.appOtlpCidrs,
             securityGroupId: args.gatewayLoadBalancerSecurityGroupId,
             preserveClientIp: true,
-            healthCheck: { protocol: "http", port: String(ports.collectorHealth), path: "/" },
+            // On the OTLP port itself: the collector's health endpoint stays green while the OTLP
+            // listener is down, and the NLB would keep sending senders to a gateway that refuses them.
+            healthCheck: { protocol: "tcp", port: "traffic-port" },
         });
         this.registerOutputs({});
     }
@@ -113,7 +116,7 @@ export class InternalEndpoints extends pulumi.ComponentResource {
                         [`${annotationPrefix}-target-group-attributes`]: `preserve_client_ip.enabled=${spec.preserveClientIp}`,
                         [`${annotationPrefix}-healthcheck-protocol`]: spec.healthCheck.protocol,
                         [`${annotationPrefix}-healthcheck-port`]: spec.healthCheck.port,
-                        [`${annotationPrefix}-healthcheck-path`]: spec.healthCheck.path,
+                        ...(spec.healthCheck.path ? { [`${annotationPrefix}-healthcheck-path`]: spec.healthCheck.path } : {}),
                         ...spec.extraAnnotations,
                     },
                 },

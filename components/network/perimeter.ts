@@ -2,14 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ec2Description } from "../platform/aws-constraints";
 import { addressInBlock } from "../platform/cidr";
-import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy, type PolicyDocument } from "./endpoint-policies";
+import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy } from "./endpoint-policies";
+import { snsTopicArn, type PolicyDocument } from "../platform/iam-policy";
 import { awsResourceNames, ports } from "../platform/names";
 import type { Settings } from "../platform/settings";
 
 export interface NetworkPerimeterArgs {
     /** Environment name, used in security group names. */
     readonly environment: string;
-    /** Account the platform runs in (endpoint policies admit only its principals). */
+    /** Account the platform runs in (endpoint policies keep other accounts off the platform's resources). */
     readonly accountId: string;
     /** Region of the VPC. */
     readonly region: string;
@@ -17,9 +18,16 @@ export interface NetworkPerimeterArgs {
     readonly network: Settings["network"];
     /** Security group of the EKS worker nodes; pods on the VPC CNI send from it. */
     readonly nodeSecurityGroupId: string;
+    /** The platform's Managed Prometheus workspace (the policy of an endpoint the platform creates protects it). */
+    readonly metricsWorkspaceArn: pulumi.Input<string>;
 }
 
 type Direction = "ingress" | "egress";
+
+/** The id of the endpoint named in settings, or of the one created when none is. */
+function reuseOrCreate(existingId: string | undefined, create: () => aws.ec2.VpcEndpoint): pulumi.Output<string> {
+    return existingId ? pulumi.output(existingId) : create().id;
+}
 
 interface RuleSpec {
     /** Short id, unique within the component, part of the resource name. */
@@ -41,13 +49,20 @@ interface RuleSpec {
  *    OTLP NLB and the interface endpoints. Every rule is a separate, described resource (never
  *    inline, never 0.0.0.0/0 or ::/0); egress is explicit too, because the provider removes the
  *    allow-all egress rule AWS adds to a new group.
- *  - the S3 gateway endpoint on the private route tables, limited to the platform's buckets. It
- *    carries every S3 request leaving those route tables, so these must be the platform's own
- *    route tables (AWS also refuses a second S3 gateway endpoint on a route table that has one).
- *  - interface endpoints (private DNS) for Managed Prometheus and SNS, so the gateway's remote
- *    write, Grafana's queries and Grafana's alert notifications stay inside the VPC CIDR, which is
- *    all their NetworkPolicies allow on 443. Each endpoint policy admits only this account's
- *    principals and resources (SNS: publishing only).
+ *  - the S3 gateway endpoint on the private route tables, and interface endpoints (private DNS)
+ *    for Managed Prometheus and SNS, so Tempo's blocks, the gateway's remote write, Grafana's
+ *    queries and Grafana's alert notifications stay inside the VPC (the interface endpoints'
+ *    addresses are in the VPC CIDR, which is all those NetworkPolicies allow on 443).
+ *    An EKS VPC often has these already, and AWS refuses a second one: a route table takes one
+ *    route per gateway endpoint service ("you cannot have multiple endpoint routes to the same
+ *    service in a single route table", Amazon VPC User Guide, Gateway VPC endpoints, Routing), and
+ *    a second private-DNS interface endpoint for a service fails with "private-dns-enabled cannot
+ *    be set because there is already a conflicting DNS domain" (AWS re:Post knowledge center,
+ *    vpc-interface-endpoint-domain-conflict). So an endpoint named in settings
+ *    (network.existingEndpointIds) is reused as it is, its policy untouched: it serves other
+ *    workloads, and its owner decides what it passes. An endpoint the platform creates serves the
+ *    other workloads of those route tables or of the VPC too, so its policy allows what AWS's
+ *    default policy allows and only denies about the platform's own resources (endpoint-policies.ts).
  *    No STS endpoint: EKS Pod Identity hands pods credentials through the node-local agent, so
  *    pods never call STS. No eks-auth endpoint: that call is made by the cluster's Pod Identity
  *    agent on the node, which belongs to the cluster, and a second private-DNS endpoint for the
@@ -68,11 +83,11 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
     public readonly grafanaLoadBalancerSecurityGroupId: pulumi.Output<string>;
     /** Frontend security group of the gateway's internal OTLP NLB. */
     public readonly gatewayLoadBalancerSecurityGroupId: pulumi.Output<string>;
-    /** The S3 gateway endpoint (bucket policies condition on it with aws:SourceVpce). */
+    /** The S3 gateway endpoint, created or reused (bucket policies condition on it with aws:SourceVpce). */
     public readonly s3GatewayEndpointId: pulumi.Output<string>;
-    /** The Managed Prometheus interface endpoint. */
+    /** The Managed Prometheus interface endpoint, created or reused. */
     public readonly prometheusEndpointId: pulumi.Output<string>;
-    /** The SNS interface endpoint (Grafana's alert notifications). */
+    /** The SNS interface endpoint (Grafana's alert notifications), created or reused. */
     public readonly snsEndpointId: pulumi.Output<string>;
 
     private readonly resourceName: string;
@@ -81,6 +96,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
         super("tracing:network:NetworkPerimeter", name, args, opts);
         this.resourceName = name;
         const { network, environment } = args;
+        const reused = network.existingEndpointIds;
         const vpcResolver = `${addressInBlock(network.vpcCidr, 2)}/32`;
 
         const vpnSg = this.securityGroup("client-vpn", network.vpcId, `tracing-${environment}-client-vpn`,
@@ -89,8 +105,6 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
             "Grafana internal NLB: HTTPS from the Client VPN only");
         const gatewaySg = this.securityGroup("gateway-nlb", network.vpcId, `tracing-${environment}-otlp-nlb`,
             "Gateway internal OTLP NLB: OTLP/gRPC from the allow-listed application networks only");
-        const endpointSg = this.securityGroup("aws-endpoints", network.vpcId, `tracing-${environment}-aws-endpoints`,
-            "Interface VPC endpoints: HTTPS from the cluster nodes and pods only");
 
         const rules: RuleSpec[] = [
             { id: "vpn-to-grafana", direction: "egress", securityGroupId: vpnSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: grafanaSg.id },
@@ -108,35 +122,43 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
                 description: `OTLP/gRPC from allow-listed application network ${cidr} (appOtlpCidrs)`,
             })),
             { id: "otlp-to-pods", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.otlpGrpc, peer: { cidr: network.vpcCidr },
-                description: "NLB to gateway pods (IP targets in the VPC)" },
-            { id: "otlp-health-checks", direction: "egress", securityGroupId: gatewaySg.id, protocol: "tcp", port: ports.collectorHealth, peer: { cidr: network.vpcCidr },
-                description: "NLB health checks to the health endpoint of the gateway pods" },
-            { id: "endpoints-from-nodes", direction: "ingress", securityGroupId: endpointSg.id, protocol: "tcp", port: ports.https, peer: { securityGroupId: args.nodeSecurityGroupId },
-                description: "HTTPS from the cluster nodes and their pods (VPC CNI pods send from the node group)" },
+                description: "NLB to gateway pods (IP targets in the VPC) and its TCP health checks on the same port" },
         ];
         for (const rule of rules) this.rule(rule);
 
-        const bucketNames = awsResourceNames(environment, args.accountId, args.region);
-        const s3Endpoint = new aws.ec2.VpcEndpoint(
-            `${name}-s3`,
-            {
-                vpcId: network.vpcId,
-                serviceName: `com.amazonaws.${args.region}.s3`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: [...network.privateRouteTableIds],
-                policy: JSON.stringify(
-                    s3GatewayEndpointPolicy({
-                        accountId: args.accountId,
-                        region: args.region,
-                        traceBucket: bucketNames.traceBucket,
-                        auditBucket: bucketNames.auditBucket,
-                    }),
-                ),
-                tags: { Name: `tracing-${environment}-s3` },
-            },
-            { parent: this },
-        );
-        const interfaceEndpoint = (service: string, policy: PolicyDocument): aws.ec2.VpcEndpoint =>
+        // Only the interface endpoints the platform creates use this group (a reused one keeps its
+        // own), so it comes with the first of them.
+        let endpointSg: aws.ec2.SecurityGroup | undefined;
+        const endpointSecurityGroup = (): aws.ec2.SecurityGroup => {
+            if (endpointSg) return endpointSg;
+            endpointSg = this.securityGroup("aws-endpoints", network.vpcId, `tracing-${environment}-aws-endpoints`,
+                "Interface VPC endpoints: HTTPS from the cluster nodes and pods only");
+            this.rule({ id: "endpoints-from-nodes", direction: "ingress", securityGroupId: endpointSg.id, protocol: "tcp", port: ports.https,
+                peer: { securityGroupId: args.nodeSecurityGroupId }, description: "HTTPS from the cluster nodes and their pods (VPC CNI pods send from the node group)" });
+            return endpointSg;
+        };
+
+        const names = awsResourceNames(environment, args.accountId, args.region);
+        const s3Policy = s3GatewayEndpointPolicy({
+            accountId: args.accountId,
+            traceBucket: names.traceBucket,
+            auditBucket: names.auditBucket,
+            accessLogBucket: names.accessLogBucket,
+        });
+        const s3Endpoint = (): aws.ec2.VpcEndpoint =>
+            new aws.ec2.VpcEndpoint(
+                `${name}-s3`,
+                {
+                    vpcId: network.vpcId,
+                    serviceName: `com.amazonaws.${args.region}.s3`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: [...network.privateRouteTableIds],
+                    policy: JSON.stringify(s3Policy),
+                    tags: { Name: `tracing-${environment}-s3` },
+                },
+                { parent: this },
+            );
+        const interfaceEndpoint = (service: string, policy: pulumi.Input<PolicyDocument>) => (): aws.ec2.VpcEndpoint =>
             new aws.ec2.VpcEndpoint(
                 `${name}-${service}`,
                 {
@@ -145,21 +167,21 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
                     vpcEndpointType: "Interface",
                     privateDnsEnabled: true,
                     subnetIds: [...network.privateSubnetIds],
-                    securityGroupIds: [endpointSg.id],
-                    policy: JSON.stringify(policy),
+                    securityGroupIds: [endpointSecurityGroup().id],
+                    policy: pulumi.jsonStringify(policy),
                     tags: { Name: `tracing-${environment}-${service}` },
                 },
                 { parent: this },
             );
-        const prometheusEndpoint = interfaceEndpoint("aps-workspaces", prometheusEndpointPolicy(args.accountId, args.region));
-        const snsEndpoint = interfaceEndpoint("sns", snsEndpointPolicy(args.accountId, args.region));
+        const prometheusPolicy = pulumi.output(args.metricsWorkspaceArn).apply((arn) => prometheusEndpointPolicy(args.accountId, arn));
+        const snsPolicy = snsEndpointPolicy(args.accountId, snsTopicArn(args.region, args.accountId, names.alertTopic));
 
+        this.s3GatewayEndpointId = reuseOrCreate(reused.s3, s3Endpoint);
+        this.prometheusEndpointId = reuseOrCreate(reused.aps, interfaceEndpoint("aps-workspaces", prometheusPolicy));
+        this.snsEndpointId = reuseOrCreate(reused.sns, interfaceEndpoint("sns", snsPolicy));
         this.vpnEndpointSecurityGroupId = vpnSg.id;
         this.grafanaLoadBalancerSecurityGroupId = grafanaSg.id;
         this.gatewayLoadBalancerSecurityGroupId = gatewaySg.id;
-        this.s3GatewayEndpointId = s3Endpoint.id;
-        this.prometheusEndpointId = prometheusEndpoint.id;
-        this.snsEndpointId = snsEndpoint.id;
         this.registerOutputs({
             vpnEndpointSecurityGroupId: this.vpnEndpointSecurityGroupId,
             grafanaLoadBalancerSecurityGroupId: this.grafanaLoadBalancerSecurityGroupId,

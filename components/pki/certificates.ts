@@ -100,12 +100,10 @@ const privateKeyOutputs = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpe
 export class PlatformPki extends pulumi.ComponentResource {
     /** The platform CA certificates trusted now (public PEM bundle): what clients of the platform's endpoints install. */
     public readonly trustBundlePem: pulumi.Output<string>;
-    /** The VPN CA certificate (public): what VPN clients trust for the endpoint's server certificate. */
+    /** The VPN CA certificate (public): the chain of the endpoint's server certificate, which VPN clients verify. */
     public readonly vpnCaCertificatePem: pulumi.Output<string>;
     /** Client VPN server certificate and key, for the ACM import. */
     public readonly vpnServer: IssuedCertificate;
-    /** Client VPN client certificate and key, for the users' VPN profile. */
-    public readonly vpnClient: IssuedCertificate;
     /** Client certificate and key of each external OTLP sender, by sender name. */
     public readonly externalSenders: Readonly<Record<string, IssuedCertificate>>;
     /** The kubernetes.io/tls Secrets, keyed like `tlsSecrets` in names.ts. */
@@ -162,7 +160,6 @@ export class PlatformPki extends pulumi.ComponentResource {
         this.trustBundlePem = bundle("platform");
         this.vpnCaCertificatePem = domains.vpn.signer.certificate.certPem;
         this.vpnServer = issued.vpnServer;
-        this.vpnClient = issued.vpnClient;
         this.externalSenders = Object.fromEntries(args.externalSenders.map((sender) => [sender, issued[senderLeafId(sender)]]));
         this.tlsSecrets = secrets;
         this.caBundles = caBundles;

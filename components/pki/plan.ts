@@ -6,14 +6,15 @@
  *
  * Two authorities per environment, on purpose:
  *  - the platform CA (ECDSA P-384) signs the in-cluster server and client certificates;
- *  - the VPN CA (RSA) signs only the Client VPN server and client certificates.
- * AWS Client VPN admits any client certificate that chains to the CA it is given, so if workload
- * certificates shared the VPN's CA, a client key read from a collector Secret would also open a
- * VPN session, and a VPN user's certificate would pass Tempo's mutual TLS. Separate authorities
- * keep the two trust domains apart. The VPN chain is RSA because Client VPN accepts only RSA
- * 1024/2048-bit keys (AWS Client VPN administrator guide, mutual authentication: "supports
- * 1024-bit and 2048-bit RSA key sizes only") and exempts no part of the chain, so the VPN CA is
- * RSA-2048 like its leaves.
+ *  - the VPN CA (RSA) signs only the Client VPN server certificate.
+ * People authenticate to Client VPN through SAML federation, one identity each, so no client
+ * certificate is issued: a shared one named nobody in the connection log, and a per-person one
+ * would need a revocation list that neither @pulumi/tls can sign nor any Pulumi resource imports.
+ * The VPN server certificate still has its own authority, so nothing the platform CA signs can
+ * pose as the VPN endpoint and no VPN certificate passes the workloads' mutual TLS. The VPN chain
+ * is RSA because Client VPN accepts only RSA 1024/2048-bit keys (AWS Client VPN administrator
+ * guide, mutual authentication: "supports 1024-bit and 2048-bit RSA key sizes only") and exempts
+ * no part of the chain, so the VPN CA is RSA-2048 like its leaf.
  */
 import {
     headlessPodDnsSuffix,
@@ -31,22 +32,21 @@ export type KeySpec =
 /** Authority keys: the curve is always explicit (the provider's default curve is P-224). */
 export const platformCaKey: KeySpec = { algorithm: "ECDSA", ecdsaCurve: "P384" };
 export const vpnCaKey: KeySpec = { algorithm: "RSA", rsaBits: 2048 };
-/** Leaf keys: P-256 for workloads (every TLS stack involved speaks it), RSA-2048 for Client VPN. */
+/** Leaf keys: P-256 for workloads (every TLS stack involved speaks it), RSA-2048 for the Client VPN server. */
 export const workloadLeafKey: KeySpec = { algorithm: "ECDSA", ecdsaCurve: "P256" };
 export const vpnLeafKey: KeySpec = { algorithm: "RSA", rsaBits: 2048 };
 
 export const authorityUses = ["cert_signing", "crl_signing"] as const;
-/** ECDSA keys only sign; RSA leaves (VPN) also need key_encipherment for OpenVPN's key-usage check. */
+/** ECDSA keys only sign; the RSA leaf (VPN server) also needs key_encipherment for OpenVPN's key-usage check. */
 const ecdsaServerUses = ["digital_signature", "server_auth"];
 const ecdsaClientUses = ["digital_signature", "client_auth"];
 const rsaServerUses = ["digital_signature", "key_encipherment", "server_auth"];
-const rsaClientUses = ["digital_signature", "key_encipherment", "client_auth"];
 
 export type AuthorityId = "platform" | "vpn";
 export type TlsSecretKey = Exclude<keyof typeof tlsSecrets, "caBundle">;
 /** Client certificate of an OTLP sender outside the cluster (externalSenders). */
 export type SenderLeafId = `sender-${string}`;
-export type LeafId = TlsSecretKey | "vpnServer" | "vpnClient" | SenderLeafId;
+export type LeafId = TlsSecretKey | "vpnServer" | SenderLeafId;
 
 export interface CertificateSubject {
     readonly commonName: string;
@@ -219,15 +219,6 @@ export function pkiPlan(input: PkiPlanInput): PkiPlan {
             dnsNames: [vpnName],
             uris: [],
             allowedUses: rsaServerUses,
-            key: vpnLeafKey,
-        },
-        {
-            id: "vpnClient",
-            authority: "vpn",
-            subject: subject(environment, `tracing-${environment}-vpn-client`),
-            dnsNames: [],
-            uris: [`spiffe://${organization}.${environment}/vpn/client`],
-            allowedUses: rsaClientUses,
             key: vpnLeafKey,
         },
         ...externalSenders.map((sender) => senderLeaf(environment, sender)),

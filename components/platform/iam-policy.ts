@@ -72,11 +72,6 @@ export function ecrRepositoryArn(region: string, accountId: string, repositoryNa
     return `arn:aws:ecr:${region}:${accountId}:repository/${repositoryName}`;
 }
 
-/** Every CloudWatch alarm of the account in the region: the alarms that may notify the alert topic. */
-export function anyAlarmArn(region: string, accountId: string): string {
-    return `arn:aws:cloudwatch:${region}:${accountId}:alarm:*`;
-}
-
 /** Every log group of the account in the region: the scope CloudWatch Logs may use a key for. */
 export function anyLogGroupArn(region: string, accountId: string): string {
     return logGroupArn(region, accountId, "*");

@@ -137,6 +137,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         trail: `tracing-audit-${environment}`,
         trailLogGroup: `/aws/cloudtrail/tracing-audit-${environment}`,
         trailLogsRole: `tracing-cloudtrail-logs-${roleSuffix}`,
+        /** Logs of the platform's own pods (Grafana's access and login logs, Tempo, collectors), shipped by the gateways. */
+        workloadLogGroup: `/tracing/${environment}/workloads`,
         metricsWorkspace: `tracing-span-metrics-${environment}`,
         /** Vended-logs prefix: CloudWatch Logs keeps the delivery resource policy small for /aws/vendedlogs/ groups. */
         metricsLogGroup: `/aws/vendedlogs/prometheus/tracing-span-metrics-${environment}`,
@@ -145,6 +147,8 @@ export function awsResourceNames(environment: string, accountId: string, region:
         alertTopic: `tracing-alerts-${environment}`,
         /** Private ECR repository of the Grafana image with the plugins baked in (per account and region). */
         grafanaImageRepository: `tracing-${environment}/grafana`,
+        /** Secrets Manager secret holding Grafana's break-glass admin login (encrypted with the trace key). */
+        grafanaBreakGlassSecret: `tracing-${environment}/grafana/break-glass-admin`,
         /** Pod Identity roles of the workloads that call AWS (the agents do not). */
         workloadRoles: {
             tempo: `tracing-tempo-${roleSuffix}`,

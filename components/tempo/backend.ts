@@ -4,10 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapacityPlan } from "../capacity/plan";
 import {
     kafkaCredentialEnv,
-    renderTempoConfig,
+    serializeTempoConfig,
+    tempoConfig,
     tempoInternalServices,
     tempoServiceHost,
 } from "./config";
+import { tempoDestinations } from "./destinations";
 import {
     kafkaCredentialsSecretName,
     monolithComponent,
@@ -19,6 +21,7 @@ import {
     type TempoWorkload,
 } from "./workloads";
 import { ports, services, tlsHashAnnotation, workloads } from "../platform/names";
+import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
 /** How distributed Tempo reaches its Kafka topic on MSK. */
@@ -73,7 +76,14 @@ export class Tempo extends pulumi.ComponentResource {
     public readonly ingestEndpoint: string;
     /** HTTPS base URL (client certificate required) Grafana's Tempo data source uses. */
     public readonly queryUrl: string;
+    /** Every host and port tempo.yaml dials (Tempo's NetworkPolicy egress is derived from it). */
+    public readonly destinations: pulumi.Output<Destination[]>;
+    /** Every Service of this component, in creation order (other workloads and the NetworkPolicies address them). */
+    public get services(): readonly k8s.core.v1.Service[] {
+        return this.createdServices;
+    }
 
+    private readonly createdServices: k8s.core.v1.Service[] = [];
     private readonly settings: Settings;
     private readonly environment: string;
 
@@ -103,10 +113,10 @@ export class Tempo extends pulumi.ComponentResource {
         );
 
         const kafka = args.kafka;
-        const configYaml = pulumi
+        const configObject = pulumi
             .all([args.traceBucketName, args.traceKeyArn, kafka?.bootstrapBrokers, kafka?.topic])
             .apply(([traceBucketName, traceKeyArn, bootstrapBrokers, topic]) =>
-                renderTempoConfig({
+                tempoConfig({
                     mode: plan.mode,
                     environment,
                     region: settings.aws.region,
@@ -116,6 +126,8 @@ export class Tempo extends pulumi.ComponentResource {
                     ...(bootstrapBrokers !== undefined && topic !== undefined ? { kafka: { bootstrapBrokers, topic } } : {}),
                 }),
             );
+        const configYaml = configObject.apply(serializeTempoConfig);
+        this.destinations = configObject.apply(tempoDestinations);
         this.config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             { metadata: meta(tempoConfigMapName, "config"), data: { "tempo.yaml": configYaml } },
@@ -197,11 +209,13 @@ export class Tempo extends pulumi.ComponentResource {
         namespace: pulumi.Input<string>,
         spec: k8s.types.input.core.v1.ServiceSpec,
     ): k8s.core.v1.Service {
-        return new k8s.core.v1.Service(
+        const service = new k8s.core.v1.Service(
             `${name}-${suffix}`,
             { metadata: { name: serviceName, namespace, labels: tempoLabels(this.environment, suffix) }, spec },
             { parent: this },
         );
+        this.createdServices.push(service);
+        return service;
     }
 
     private workload(

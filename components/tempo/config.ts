@@ -352,6 +352,11 @@ export function tempoConfig(input: TempoConfigInput): TempoConfig {
 }
 
 /** `tempo.yaml` as written into the ConfigMap. */
+export function serializeTempoConfig(config: TempoConfig): string {
+    return yaml.stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** `tempo.yaml` for these inputs. */
 export function renderTempoConfig(input: TempoConfigInput): string {
-    return yaml.stringify(tempoConfig(input), { lineWidth: 0, aliasDuplicateObjects: false });
+    return serializeTempoConfig(tempoConfig(input));
 }

@@ -2,9 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptedLogGroup } from "../data-plane";
 import * as random from "@pulumi/random";
-import type { CapacityPlan, TempoDistributedPlan } from "../capacity/plan";
+import type { TempoDistributedPlan } from "../capacity/plan";
 import {
-    assertBrokerStorage,
     mskServerProperties,
     scramSecretName,
     scramSecretString,
@@ -20,10 +19,8 @@ import type { TempoKafkaConnection } from "./backend";
 export interface TempoKafkaArgs {
     /** Validated settings of this stack (network, MSK sizing, retention, protection). */
     readonly settings: Settings;
-    /** Tempo's distributed plan: the topic's partition count. */
+    /** Tempo's distributed plan: the topic's partition count and the brokers (class, count, volume) that carry it. */
     readonly plan: TempoDistributedPlan;
-    /** Stored bytes/s the gateways send to Tempo (capacity plan load), for the broker storage check. */
-    readonly storedBytesPerSecond: CapacityPlan["load"]["storedBytesPerSecond"];
     /** ARN of the environment's trace key: encrypts broker volumes and the SCRAM secret. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /** ARN of the audit key: encrypts the broker log group. */
@@ -49,10 +46,9 @@ export class TempoKafka extends pulumi.ComponentResource {
     constructor(name: string, args: TempoKafkaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:kafka:TempoKafka", name, args, opts);
         const { settings, plan } = args;
-        if (settings.tempo.mode !== "distributed") throw new Error("MSK exists only for distributed Tempo (tracing-platform:tempoMode)");
-        assertBrokerStorage(settings, args.storedBytesPerSecond);
+        if (settings.tempo.mode !== "distributed") throw new Error("MSK exists only for replicated durability (tracing-platform:traceDurability)");
 
-        const msk = settings.tempo.msk;
+        const msk = { ...plan.msk, kafkaVersion: settings.tempo.msk.kafkaVersion };
         const clusterName = awsResourceNames(settings.environment, settings.aws.accountId, settings.aws.region).kafkaCluster;
         const child = { parent: this };
         const stateful = { parent: this, protect: settings.protectStatefulResources };

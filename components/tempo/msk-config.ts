@@ -7,16 +7,16 @@
  * factor 3 with min.insync.replicas 2, delete (never compact), about 24 h retention (never below
  * 40 min), max.message.bytes >= 16,000,000, pre-created rather than auto-created.
  */
+import { replicatedLog } from "../capacity/kafka-log";
 import { mskSecretNamePrefix } from "../platform/names";
-import type { Settings } from "../platform/settings";
 
 /** The trace topic (the name the tempo-distributed chart and Grafana's docs use). */
 export const tempoTopic = {
     name: "tempo-traces",
-    replicationFactor: 3,
-    minInsyncReplicas: 2,
+    replicationFactor: replicatedLog.replicationFactor,
+    minInsyncReplicas: replicatedLog.minInsyncReplicas,
     /** Covers a block-builder outage and catch-up, and twice the live-store's 20 min replay window. */
-    retentionHours: 24,
+    retentionHours: replicatedLog.retentionHours,
     /** Tempo produces record batches up to 16,000,000 bytes. */
     maxMessageBytes: 16_000_000,
 } as const;
@@ -64,29 +64,8 @@ export function tempoTopicConfigs(): Record<string, string> {
     };
 }
 
-/** Only stored bytes reach Kafka (the gateways tail-sample first); kept for `retentionHours`, replicated. */
-export function retainedGbPerBroker(storedBytesPerSecond: number, brokerCount: number): number {
-    const bytes = storedBytesPerSecond * tempoTopic.retentionHours * 3600 * tempoTopic.replicationFactor;
-    return Math.round((bytes / brokerCount / 1e9) * 100) / 100;
-}
+/** What each broker retains of the topic, and the volume that holds it: the capacity plan sizes the brokers with these. */
+export { requiredBrokerVolumeGb, retainedGbPerBroker } from "../capacity/kafka-log";
 
 /** Share of a broker volume the retained topic may fill, leaving room for traffic peaks and consumer catch-up. */
-export const brokerVolumeMaxFill = 0.5;
-
-/**
- * Throws a config error when the broker volumes cannot hold the topic's retention with headroom,
- * naming the key and the size that would work.
- */
-export function assertBrokerStorage(settings: Settings, storedBytesPerSecond: number): void {
-    const { brokerCount, volumeGb } = settings.tempo.msk;
-    const retained = retainedGbPerBroker(storedBytesPerSecond, brokerCount);
-    const needed = Math.ceil(retained / brokerVolumeMaxFill);
-    if (volumeGb < needed) {
-        throw new Error(
-            `Invalid configuration for stack '${settings.stack}': tracing-platform:mskVolumeGb: ${volumeGb}; ` +
-                `allowed: at least ${needed} GiB (each broker retains ~${retained} GB of the trace topic over ` +
-                `${tempoTopic.retentionHours} h at replication factor ${tempoTopic.replicationFactor}, and may be at most ` +
-                `${brokerVolumeMaxFill * 100}% full)`,
-        );
-    }
-}
+export const brokerVolumeMaxFill = replicatedLog.volumeMaxFill;

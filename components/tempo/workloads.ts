@@ -57,22 +57,6 @@ export const tempoPlanKeys: Readonly<Record<Exclude<TempoTarget, "all">, keyof T
     "backend-worker": "backendWorker",
 };
 
-/**
- * Scratch space per target. Live-store: live traces (250 MB), WAL and completed blocks kept for
- * `complete_block_timeout` (20 min) of one partition (10 MB/s planned) = 12 GB. Block-builder: one
- * consume cycle (`max_consuming_bytes` 5 GB) plus the block being written. Others keep only small
- * working files (the scheduler flushes its work list to S3 every minute).
- */
-const scratch: Record<Exclude<TempoTarget, "all">, string> = {
-    distributor: "1Gi",
-    "live-store": "20Gi",
-    "block-builder": "10Gi",
-    querier: "1Gi",
-    "query-frontend": "1Gi",
-    "backend-scheduler": "1Gi",
-    "backend-worker": "1Gi",
-};
-
 interface DistributedShape {
     readonly kind: TempoWorkload["kind"];
     readonly kafkaClient: boolean;
@@ -125,7 +109,8 @@ export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]):
             replicas: distributed[key],
             resources: distributed.resources[key],
             receivesOtlp: target === "distributor",
-            data: { kind: "emptyDir", sizeLimit: scratch[target] },
+            // Scratch space from the plan: a live-store's WAL and recent blocks, a block-builder's consume cycle.
+            data: { kind: "emptyDir", sizeLimit: `${distributed.scratchGb[key]}Gi` },
             highlyAvailable: true,
         };
     });

@@ -7,8 +7,8 @@ import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
-import { accessLogTargets, bucketLabel, bucketsOf, trailDestinations } from "./lib/buckets";
-import { resourceRule, stackRule } from "./lib/define";
+import { auditBucketUrns, bucketLabel, bucketsOf } from "./lib/buckets";
+import { rulesFor } from "./lib/define";
 import { mutation, pick } from "./lib/mutate";
 import type { StackView } from "./lib/stack-view";
 import { asList, ifKnown, isSet, stringList } from "./lib/values";
@@ -17,6 +17,8 @@ import type { RuleDefinition } from "./types";
 type TrailInputs = Unwrap<aws.cloudtrail.TrailArgs>;
 type LogGroupInputs = Unwrap<aws.cloudwatch.LogGroupArgs>;
 
+const { resourceRule, stackRule } = rulesFor("cloudtrail");
+
 const trailMultiRegion = resourceRule({
     name: "cloudtrail-multi-region-with-global-events",
     description:
@@ -24,7 +26,6 @@ const trailMultiRegion = resourceRule({
         "Fix: set isMultiRegionTrail: true, keep includeGlobalServiceEvents and enableLogging at their default true, and " +
         "record management events with readWriteType 'All'.",
     severity: "high",
-    area: "cloudtrail",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_67", "Security Hub CloudTrail.1", "CIS AWS 3.1"],
     appliesTo: awsTypes.trail,
@@ -54,7 +55,6 @@ const trailLogFileValidation = resourceRule({
         "CloudTrail signs a digest of every log file so tampering with audit records is detectable. Fix: set " +
         "enableLogFileValidation: true on the aws.cloudtrail.Trail.",
     severity: "high",
-    area: "cloudtrail",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_36", "Security Hub CloudTrail.4", "CIS AWS 3.2"],
     appliesTo: awsTypes.trail,
@@ -73,7 +73,6 @@ const trailEncrypted = resourceRule({
         "Fix: set kmsKeyId to the audit aws.kms.Key ARN (its key policy must let cloudtrail.amazonaws.com encrypt with an " +
         "aws:SourceArn condition).",
     severity: "high",
-    area: "cloudtrail",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_35", "Security Hub CloudTrail.2", "CIS AWS 3.5"],
     appliesTo: awsTypes.trail,
@@ -122,7 +121,6 @@ const trailRecordsDataEvents = stackRule<{ organizationTrail: boolean }>({
         "event selector with readWriteType 'All' and dataResources [{type: 'AWS::S3::Object', values: [`${bucket.arn}/`]}] " +
         "(or an advanced selector eventCategory=Data, resources.type=AWS::S3::Object).",
     severity: "medium",
-    area: "cloudtrail",
     securityRule: 4,
     controls: ["Security Hub S3.22", "Security Hub S3.23", "CIS AWS 3.8", "CIS AWS 3.9"],
     config: {
@@ -135,7 +133,7 @@ const trailRecordsDataEvents = stackRule<{ organizationTrail: boolean }>({
     appliesTo: awsTypes.bucket,
     validate: ({ view, config }, report) => {
         if (config.organizationTrail) return;
-        const exempt = new Set([...trailDestinations(view), ...accessLogTargets(view)].map((b) => b.urn));
+        const exempt = auditBucketUrns(view);
         const trails = view.ofType(awsTypes.trail);
         view.each(
             bucketsOf(view).filter((bucket) => !exempt.has(bucket.urn)),
@@ -166,7 +164,6 @@ const logGroupsEncrypted = resourceRule({
         "CloudWatch log groups (VPN connection logs, audit and workload logs) are encrypted with a customer-managed KMS key. " +
         "Fix: set kmsKeyId to the environment's aws.kms.Key ARN (its key policy must allow logs.<region>.amazonaws.com).",
     severity: "medium",
-    area: "cloudtrail",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_158"],
     appliesTo: awsTypes.logGroup,
@@ -186,7 +183,6 @@ const logGroupsRetentionBounded = resourceRule<{ minimumDays: number; maximumDay
         "CloudWatch log groups keep records long enough for investigations and no longer than needed: retentionInDays set, " +
         "between the minimum (365 in prod) and the maximum. Fix: set retentionInDays to the environment's logRetentionDays.",
     severity: "medium",
-    area: "cloudtrail",
     securityRule: 4,
     controls: ["Checkov CKV_AWS_66", "Checkov CKV_AWS_338"],
     config: {

@@ -7,13 +7,15 @@ import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { EditableResource } from "../resource-shape";
 import { awsTypes } from "./lib/aws-types";
-import { resourceRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { addSibling, mutation, MutationTargetMissing, pick } from "./lib/mutate";
 import { actionService, isServiceWildcard, policyStatements, type PolicyStatement } from "./lib/policy-document";
 import { asList, isRecord, parseJsonish, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
 type RoleInputs = Unwrap<aws.iam.RoleArgs>;
+
+const { resourceRule } = rulesFor("iam");
 
 const documentPolicyTypes: readonly string[] = [...awsTypes.iamPolicy, ...awsTypes.iamRolePolicy, ...awsTypes.iamGroupPolicy, ...awsTypes.iamUserPolicy];
 const identityPolicyTypes: readonly string[] = [...documentPolicyTypes, ...awsTypes.iamRole];
@@ -45,7 +47,6 @@ const noWildcardActions = resourceRule({
         "NotResource (which grant everything else). Fix: list the exact actions the workload calls (e.g. s3:GetObject, " +
         "s3:PutObject) on the resources it needs.",
     severity: "high",
-    area: "iam",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_62", "Checkov CKV_AWS_63", "Security Hub IAM.1", "Security Hub IAM.21", "CIS AWS 1.16"],
     appliesTo: identityPolicyTypes,
@@ -74,7 +75,6 @@ const noWildcardDataResources = resourceRule<{ dataServices: string[] }>({
         "Identity policies never grant data-service actions (S3, KMS, the Prometheus workspace) on Resource '*': a workload " +
         "reaches only its own bucket, key and workspace. Fix: name the bucket ARN (and ARN/*), the key ARN and the workspace ARN.",
     severity: "high",
-    area: "iam",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_355", "Security Hub KMS.1", "Security Hub KMS.2"],
     config: {
@@ -141,7 +141,6 @@ const noAdministratorPolicies = resourceRule({
         "No role, user or group gets AWS-managed administrator, power-user or *FullAccess policies. Fix: replace the " +
         "attachment with a customer-managed policy listing the actions and resources the workload needs.",
     severity: "critical",
-    area: "iam",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_274", "Checkov CKV2_AWS_40", "Checkov CKV2_AWS_56", "Security Hub IAM.1"],
     appliesTo: [...awsTypes.iamRole, ...awsTypes.iamPolicyAttachments],
@@ -187,7 +186,6 @@ const workloadRolesScoped = resourceRule({
         "'system:serviceaccount:<namespace>:<name>' and '<issuer>:aud' = 'sts.amazonaws.com'. Fix: add those conditions " +
         "(or use EKS Pod Identity with a PodIdentityAssociation per service account).",
     severity: "critical",
-    area: "iam",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_60", "Checkov CKV_AWS_61"],
     appliesTo: awsTypes.iamRole,
@@ -221,7 +219,6 @@ const noUsersOrAccessKeys = resourceRule({
         "through IRSA or EKS Pod Identity roles, CI through OIDC roles. Fix: delete the aws.iam.User/AccessKey/User* " +
         "resources and grant the permissions to a role.",
     severity: "high",
-    area: "iam",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_40", "Security Hub IAM.2"],
     appliesTo: awsTypes.iamUserResources,

@@ -4,15 +4,23 @@
  * (never from policies/index.ts, which starts the policy pack's server).
  */
 import type { Policies } from "@pulumi/policy";
+import { alarmRules } from "./alarms";
 import { cloudTrailRules } from "./cloudtrail";
+import { collectorRules } from "./collectors";
+import { grafanaRules } from "./grafana";
 import { iamRules } from "./iam";
+import { identityRules } from "./identity";
 import { isolationRules } from "./isolation";
 import { kmsRules } from "./kms";
-import { kubernetesRules } from "./kubernetes";
+import { kubernetesHelmRules } from "./kubernetes-helm";
+import { kubernetesNamespaceRules } from "./kubernetes-namespaces";
+import { kubernetesNetworkRules } from "./kubernetes-network";
+import { kubernetesPodRules } from "./kubernetes-pods";
 import { networkRules } from "./network";
-import { observabilityConfigRules } from "./observability-config";
-import { s3Rules } from "./s3";
-import { tlsRules } from "./tls";
+import { pkiRules } from "./pki";
+import { s3AccessRules } from "./s3-access";
+import { s3RetentionRules } from "./s3-retention";
+import { tempoRules } from "./tempo";
 import { securityRules, type ControlId, type RuleArea, type RuleDefinition, type SecurityRuleNumber } from "./types";
 import { vpnRules } from "./vpn";
 
@@ -25,15 +33,23 @@ export const packName = "tracing-platform-security";
 export const defaultEnforcementLevel = "mandatory" as const;
 
 export const ruleDefinitions: readonly RuleDefinition[] = [
-    ...s3Rules,
+    ...s3AccessRules,
+    ...s3RetentionRules,
     ...kmsRules,
     ...cloudTrailRules,
+    ...alarmRules,
     ...vpnRules,
+    ...identityRules,
     ...networkRules,
     ...iamRules,
-    ...kubernetesRules,
-    ...tlsRules,
-    ...observabilityConfigRules,
+    ...kubernetesPodRules,
+    ...kubernetesNamespaceRules,
+    ...kubernetesNetworkRules,
+    ...kubernetesHelmRules,
+    ...pkiRules,
+    ...collectorRules,
+    ...tempoRules,
+    ...grafanaRules,
     ...isolationRules,
 ];
 

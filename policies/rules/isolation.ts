@@ -6,11 +6,13 @@
  */
 import { stackOfUrn, projectOfUrn, type EditableResource } from "../resource-shape";
 import { awsTypes, isAwsResource } from "./lib/aws-types";
-import { resourceRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { metadataOf } from "./lib/kubernetes";
 import { ensurePath, mutation, MutationTargetMissing, pick } from "./lib/mutate";
 import { isRecord, isSet, parseJsonish, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
+
+const { resourceRule } = rulesFor("isolation");
 
 /** Packages whose resources must use an explicit, environment-specific provider. */
 const providerPackages = ["aws", "kubernetes", "tls", "random", "docker-build"];
@@ -40,7 +42,6 @@ const explicitProviders = resourceRule({
         "that would pick up whatever credentials, region or kubeconfig context the shell has. Fix: pass { provider } (or " +
         "{ providers } on the component) and keep pulumi:disable-default-providers: ['*'] in the stack config.",
     severity: "high",
-    area: "isolation",
     securityRule: 7,
     controls: [],
     appliesTo: (type) => providerPackages.includes(packageOf(type)) && !isProviderType(type) && !kubernetesComponents.includes(type),
@@ -65,7 +66,6 @@ const providerLockedToAccount = resourceRule<{ environment: string; accountId: s
         "the stack (from the URN) is the environment this policy config was written for. Fix: set allowedAccountIds and " +
         "region on the aws.Provider from the stack config, and run the pack with policies/config.<stack>.json.",
     severity: "critical",
-    area: "isolation",
     securityRule: 7,
     controls: [],
     config: {
@@ -100,7 +100,6 @@ const tagsMatchStack = resourceRule<{ environmentTag: string; requiredTags: stri
         "with the environment tag equal to the stack name, and no resource overrides it with another environment. Fix: set " +
         "defaultTags.tags on the aws.Provider from settings.tags and do not set the environment tag on resources.",
     severity: "medium",
-    area: "isolation",
     securityRule: 7,
     controls: [],
     config: {
@@ -156,7 +155,6 @@ const arnsInEnvironmentAccount = resourceRule<{ accountId: string; trustedAccoun
         "reverse): every ARN names the environment's account, or an account explicitly trusted in the policy config. Fix: " +
         "reference the environment's own resources (outputs or names derived from its settings).",
     severity: "high",
-    area: "isolation",
     securityRule: 7,
     controls: [],
     config: {
@@ -199,7 +197,6 @@ const kubernetesProviderPinned = resourceRule<{ accountId: string }>({
         "credentials (they would sit in the state): exec authentication only. Fix: build the k8s.Provider's kubeconfig " +
         "from the stack's EKS cluster with `aws eks get-token` exec authentication.",
     severity: "critical",
-    area: "isolation",
     securityRule: 7,
     controls: [],
     config: { accountId: { type: "string", default: "", description: "The environment's AWS account; empty skips the account check." } },
@@ -235,7 +232,6 @@ const kubernetesEnvironmentLabel = resourceRule<{ environmentLabel: string }>({
         "Kubernetes namespaces carry the environment label equal to the stack name, and no object claims another " +
         "environment. Fix: use standardLabels() from components/platform/names.ts with settings.environment.",
     severity: "low",
-    area: "isolation",
     securityRule: 7,
     controls: [],
     config: { environmentLabel: { type: "string", default: "environment", description: "Label key naming the environment." } },

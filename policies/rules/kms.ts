@@ -5,13 +5,15 @@
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
-import { resourceRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { editDocument, mutation, pick } from "./lib/mutate";
 import { grantsPublicAccess, policyStatements } from "./lib/policy-document";
 import { asList, isSet, isTrue } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
 type KeyInputs = Unwrap<aws.kms.KeyArgs>;
+
+const { resourceRule } = rulesFor("kms");
 
 /** Symmetric encryption keys are the ones KMS can rotate automatically. */
 function isSymmetricEncryptionKey(key: KeyInputs): boolean {
@@ -25,7 +27,6 @@ const keyRotationEnabled = resourceRule({
         "Customer-managed symmetric KMS keys rotate their key material at least yearly. Fix: set enableKeyRotation: true " +
         "(and rotationPeriodInDays at most 365 if you set it) on the aws.kms.Key.",
     severity: "high",
-    area: "kms",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_7", "Security Hub KMS.4", "CIS AWS 3.6"],
     appliesTo: awsTypes.kmsKey,
@@ -49,7 +50,6 @@ const keyPolicyNotPublic = resourceRule({
         "aws:SourceAccount, kms:CallerAccount, kms:ViaService...), and the policy lockout safety check is never bypassed. " +
         "Fix: grant the account root and named roles/services only, with source conditions for service principals.",
     severity: "critical",
-    area: "kms",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_33", "Security Hub KMS.5"],
     appliesTo: [...awsTypes.kmsKey, ...awsTypes.kmsKeyPolicy],
@@ -77,7 +77,6 @@ const keyDeletionSafeguarded = resourceRule<{ minimumDeletionWindowDays: number 
         "and says what it protects. Fix: set deletionWindowInDays to at least the minimum, do not set isEnabled: false, " +
         "and give the key a description.",
     severity: "medium",
-    area: "kms",
     securityRule: 1,
     controls: ["Checkov CKV_AWS_227", "Security Hub KMS.3"],
     config: {

@@ -7,7 +7,7 @@ import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { effectiveAllowList, isAllowListed, isOpenCidr } from "./lib/cidrs";
-import { resourceRule, stackRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { addSibling, dependsOn, mutation, MutationTargetMissing, pick } from "./lib/mutate";
 import type { EditableResource } from "../resource-shape";
 import { asList, isSet, isTrue, stringList } from "./lib/values";
@@ -17,6 +17,8 @@ type SecurityGroupInputs = Unwrap<aws.ec2.SecurityGroupArgs>;
 type IngressRuleInputs = Unwrap<aws.vpc.SecurityGroupIngressRuleArgs>;
 type EgressRuleInputs = Unwrap<aws.vpc.SecurityGroupEgressRuleArgs>;
 type SecurityGroupRuleInputs = Unwrap<aws.ec2.SecurityGroupRuleArgs>;
+
+const { resourceRule, stackRule } = rulesFor("network");
 
 /** One firewall rule, whichever of the three AWS shapes declared it. */
 interface FirewallRule {
@@ -109,7 +111,6 @@ const ingressNotPublic = resourceRule({
         "No security group admits traffic from the internet (0.0.0.0/0 or ::/0) on any port. Fix: use the source " +
         "security group (referencedSecurityGroupId) or an allow-listed CIDR such as the VPN client range.",
     severity: "critical",
-    area: "network",
     securityRule: 2,
     controls: [
         "Checkov CKV_AWS_24",
@@ -139,7 +140,6 @@ const ingressAllowListed = resourceRule<{ allowedCidrs: string[] }>({
         "networks) or from other security groups, and 'all traffic' rules only from security groups. Fix: use a CIDR " +
         "from the allow-list or referencedSecurityGroupId, with explicit protocol and ports.",
     severity: "high",
-    area: "network",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_277", "Security Hub EC2.13", "Security Hub EC2.14"],
     config: allowListConfig,
@@ -184,7 +184,6 @@ const egressRestricted = resourceRule({
         "No security group lets all traffic out to the internet; egress to 0.0.0.0/0 or ::/0 names its protocol and " +
         "ports (e.g. TCP 443). Fix: restrict egress to the VPC CIDR, S3 prefix list or specific ports.",
     severity: "medium",
-    area: "network",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_382"],
     appliesTo: ruleTypes,
@@ -223,7 +222,6 @@ const rulesDescribed = resourceRule({
         "Every security group and every rule says why it exists, so reviewers can tell a needed opening from a leftover. " +
         "Fix: set description on the aws.ec2.SecurityGroup (not the 'Managed by Pulumi' default) and on each rule.",
     severity: "low",
-    area: "network",
     securityRule: 2,
     controls: ["Checkov CKV_AWS_23"],
     appliesTo: ruleTypes,
@@ -251,7 +249,6 @@ const rulesNotMixed = stackRule({
         "both: mixing them makes each update silently revert the other's rules. Fix: move every rule of the group to " +
         "aws.vpc.SecurityGroupIngressRule / SecurityGroupEgressRule resources and drop the inline blocks.",
     severity: "medium",
-    area: "network",
     securityRule: 2,
     controls: [],
     appliesTo: awsTypes.securityGroup,

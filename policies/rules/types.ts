@@ -38,16 +38,24 @@ export type ControlId =
 
 /** Where a rule lives (one module per area under policies/rules/). */
 export type RuleArea =
-    | "s3"
+    | "s3-access"
+    | "s3-retention"
     | "kms"
     | "cloudtrail"
     | "vpn"
     | "network"
     | "iam"
-    | "kubernetes"
-    | "tls"
-    | "observability-config"
-    | "isolation";
+    | "kubernetes-pods"
+    | "kubernetes-namespaces"
+    | "kubernetes-network"
+    | "kubernetes-helm"
+    | "pki"
+    | "collectors"
+    | "tempo"
+    | "grafana"
+    | "isolation"
+    | "identity"
+    | "alarms";
 
 /**
  * A pure function that takes a stack's resources and returns a copy in which exactly this rule is

@@ -7,7 +7,7 @@ import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { effectiveAllowList, isAllowListed, isOpenCidr } from "./lib/cidrs";
-import { resourceRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { mutation, pick } from "./lib/mutate";
 import { asList, isSet, isTrue, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
@@ -15,13 +15,14 @@ import type { RuleDefinition } from "./types";
 type EndpointInputs = Unwrap<aws.ec2clientvpn.EndpointArgs>;
 type AuthorizationRuleInputs = Unwrap<aws.ec2clientvpn.AuthorizationRuleArgs>;
 
+const { resourceRule } = rulesFor("vpn");
+
 const connectionLogging = resourceRule({
     name: "client-vpn-connection-logging",
     description:
         "Every Client VPN connection attempt, successful or failed, is logged to CloudWatch. Fix: set " +
         "connectionLogOptions { enabled: true, cloudwatchLogGroup: <encrypted log group> } on the endpoint.",
     severity: "high",
-    area: "vpn",
     securityRule: 4,
     controls: ["Security Hub EC2.51"],
     appliesTo: awsTypes.vpnEndpoint,
@@ -45,7 +46,6 @@ const strongAuthentication = resourceRule({
         "authenticationOptions to certificate-authentication (rootCertificateChainArn = the imported client CA) or " +
         "federated-authentication (samlProviderArn), and serverCertificateArn.",
     severity: "critical",
-    area: "vpn",
     securityRule: 3,
     controls: [],
     appliesTo: awsTypes.vpnEndpoint,
@@ -78,7 +78,6 @@ const sessionLimits = resourceRule<{ maximumSessionHours: number }>({
         "shown on connect, and no self-service portal unless users authenticate through federation. Fix: set " +
         "sessionTimeoutHours, clientLoginBannerOptions { enabled: true, bannerText } and selfServicePortal 'disabled'.",
     severity: "medium",
-    area: "vpn",
     securityRule: 3,
     controls: [],
     config: {
@@ -108,7 +107,6 @@ const ownSecurityGroup = resourceRule({
         "The Client VPN endpoint sits in the platform VPC behind its own security group (otherwise AWS applies the VPC's " +
         "default group). Fix: set vpcId and securityGroupIds to the endpoint's dedicated aws.ec2.SecurityGroup.",
     severity: "medium",
-    area: "vpn",
     securityRule: 2,
     controls: [],
     appliesTo: awsTypes.vpnEndpoint,
@@ -130,7 +128,6 @@ const authorizationScoped = resourceRule<{ allowedCidrs: string[] }>({
         "Client VPN authorisation rules open only the platform's private networks, never the internet. Fix: set " +
         "targetNetworkCidr to the platform VPC (or subnet) CIDR from the allow-list.",
     severity: "high",
-    area: "vpn",
     securityRule: 3,
     controls: [],
     config: {

@@ -83,6 +83,21 @@ export function checkClusterVpc(cluster: Cluster, vpcId: string, stack: string):
     );
 }
 
+/**
+ * The agents' NetworkPolicy admits the Kubernetes API at the first host of kubernetesServiceCidr
+ * (the `kubernetes` Service's ClusterIP); a wrong value leaves the agents unable to reach the API.
+ */
+export function checkServiceCidr(cluster: Cluster, serviceCidr: string, stack: string): CheckResult {
+    const check = "cluster service CIDR";
+    const actual = cluster.kubernetesNetworkConfig?.serviceIpv4Cidr;
+    if (actual === serviceCidr) return pass(check, `cluster ${cluster.name} assigns ClusterIPs from ${serviceCidr}`);
+    return fail(
+        check,
+        `cluster ${cluster.name} assigns ClusterIPs from ${actual ?? "an unknown range"}, the stack says ${serviceCidr}`,
+        `set tracing-platform:kubernetesServiceCidr in Pulumi.${stack}.yaml to ${actual ?? "the cluster's kubernetesNetworkConfig.serviceIpv4Cidr"}`,
+    );
+}
+
 /** An add-on as DescribeAddon returns it, or undefined when it is not installed. */
 export async function describeAddon(eks: EKSClient, clusterName: string, addonName: string): Promise<Addon | undefined> {
     try {

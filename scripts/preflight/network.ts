@@ -7,6 +7,7 @@
  */
 import { DescribeSubnetsCommand, paginateDescribeVpcEndpoints, type EC2Client, type Subnet, type VpcEndpoint } from "@aws-sdk/client-ec2";
 import type { Settings } from "../../components/platform/settings";
+import type { EndpointService } from "../../components/platform/settings/types";
 import { errorCode, errorSummary, guarded, type Target } from "./aws-errors";
 import { fail, pass, type CheckResult } from "./result";
 
@@ -25,41 +26,69 @@ export async function listVpcEndpoints(ec2: EC2Client, vpcId: string): Promise<V
     return endpoints.filter(isLive);
 }
 
-const reuseOrRemove = "reuse it (the stack cannot adopt an existing endpoint yet) or remove it";
+/** The settings key that names an endpoint to reuse, and the id it holds (empty: the program creates one). */
+function reuseSetting(settings: Settings, service: EndpointService): { key: string; id: string | undefined } {
+    const keys: Record<EndpointService, string> = { s3: "existingS3EndpointId", sns: "existingSnsEndpointId", aps: "existingApsEndpointId" };
+    return { key: `tracing-platform:${keys[service]}`, id: settings.network.existingEndpointIds[service] };
+}
+
+/** A reused endpoint must exist in the VPC, be of the expected kind, and (S3) serve every private route table. */
+function checkReused(check: string, endpoints: readonly VpcEndpoint[], settings: Settings, service: EndpointService, serviceName: string, problem: (e: VpcEndpoint) => string | undefined): CheckResult {
+    const { key, id } = reuseSetting(settings, service);
+    const endpoint = endpoints.find((e) => e.VpcEndpointId === id);
+    const why = !endpoint ? `${id} is not a live endpoint in ${settings.network.vpcId}` : endpoint.ServiceName !== serviceName ? `${id} serves ${endpoint.ServiceName}, not ${serviceName}` : problem(endpoint);
+    if (why) return fail(check, `${key} names ${why}`, `set ${key} in Pulumi.${settings.stack}.yaml to the endpoint of ${serviceName} in ${settings.network.vpcId}, or empty to create one`);
+    return pass(check, `${id} is reused (${key}); the program creates none`);
+}
 
 export function checkS3GatewayEndpoint(endpoints: readonly VpcEndpoint[], settings: Settings): CheckResult {
     const check = "S3 gateway endpoint";
     const service = `com.amazonaws.${settings.aws.region}.s3`;
-    const routeTables = new Set(settings.network.privateRouteTableIds);
+    const routeTables = settings.network.privateRouteTableIds;
+    if (reuseSetting(settings, "s3").id) {
+        return checkReused(check, endpoints, settings, "s3", service, (e) => {
+            const missing = routeTables.filter((id) => !(e.RouteTableIds ?? []).includes(id));
+            if (e.VpcEndpointType !== "Gateway") return `${e.VpcEndpointId}, a ${e.VpcEndpointType} endpoint, not the gateway endpoint`;
+            return missing.length > 0 ? `${e.VpcEndpointId}, which does not serve ${missing.join(", ")}` : undefined;
+        });
+    }
     const gateways = endpoints.filter((e) => e.ServiceName === service && e.VpcEndpointType === "Gateway");
     const clashes = gateways
-        .map((e) => ({ id: e.VpcEndpointId ?? "", shared: (e.RouteTableIds ?? []).filter((id) => routeTables.has(id)) }))
+        .map((e) => ({ id: e.VpcEndpointId ?? "", shared: (e.RouteTableIds ?? []).filter((id) => routeTables.includes(id)) }))
         .filter((e) => e.shared.length > 0);
     if (clashes.length > 0) {
         const found = clashes.map((c) => `${c.id} already serves ${c.shared.join(", ")}`).join("; ");
-        const first = clashes[0];
         return fail(
             check,
-            `${found}; the program attaches its own to the stack's private route tables`,
-            `${reuseOrRemove} from those route tables (aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${first.id} --remove-route-table-ids ${first.shared.join(" ")}); mind that the program's endpoint admits only the platform's buckets and ECR image layers`,
+            `${found}; AWS allows one S3 gateway endpoint per route table`,
+            `reuse it: set ${reuseSetting(settings, "s3").key} to ${clashes[0].id} in Pulumi.${settings.stack}.yaml (docs/vpc-endpoints.md)`,
         );
     }
     const elsewhere = gateways.length > 0 ? ` (${gateways.map((e) => e.VpcEndpointId).join(", ")} ${gateways.length === 1 ? "serves" : "serve"} other route tables)` : "";
     return pass(check, `none on the stack's route tables${elsewhere}; the program creates it`);
 }
 
-/** The interface endpoints the program creates, by service name suffix. */
-const interfaceServices = { sns: "SNS", "aps-workspaces": "Managed Prometheus (aps-workspaces)" } as const;
+/** The interface endpoints the program needs, by service name suffix. */
+const interfaceServices = {
+    sns: { label: "SNS", setting: "sns" },
+    "aps-workspaces": { label: "Managed Prometheus (aps-workspaces)", setting: "aps" },
+} as const satisfies Record<string, { label: string; setting: EndpointService }>;
 
 export function checkInterfaceEndpoint(endpoints: readonly VpcEndpoint[], settings: Settings, serviceSuffix: keyof typeof interfaceServices): CheckResult {
-    const check = `${interfaceServices[serviceSuffix]} interface endpoint`;
+    const { label, setting } = interfaceServices[serviceSuffix];
+    const check = `${label} interface endpoint`;
     const service = `com.amazonaws.${settings.aws.region}.${serviceSuffix}`;
+    if (reuseSetting(settings, setting).id) {
+        return checkReused(check, endpoints, settings, setting, service, (e) =>
+            e.VpcEndpointType !== "Interface" || e.PrivateDnsEnabled !== true ? `${e.VpcEndpointId}, which is not an interface endpoint with private DNS` : undefined,
+        );
+    }
     const clash = endpoints.find((e) => e.ServiceName === service && e.VpcEndpointType === "Interface" && e.PrivateDnsEnabled === true);
     if (clash) {
         return fail(
             check,
-            `${clash.VpcEndpointId} already has private DNS for ${serviceSuffix}.${settings.aws.region}.amazonaws.com in ${settings.network.vpcId}; the program creates its own with private DNS`,
-            `${reuseOrRemove} (aws ec2 delete-vpc-endpoints --vpc-endpoint-ids ${clash.VpcEndpointId}); the program's endpoint admits only this account's principals and resources`,
+            `${clash.VpcEndpointId} already has private DNS for ${serviceSuffix}.${settings.aws.region}.amazonaws.com in ${settings.network.vpcId}; a second private-DNS endpoint for the service would conflict`,
+            `reuse it: set ${reuseSetting(settings, setting).key} to ${clash.VpcEndpointId} in Pulumi.${settings.stack}.yaml (docs/vpc-endpoints.md)`,
         );
     }
     return pass(check, `none with private DNS in ${settings.network.vpcId}; the program creates it`);

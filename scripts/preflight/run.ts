@@ -10,7 +10,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Settings } from "../../components/platform/settings";
 import { checkEbsCsiDriver, checkNetworkPolicy, checkPodIdentityAgent } from "./addons";
 import { guarded, type Target } from "./aws-errors";
-import { checkClusterStatus, checkClusterVpc, checkKubernetesVersion, describeCluster } from "./cluster";
+import { checkClusterStatus, checkClusterVpc, checkKubernetesVersion, checkServiceCidr, describeCluster } from "./cluster";
 import { checkAccessEntry, checkCaller } from "./identity";
 import { checkKubernetesApi, checkLoadBalancerController, checkStorageClass, type ApiCheck } from "./in-cluster";
 import { ClusterApi, kubeConfigForCluster, type ClusterEndpoint } from "./kubernetes";
@@ -62,6 +62,7 @@ async function runChecks(options: PreflightOptions, report: (result: CheckResult
     report(checkClusterStatus(cluster));
     report(checkKubernetesVersion(cluster));
     report(checkClusterVpc(cluster, settings.network.vpcId, settings.stack));
+    report(checkServiceCidr(cluster, settings.cluster.serviceCidr, settings.stack));
 
     report(
         await guarded("EKS access entry", "eks:ListAccessEntries", target, () =>

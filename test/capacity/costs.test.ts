@@ -6,17 +6,16 @@ import { capacityAssumptions, planCapacity, type CapacityPlan } from "../../comp
 import { costAssumptions } from "../../components/capacity/cost-assumptions";
 import { costGroups, type PriceKey } from "../../components/capacity/cost-lines";
 import { planCosts, spanMetricSeries, type CostEstimate } from "../../components/capacity/costs";
-import { ampSamplesIngested, freeAllowances, mskBrokerHour, prices, tieredCost } from "../../components/capacity/prices";
+import { ampSamplesIngested, freeAllowances, mskBrokerHour, prices, tieredCost, transactionSearchSpansIngested } from "../../components/capacity/prices";
 import { capacitySummary, renderCapacityTable } from "../../components/capacity/report";
+import { renderSweep, scaledLoad, sweep } from "../../components/capacity/sweep";
+import { priceDurabilities } from "../../components/capacity/durability";
+import { ConfigValidationError } from "../../components/platform/settings";
 import { projectRoot, stackConfig } from "../harness/stack-config";
 import { shippedStacks } from "../harness/program";
 
 function settingsOf(stack: string): Settings {
     return parseSettings(stackConfig(stack), stack);
-}
-
-function scaledLoad(settings: Settings, factor: number): Settings {
-    return { ...settings, systems: settings.systems.map((s) => ({ ...s, spansPerSecond: s.spansPerSecond * factor })) };
 }
 
 function withRetention(settings: Settings, traceDays: number): Settings {
@@ -36,12 +35,14 @@ function loadSensitiveFigures({ plan, costs }: { plan: CapacityPlan; costs: Cost
         ingestBytesPerSecond: plan.load.ingestBytesPerSecond,
         gatewayReplicas: plan.gateway.replicas,
         gatewayMaxReplicas: plan.gateway.maxReplicas,
-        gatewayNumTraces: plan.gateway.numTraces,
+        // Per gateway, num_traces follows its share, which drops as gateways are added; the fleet's buffer never shrinks.
+        gatewayBufferedTraces: plan.gateway.numTraces * plan.gateway.replicas,
         storedGbPerDay: plan.storage.storedGbPerDay,
         traceBucketGb: plan.storage.traceBucketGb,
         totalUsd: costs.totalUsdPerMonth,
         xrayUsd: costs.comparison.xray.usdPerMonth,
         hostedUsd: costs.comparison.hostedPerGb.usdPerMonth,
+        transactionSearchUsd: costs.comparison.xrayTransactionSearch.usdPerMonth,
     };
     const d = plan.tempo.distributed;
     if (d) {
@@ -52,9 +53,15 @@ function loadSensitiveFigures({ plan, costs }: { plan: CapacityPlan; costs: Cost
             blockBuilder: d.blockBuilder,
             querier: d.querier,
             backendWorker: d.backendWorker,
+            mskBrokerCount: d.msk.brokerCount,
+            mskFleetVolumeGb: d.msk.brokerCount * d.msk.volumeGb,
         });
     }
-    if (plan.tempo.monolith) figures.monolithUtilisation = plan.tempo.monolith.peakUtilisation;
+    if (plan.tempo.monolith) {
+        figures.monolithUtilisation = plan.tempo.monolith.peakUtilisation;
+        figures.monolithVolumeGb = plan.tempo.monolith.volumeGb;
+    }
+    figures.gatewayQueueVolumeGb = plan.gateway.queueVolumeGb;
     for (const line of costs.lines) figures[`line:${line.id}`] = line.usdPerMonth;
     return figures;
 }
@@ -74,15 +81,28 @@ describe("capacity and cost model", () => {
             const settings = settingsOf(stack);
 
             it("never plans less (replicas, partitions, storage, dollars) when spans/s grow", () => {
-                const steps = [0.1, 0.5, 1, 2, 5, 20, 100].map((f) => loadSensitiveFigures(planAndCosts(scaledLoad(settings, f))));
+                // Up to the largest load the stack's durability carries (one monolith has a ceiling).
+                const factors = settings.tempo.mode === "monolithic" ? [0.1, 0.5, 1, 2, 5, 10] : [0.1, 0.5, 1, 2, 5, 20, 100];
+                const steps = factors.map((f) => loadSensitiveFigures(planAndCosts(scaledLoad(settings, f))));
                 assertNeverDecreases(steps, "load growth");
                 const first = steps[0];
                 const last = steps[steps.length - 1];
-                assert.ok(last.ingestBytesPerSecond > first.ingestBytesPerSecond * 100, "ingest grows with load");
+                assert.ok(last.ingestBytesPerSecond > first.ingestBytesPerSecond * 99, "ingest grows with load");
                 assert.ok(last.gatewayReplicas > first.gatewayReplicas, "gateways scale out with load");
                 assert.ok(last["line:s3-trace-storage"] > first["line:s3-trace-storage"], "S3 cost grows with load");
                 assert.ok(last.totalUsd > first.totalUsd, "total cost grows with load");
                 if (settings.tempo.mode === "distributed") assert.ok(last.kafkaPartitions > first.kafkaPartitions, "partitions grow with load");
+            });
+
+            it("buffers on every gateway the traces of twice its share of the peak over decision_wait, with one gateway down", () => {
+                for (const factor of [0.1, 1, 2, 5, 10]) {
+                    const { plan } = planAndCosts(scaledLoad(settings, factor));
+                    const { gateway, load } = plan;
+                    const share = (load.ingestTracesPerSecond * capacityAssumptions.peakToAverage.value) / Math.max(1, gateway.replicas - 1);
+                    const needed = share * capacityAssumptions.decisionWaitSeconds.value * capacityAssumptions.headroom.value;
+                    assert.ok(gateway.numTraces >= needed, `${factor}x: num_traces ${gateway.numTraces} < ${needed}`);
+                    assert.ok(gateway.numTraces <= Math.max(10_000, needed + 1000), `${factor}x: num_traces ${gateway.numTraces} sized from the load, not a fixed amount`);
+                }
             });
 
             it("stores more and pays more for S3 the longer traces are retained", () => {
@@ -107,13 +127,13 @@ describe("capacity and cost model", () => {
                 const byGroup = groups.reduce((a, g) => a + costs.subtotals[g], 0);
                 assert.ok(Math.abs(costs.totalUsdPerMonth - byGroup) < 1e-9);
                 assert.ok(Math.abs(costs.comparison.selfHostedUsdPerMonth - costs.subtotals.traceBackend) < 1e-9);
-                for (const alternative of [costs.comparison.xray, costs.comparison.hostedPerGb]) {
+                for (const alternative of [costs.comparison.xray, costs.comparison.xrayTransactionSearch, costs.comparison.hostedPerGb]) {
                     assert.ok(Math.abs(alternative.usdPerMonth - alternative.lines.reduce((a, l) => a + l.usdPerMonth, 0)) < 1e-9);
                 }
                 assert.equal(new Set(costs.lines.map((l) => l.id)).size, costs.lines.length, "line ids are unique");
                 for (const line of costs.lines) {
                     assert.ok(Number.isFinite(line.usdPerMonth) && line.usdPerMonth >= 0, `${line.id} is a non-negative amount`);
-                    assert.equal(line.unpriced, undefined, `${line.id} is priced for the shipped config`);
+                    assert.ok(line.usdPerMonth > 0 || line.id === "cloudtrail-management", `${line.id} is priced for the shipped config`);
                 }
             });
 
@@ -159,13 +179,16 @@ describe("capacity and cost model", () => {
         assert.equal(tieredCost(ampSamplesIngested, 0), 0);
     });
 
-    it("flags an MSK broker type it has no price for instead of pricing it at zero silently", () => {
+    it("refuses an MSK broker type it has no throughput or price for, naming the key, instead of pricing it at zero", () => {
         const prod = settingsOf("prod");
         const exotic = { ...prod, tempo: { ...prod.tempo, msk: { ...prod.tempo.msk, instanceType: "kafka.m5.24xlarge" } } };
-        const line = planCosts(exotic, planCapacity(exotic)).lines.find((l) => l.id === "msk-brokers")!;
-        assert.match(line.unpriced ?? "", /kafka\.m5\.24xlarge.*prices\.ts/);
-        assert.match(renderCapacityTable(planCapacity(exotic), planCosts(exotic, planCapacity(exotic))), /unpriced: no price for kafka\.m5\.24xlarge/);
-        assert.ok(prod.tempo.msk.instanceType in mskBrokerHour, "the shipped prod broker type is priced");
+        assert.throws(
+            () => planCapacity(exotic),
+            (e: unknown) =>
+                e instanceof ConfigValidationError &&
+                e.problems.some((p) => p.key === "tracing-platform:mskInstanceType" && p.value.includes("kafka.m5.24xlarge") && p.allowed.includes("kafka.t3.small")),
+        );
+        assert.ok(planCapacity(prod).tempo.distributed!.msk.instanceType in mskBrokerHour, "the planned prod broker type is priced");
     });
 
     it("gives every price, allowance and assumption a unit and a non-empty source", () => {
@@ -174,6 +197,7 @@ describe("capacity and cost model", () => {
             ...Object.entries(mskBrokerHour),
             ...Object.entries(freeAllowances),
             ["ampSamplesIngested", ampSamplesIngested],
+            ["transactionSearchSpansIngested", transactionSearchSpansIngested],
             ...Object.entries(capacityAssumptions),
             ...Object.entries(costAssumptions),
         ];
@@ -188,10 +212,11 @@ describe("capacity and cost model", () => {
     });
 
     it("traces every cost line to prices and assumptions that exist", () => {
-        const known = new Set<string>([...Object.keys(prices), ...Object.keys(freeAllowances), "mskBrokerHour", "ampSamplesIngested"]);
+        const known = new Set<string>([...Object.keys(prices), ...Object.keys(freeAllowances), "mskBrokerHour", "ampSamplesIngested", "transactionSearchSpansIngested"]);
         for (const stack of shippedStacks) {
             const { costs } = planAndCosts(settingsOf(stack));
-            for (const line of [...costs.lines, ...costs.comparison.xray.lines, ...costs.comparison.hostedPerGb.lines]) {
+            const { xray, xrayTransactionSearch, hostedPerGb } = costs.comparison;
+            for (const line of [...costs.lines, ...xray.lines, ...xrayTransactionSearch.lines, ...hostedPerGb.lines]) {
                 assert.ok(line.prices.length > 0, `${line.id} names its price`);
                 for (const key of line.prices as readonly PriceKey[]) assert.ok(known.has(key), `${line.id}: unknown price ${key}`);
                 for (const key of line.assumptions) assert.ok(key in costAssumptions, `${line.id}: unknown assumption ${key}`);
@@ -208,30 +233,56 @@ describe("capacity and cost model", () => {
         assert.equal(summary.costUsdPerMonth.total, Math.round(costs.totalUsdPerMonth * 100) / 100);
     });
 
-    describe("capacity tables in docs/capacity.md", () => {
-        const doc = path.join(projectRoot, "docs", "capacity.md");
-        const block = (text: string, stack: string): string | undefined => {
-            const match = new RegExp(`<!-- capacity:${stack}:start -->\\n([\\s\\S]*?)<!-- capacity:${stack}:end -->`).exec(text);
+    describe("docs/capacity.md tables", () => {
+        const docs = path.join(projectRoot, "docs", "capacity.md");
+        const block = (text: string, name: string): string | undefined => {
+            const match = new RegExp(`<!-- capacity:${name}:start -->\\n([\\s\\S]*?)<!-- capacity:${name}:end -->`).exec(text);
             return match?.[1];
         };
 
         it("match `npm run capacity` for every shipped stack", () => {
-            const text = fs.readFileSync(doc, "utf8");
+            const text = fs.readFileSync(docs, "utf8");
             for (const stack of shippedStacks) {
                 const shown = block(text, stack);
                 assert.ok(shown !== undefined, `docs/capacity.md shows the ${stack} table between <!-- capacity:${stack}:start --> and <!-- capacity:${stack}:end -->`);
-                const { plan, costs } = planAndCosts(settingsOf(stack));
-                assert.equal(shown.trim(), renderCapacityTable(plan, costs).trim(), `docs/capacity.md ${stack} table is stale: paste \`npm run capacity -- --stack ${stack}\``);
+                const settings = settingsOf(stack);
+                const { plan, costs } = planAndCosts(settings);
+                assert.equal(shown.trim(), renderCapacityTable(settings, plan, costs).trim(), `docs/capacity.md ${stack} table is stale: paste \`npm run capacity -- --stack ${stack}\``);
             }
         });
 
+        it("match `npm run capacity -- --sweep` for prod", () => {
+            const text = fs.readFileSync(docs, "utf8");
+            const shown = block(text, "sweep");
+            assert.ok(shown !== undefined, "docs/capacity.md shows the sweep between <!-- capacity:sweep:start --> and <!-- capacity:sweep:end -->");
+            const settings = settingsOf("prod");
+            assert.equal(shown.trim(), renderSweep(settings, sweep(settings)).trim(), "docs/capacity.md sweep is stale: paste `npm run capacity -- --sweep`");
+        });
+
+        it("quote the prod figures the tables give in their before-and-after summary", () => {
+            const text = fs.readFileSync(docs, "utf8");
+            const settings = settingsOf("prod");
+            const [replicated, single] = priceDurabilities(settings);
+            const dollars = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+            const rowOf = (label: string) => text.split("\n").find((line) => line.startsWith(`| ${label} |`)) ?? "";
+            const after = (label: string, values: number[]) => {
+                const cells = rowOf(label).split("|").map((c) => c.trim());
+                assert.deepEqual(cells.slice(-values.length - 1, -1), values.map(dollars), `docs row "${label}"`);
+            };
+            after("Trace backend (Tempo, S3, Kafka log)", [replicated.costs!.subtotals.traceBackend, single.costs!.subtotals.traceBackend]);
+            after("Whole prod platform", [replicated.costs!.totalUsdPerMonth, single.costs!.totalUsdPerMonth]);
+            after("AWS X-Ray via Transaction Search (per GB)", [replicated.costs!.comparison.xrayTransactionSearch.usdPerMonth, single.costs!.comparison.xrayTransactionSearch.usdPerMonth]);
+        });
+
         it("finds a stale table (the comparison above can fail)", () => {
-            const { plan, costs } = planAndCosts(settingsOf("prod"));
-            const rendered = renderCapacityTable(plan, costs);
+            const settings = settingsOf("prod");
+            const { plan, costs } = planAndCosts(settings);
+            const rendered = renderCapacityTable(settings, plan, costs);
             const text = `intro\n<!-- capacity:prod:start -->\n${rendered}<!-- capacity:prod:end -->\n`;
             assert.equal(block(text, "prod")!.trim(), rendered.trim());
-            const other = planAndCosts(scaledLoad(settingsOf("prod"), 2));
-            assert.notEqual(block(text, "prod")!.trim(), renderCapacityTable(other.plan, other.costs).trim());
+            const doubled = scaledLoad(settings, 2);
+            const other = planAndCosts(doubled);
+            assert.notEqual(block(text, "prod")!.trim(), renderCapacityTable(doubled, other.plan, other.costs).trim());
         });
     });
 });

@@ -5,6 +5,7 @@ import { parseSettings } from "../../components/platform/settings";
 import { planCapacity } from "../../components/capacity/plan";
 import { planCosts } from "../../components/capacity/costs";
 import { capacitySummary, renderCapacityTable } from "../../components/capacity/report";
+import { renderSweep, sweep } from "../../components/capacity/sweep";
 import { projectRoot, stackConfig } from "../harness/stack-config";
 import { shippedStacks, stackRecording } from "../harness/program";
 
@@ -23,9 +24,16 @@ describe("capacity plan outputs", () => {
 
         it(`${stack}: npm run capacity prints the same table docs/capacity.md carries`, async () => {
             const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", stack], { cwd: projectRoot });
-            assert.equal(stdout, renderCapacityTable(plan, costs));
+            assert.equal(stdout, renderCapacityTable(settings, plan, costs));
         });
     }
+
+    it("npm run capacity -- --sweep prints prod's sweep for both durability settings", async () => {
+        const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--sweep"], { cwd: projectRoot });
+        const prod = parseSettings(stackConfig("prod"), "prod");
+        assert.equal(stdout, renderSweep(prod, sweep(prod)));
+        for (const durability of ["replicated", "single-node"]) assert.equal(stdout.split(`| \`${durability}\` |`).length - 1, 3, `three loads for ${durability}`);
+    });
 
     it("npm run capacity names the problem for an unknown stack", async () => {
         await assert.rejects(

@@ -47,20 +47,21 @@ for (const stack of shippedStacks) {
             checkRetained(topic, stack === "prod");
         });
 
-        it("takes publishes from Grafana's role and the account's CloudWatch alarms only, and nothing without TLS", () => {
+        it("takes publishes from Grafana's role and this account's CloudWatch alarms only, and nothing without TLS", () => {
             const doc = policyDocument(topic);
             for (const st of statements(doc)) assert.deepEqual(list(st.Resource), [topicArn()], `${st.Sid}: this topic only`);
             const allows = statements(doc).filter((st) => st.Effect === "Allow");
-            assert.deepEqual(allows.map((st) => st.Sid), ["GrafanaPublishesAlerts", "AccountAlarmsPublishAlerts"]);
+            assert.deepEqual(allows.map((st) => st.Sid), ["GrafanaPublishesAlerts", "CloudWatchAlarmsPublishAlerts"]);
             const [publish, alarms] = allows;
+            assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
+            assert.deepEqual(list(alarms.Action), ["sns:Publish"]);
+            assert.deepEqual(conditionValues(alarms, "StringEquals", "aws:SourceAccount"), [settings.aws.accountId]);
+            assert.deepEqual(conditionValues(alarms, "ArnLike", "aws:SourceArn"), [
+                `arn:aws:cloudwatch:${settings.aws.region}:${settings.aws.accountId}:alarm:*`,
+            ]);
             assert.deepEqual(list(publish.Action), ["sns:Publish"]);
             assert.deepEqual(publish.Principal, { AWS: `arn:aws:iam::${settings.aws.accountId}:root` });
             assert.deepEqual(conditionValues(publish, "ArnEquals", "aws:PrincipalArn"), [grafanaRoleArn()]);
-            // The certificate-expiry alarm (and any other alarm of this account and region), nobody else's.
-            assert.deepEqual(list(alarms.Action), ["sns:Publish"]);
-            assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
-            assert.deepEqual(conditionValues(alarms, "ArnLike", "aws:SourceArn"), [`arn:aws:cloudwatch:${settings.aws.region}:${settings.aws.accountId}:alarm:*`]);
-            assert.deepEqual(conditionValues(alarms, "StringEquals", "aws:SourceAccount"), [settings.aws.accountId]);
             const denies = statements(doc).filter((st) => st.Effect === "Deny");
             const tls = denies.filter(
                 (st) => st.Principal === "*" && list(st.Action).includes("sns:*") && conditionValues(st, "Bool", "aws:SecureTransport").includes("false"),
@@ -85,7 +86,7 @@ for (const stack of shippedStacks) {
             assert.equal(subscription.inputs.topic, topicArn());
         });
 
-        it("audit key admits SNS only for this topic: through its endpoint as Grafana's role, or for the account's alarms", () => {
+        it("audit key admits SNS only through its endpoint, for this topic, as Grafana's role or for CloudWatch alarms", () => {
             const doc = policyDocument(keyWithAlias(rec, names.auditKeyAlias));
             const sns = statement(doc, "GrafanaUsesKeyThroughSnsForAlertTopic");
             assert.deepEqual(sns.Principal, { AWS: `arn:aws:iam::${settings.aws.accountId}:root` });
@@ -94,12 +95,11 @@ for (const stack of shippedStacks) {
             assert.deepEqual(conditionValues(sns, "StringEquals", "kms:CallerAccount"), [settings.aws.accountId]);
             assert.deepEqual(conditionValues(sns, "StringEquals", "kms:EncryptionContext:aws:sns:topicArn"), [topicArn()]);
             assert.deepEqual(conditionValues(sns, "ArnEquals", "aws:PrincipalArn"), [grafanaRoleArn()]);
-            const alarms = statement(doc, "AccountAlarmsUseKeyForAlertTopic");
-            assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" }, "SNS uses the key as the publisher: for an alarm, CloudWatch");
+            const alarms = statement(doc, "CloudWatchAlarmsUseKeyForAlertTopic");
+            assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
             assert.deepEqual(list(alarms.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey"]);
             assert.deepEqual(conditionValues(alarms, "StringEquals", "kms:EncryptionContext:aws:sns:topicArn"), [topicArn()]);
             assert.deepEqual(conditionValues(alarms, "StringEquals", "aws:SourceAccount"), [settings.aws.accountId]);
-            assert.deepEqual(conditionValues(alarms, "ArnLike", "aws:SourceArn"), [`arn:aws:cloudwatch:${settings.aws.region}:${settings.aws.accountId}:alarm:*`]);
             const mentionsSns = (st: Statement) => JSON.stringify(st).includes("sns");
             assert.deepEqual(statements(doc).filter(mentionsSns).map((st) => st.Sid), [sns.Sid, alarms.Sid], "no other statement (and no SNS service principal) touches SNS");
         });

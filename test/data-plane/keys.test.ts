@@ -45,10 +45,12 @@ describeEachStack(({ s, stackName, account, region }) => {
             assert.deepEqual(conditionValues(grant, "Bool", "kms:GrantIsForAWSResource"), ["true"]);
             const msk = statements(doc).filter((st) => conditionValues(st, "StringEquals", "kms:ViaService").includes(`kafka.${region()}.amazonaws.com`));
             assert.equal(msk.length, 2, "MSK uses the key (and creates grants) only through kafka");
-            const secrets = statement(doc, "SecretsManagerUsesKeyForMskCredentials");
+            const secrets = statement(doc, "SecretsManagerUsesKeyForPlatformCredentials");
             assert.deepEqual(conditionValues(secrets, "StringEquals", "kms:ViaService"), [`secretsmanager.${region()}.amazonaws.com`]);
+            // The MSK SCRAM secrets and Grafana's break-glass admin, nothing else Secrets Manager holds.
             assert.deepEqual(conditionValues(secrets, "StringLike", "kms:EncryptionContext:SecretARN"), [
                 `arn:aws:secretsmanager:${region()}:${account()}:secret:AmazonMSK_*`,
+                `arn:aws:secretsmanager:${region()}:${account()}:secret:${s.names.grafanaBreakGlassSecret}-*`,
             ]);
             for (const st of statements(doc)) assert.ok(!list(st.Action).includes("kms:*"), `${st.Sid} grants kms:*`);
             const principals = statements(doc).flatMap((st) => (typeof st.Principal === "object" ? list(st.Principal.AWS) : []));

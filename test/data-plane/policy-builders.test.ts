@@ -34,6 +34,7 @@ describe("data plane policy builders", () => {
             traceBucketName: traceBucket,
             tempoRoleArn: roleArn(names.workloadRoles.tempo),
             imageRepositoryName: names.grafanaImageRepository,
+            breakGlassSecretName: names.grafanaBreakGlassSecret,
         });
         const keySide = statement(keyPolicy, "TempoUsesKeyThroughS3ForTraceBucket");
         assert.deepEqual(kms.Action, keySide.Action, "role policy and key policy grant the same actions");

@@ -77,7 +77,7 @@ describe("data plane policies under the IAM simulator", () => {
             assert.equal(await publish(roleArn(names.workloadRoles.tempo), [identity.tempo]), "ExplicitlyDenied");
         });
 
-        it("takes the account's CloudWatch alarms (the certificate-expiry alarm), and no other account's or service's", async () => {
+        it("takes the account's CloudWatch alarms (security and certificate-expiry alarms), and no other account's or service's", async () => {
             const alarm = (context: Record<string, string>, principal = "cloudwatch.amazonaws.com") =>
                 decide({
                     principal,

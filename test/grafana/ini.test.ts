@@ -2,10 +2,11 @@ import { strict as assert } from "assert";
 import * as ini from "ini";
 import { grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, amazonPrometheusPlugin, renderIni } from "../../components/grafana/ini";
 import { datasourceTypes } from "../../components/grafana/datasources";
+import { singleSignOn } from "./sso-fixture";
 
 const hostname = "grafana.tracing.test.internal.example.com";
 /** grafana.ini read back by an ini parser (dotted section names such as auth.anonymous nest). */
-const parsed = () => ini.parse(renderIni(grafanaIni({ hostname, httpsPort: 3000 })));
+const parsed = () => ini.parse(renderIni(grafanaIni({ hostname, httpsPort: 3000, singleSignOn: singleSignOn() })));
 
 describe("grafana.ini builder: hardening", () => {
     it("serves HTTPS only, with the mounted server certificate, at the VPN hostname", () => {

@@ -4,6 +4,7 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { s3PrefixList } from "./s3-prefix-lists";
 
 export interface MockIdentity {
     readonly accountId: string;
@@ -45,6 +46,8 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, iden
                 return { ...common, arn: `arn:aws:kms:${region}:${accountId}:${inputs.name ?? name}` };
             case "aws:iam/role:Role":
                 return { ...common, name: inputs.name ?? name, arn: `arn:aws:iam::${accountId}:role/${inputs.name ?? name}` };
+            case "aws:iam/samlProvider:SamlProvider":
+                return { ...common, arn: `arn:aws:iam::${accountId}:saml-provider/${inputs.name ?? name}` };
             case "aws:iam/policy:Policy":
                 return { ...common, arn: `arn:aws:iam::${accountId}:policy/${inputs.name ?? name}` };
             case "aws:cloudwatch/logGroup:LogGroup":
@@ -114,6 +117,25 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string, iden
     }
 }
 
+/** An AWS-managed prefix list as EC2 describes it; only the stack region's S3 list is known. */
+function managedPrefixList(inputs: Record<string, any>, identity: MockIdentity): Record<string, unknown> {
+    const list = s3PrefixList(identity.region);
+    if (inputs.name !== list.name && inputs.id !== list.id) {
+        throw new Error(`getManagedPrefixList asked for ${inputs.name ?? inputs.id}; the mocks answer only ${list.name} in ${identity.region}`);
+    }
+    return {
+        id: list.id,
+        name: list.name,
+        arn: `arn:aws:ec2:${identity.region}:aws:prefix-list/${list.id}`,
+        addressFamily: "IPv4",
+        ownerId: "AWS",
+        maxEntries: list.cidrs.length,
+        version: 1,
+        entries: list.cidrs.map((cidr) => ({ cidr, description: "" })),
+        tags: {},
+    };
+}
+
 export function createMocks(identity: MockIdentity): pulumi.runtime.Mocks {
     return {
         newResource(args) {
@@ -150,6 +172,8 @@ export function createMocks(identity: MockIdentity): pulumi.runtime.Mocks {
                         expiresAt: "2026-11-25T12:00:00Z",
                     };
                 }
+                case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+                    return managedPrefixList(args.inputs, identity);
                 default:
                     throw new Error(`the program invoked ${args.token}, which the test mocks do not answer; derive the value from settings instead`);
             }

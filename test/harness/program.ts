@@ -9,6 +9,7 @@ import * as path from "path";
 import { clockVariable } from "../../components/platform/clock";
 import { projectRoot } from "./stack-config";
 import type { RecordedResource, StackRecording } from "./recording";
+import { keepRecording, recordingKey, restoreRecording } from "./recording-cache";
 
 export type { RecordedResource, StackRecording } from "./recording";
 
@@ -18,13 +19,18 @@ export type ShippedStack = (typeof shippedStacks)[number];
 const recorder = path.join(__dirname, "record-stack.ts");
 
 /**
+/**
  * The instant every recording runs at unless a test says otherwise: the program decides certificate
  * renewal from its clock (components/platform/clock.ts), so recordings, and the fingerprint, must
  * not depend on the day the tests run.
  */
 export const recordingClock = "2026-12-01T00:00:00Z";
 
-/** Starts the recorder for a stack; `done` is told when the recording file is written, or why not. */
+/**
+ * Starts the recorder for a stack, its clock at `now`; `done` is told when the recording file is
+ * written, or why not. An unchanged program, configuration and clock reuse their cached recording
+ * (recording-cache.ts) and start no process.
+ */
 function startRecording(
     stack: string,
     overrides: Record<string, unknown>,
@@ -32,7 +38,13 @@ function startRecording(
     out: string,
     now: string,
     done: (error?: Error) => void,
-): ChildProcess {
+): ChildProcess | undefined {
+    // The recorder's clock is `now`, whatever this process's environment says.
+    const key = recordingKey(stack, stackFile, { overrides, [clockVariable]: now }, [sharedDirVariable, clockVariable]);
+    if (restoreRecording(key, out)) {
+        setImmediate(() => done());
+        return undefined;
+    }
     const overridesFile = `${out}.overrides.json`;
     fs.writeFileSync(overridesFile, JSON.stringify(overrides));
     return execFile(
@@ -41,7 +53,9 @@ function startRecording(
         { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, [clockVariable]: now } },
         (error, _stdout, stderr) => {
             fs.rmSync(overridesFile, { force: true });
-            done(fs.existsSync(out) ? undefined : new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
+            if (!fs.existsSync(out)) return done(new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
+            keepRecording(key, out);
+            done();
         },
     );
 }
@@ -69,6 +83,7 @@ export function recordStack(stack: string, overrides: Record<string, unknown> = 
  * reads the same files, instead of each worker running the program again.
  */
 const sharedDirVariable = "TRACING_TEST_RECORDINGS";
+
 const sharedFile = (dir: string, stack: string) => path.join(dir, `${stack}.json`);
 const sharedFailure = (dir: string, stack: string) => path.join(dir, `${stack}.failed`);
 
@@ -86,7 +101,7 @@ export function startSharedRecordings(): string {
             if (error) fs.writeFileSync(sharedFailure(dir, stack), error.message);
             else fs.renameSync(partial, sharedFile(dir, stack));
         });
-        sharedRecorders.push(recorder);
+        if (recorder) sharedRecorders.push(recorder);
     }
     return dir;
 }

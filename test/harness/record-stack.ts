@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { stackConfig, projectRoot, readProjectFile } from "./stack-config";
+import { secretKeys, stackConfig, projectRoot, readProjectFile } from "./stack-config";
 import { createMocks } from "./mocks";
 import type { RecordedResource, StackRecording } from "./recording";
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const config = stackConfig(argument("stack-file") ?? stack, overrides);
     const project = readProjectFile().name;
 
-    pulumi.runtime.setAllConfig(config);
+    pulumi.runtime.setAllConfig(config, secretKeys().filter((key) => key in config));
     const allowed = JSON.parse(config["aws:allowedAccountIds"] ?? "[]") as string[];
     await pulumi.runtime.setMocks(
         createMocks({ accountId: allowed[0] ?? "000000000000", region: config["aws:region"] ?? "eu-central-1" }),

@@ -34,6 +34,26 @@ export function readStackFile(stack: string, root = projectRoot): Record<string,
     return parsed?.config ?? {};
 }
 
+/**
+ * What the engine would hand the program for a secret value: `pulumi config set --secret` stores
+ * ciphertext bound to the stack's secrets provider, which cannot be made (or read) offline. A stack
+ * file therefore carries a secret key either not at all or as `{ secure: <ciphertext> }`; the
+ * harness stands in this text for the decrypted value, the way the engine would supply the real one.
+ */
+export const secretStandIn = (key: string): string => `stand-in for the secret ${key} (set with pulumi config set --secret)`;
+
+function isCiphertext(value: unknown): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+/** Keys Pulumi.yaml declares secret, fully qualified: the engine marks their values secret. */
+export function secretKeys(root = projectRoot): string[] {
+    const project = readProjectFile(root);
+    return Object.entries(project.config ?? {})
+        .filter(([, declaration]) => declaration.secret === true)
+        .map(([key]) => `${project.name}:${key}`);
+}
+
 function encode(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -48,10 +68,11 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     for (const [key, declaration] of Object.entries(project.config ?? {})) {
         if (declaration.default !== undefined) config[`${project.name}:${key}`] = encode(declaration.default);
     }
+    for (const key of secretKeys(root)) config[key] = secretStandIn(key);
     for (const [key, value] of Object.entries({ ...readStackFile(stack, root), ...overrides })) {
         const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
         if (value === undefined) delete config[fullKey];
-        else config[fullKey] = encode(value);
+        else config[fullKey] = isCiphertext(value) ? secretStandIn(fullKey) : encode(value);
     }
     return config;
 }

@@ -70,7 +70,7 @@ describe("PKI", () => {
                 }
             });
 
-            it("signs workload certificates with the platform CA (the exported caCertificate) and VPN certificates with the VPN CA", () => {
+            it("signs workload certificates with the platform CA (the exported caCertificate) and the VPN server certificate, its only leaf, with the VPN CA", () => {
                 const platform = authority(recording, "platform");
                 const vpn = authority(recording, "vpn");
                 const platformKey = dependencyOfType(recording, platform, "privateKeyPem", privateKeyType);
@@ -81,14 +81,15 @@ describe("PKI", () => {
                     assert.equal(issued.authorityKey.urn, platformKey.urn, `${id} signed with the platform CA's key`);
                     assert.equal(issued.certificate.inputs.caCertPem, recording.outputs.caCertificate, `${id} chains to the exported CA`);
                 }
-                for (const id of ["vpn-server", "vpn-client"]) {
-                    const issued = leaf(recording, id);
-                    assert.equal(issued.authority.urn, vpn.urn, `${id} signed by the VPN CA`);
-                    assert.equal(issued.authorityKey.urn, vpnKey.urn);
-                }
+                const issued = leaf(recording, "vpn-server");
+                assert.equal(issued.authority.urn, vpn.urn, "vpn-server signed by the VPN CA");
+                assert.equal(issued.authorityKey.urn, vpnKey.urn);
+                // People sign in to the VPN through SAML: no client certificate is issued at all.
+                const vpnLeaves = ofType(recording, signedType).filter((c) => dependencyOfType(recording, c, "caCertPem", "tls:index/selfSignedCert:SelfSignedCert").urn === vpn.urn);
+                assert.deepEqual(vpnLeaves.map((c) => c.name), ["tracing-vpn-server-cert"]);
                 const senders = settingsOf(recording).collectors.externalSenders;
                 for (const sender of senders) assert.equal(leaf(recording, `sender-${sender}`).authority.urn, platform.urn, `${sender} signed by the platform CA`);
-                assert.equal(ofType(recording, signedType).length, workloadServers.length + workloadClients.length + 2 + senders.length);
+                assert.equal(ofType(recording, signedType).length, workloadServers.length + workloadClients.length + 1 + senders.length);
             });
 
             it("names in each server certificate exactly the Service DNS names its clients dial", () => {
@@ -111,22 +112,20 @@ describe("PKI", () => {
                 const lastPod = `${workloads.gateway.name}-${settings.collectors.gatewayMaxReplicas - 1}`;
                 assert.ok(gatewayNames.includes(`${lastPod}.otel-gateway-headless.tracing-collectors`), "the highest gateway ordinal as the agents dial it");
                 assert.ok(!gatewayNames.some((n) => n.startsWith(`${workloads.gateway.name}-${settings.collectors.gatewayMaxReplicas}.`)));
-                for (const id of [...workloadServers, ...workloadClients, "vpn-server", "vpn-client"]) {
+                for (const id of [...workloadServers, ...workloadClients, "vpn-server"]) {
                     const names: string[] = leaf(recording, id).request.inputs.dnsNames ?? [];
                     assert.ok(!names.some((n) => n.includes("*")), `${id} has no wildcard SAN`);
                 }
-                for (const id of [...workloadClients, "vpn-client"]) {
+                for (const id of workloadClients) {
                     assert.equal(leaf(recording, id).request.inputs.dnsNames, undefined, `${id} is a client certificate without DNS names`);
                 }
             });
 
-            it("uses P-256 keys for workload certificates and RSA-2048 for Client VPN certificates, curves always explicit", () => {
+            it("uses P-256 keys for workload certificates and RSA-2048 for the Client VPN server certificate, curves always explicit", () => {
                 for (const id of [...workloadServers, ...workloadClients]) {
                     assert.deepEqual(leaf(recording, id).key.inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" }, id);
                 }
-                for (const id of ["vpn-server", "vpn-client"]) {
-                    assert.deepEqual(leaf(recording, id).key.inputs, { algorithm: "RSA", rsaBits: 2048 }, id);
-                }
+                assert.deepEqual(leaf(recording, "vpn-server").key.inputs, { algorithm: "RSA", rsaBits: 2048 }, "vpn-server");
                 for (const key of ofType(recording, privateKeyType)) {
                     if (key.inputs.algorithm === "ECDSA") assert.ok(["P256", "P384"].includes(key.inputs.ecdsaCurve), `${key.name} curve`);
                     else assert.ok(key.inputs.algorithm === "RSA" && key.inputs.rsaBits >= 2048, `${key.name} size`);
@@ -140,11 +139,11 @@ describe("PKI", () => {
                     assert.ok(usesOf(id).includes("server_auth"), `${id} serves`);
                     assert.equal(usesOf(id).includes("client_auth"), id === "tempo-server", `${id} client_auth only for Tempo's peer traffic`);
                 }
-                for (const id of [...workloadClients, "vpn-client"]) {
+                for (const id of workloadClients) {
                     assert.ok(usesOf(id).includes("client_auth"), `${id} authenticates`);
                     assert.ok(!usesOf(id).includes("server_auth"), `${id} cannot serve`);
                 }
-                for (const id of ["vpn-server", "vpn-client"]) assert.ok(usesOf(id).includes("key_encipherment"), `${id}: OpenVPN checks RSA key usage`);
+                assert.ok(usesOf("vpn-server").includes("key_encipherment"), "vpn-server: OpenVPN checks RSA key usage");
                 for (const certificate of ofType(recording, signedType)) {
                     const uses: string[] = certificate.inputs.allowedUses;
                     assert.ok(uses.includes("digital_signature"));
@@ -194,7 +193,7 @@ describe("PKI", () => {
 
             it("creates every key and certificate through the stack's own TLS provider (default providers are disabled)", () => {
                 const tlsResources = recording.resources.filter((r) => r.custom && r.type.startsWith("tls:"));
-                const leaves = 9 + settingsOf(recording).collectors.externalSenders.length;
+                const leaves = 8 + settingsOf(recording).collectors.externalSenders.length;
                 assert.equal(tlsResources.length, 3 + leaves * 3 + 3, "three CA keys and certificates, a key, request and certificate per leaf");
                 for (const resource of tlsResources) {
                     const providerUrn = resource.provider?.slice(0, resource.provider.lastIndexOf("::")) ?? "";
@@ -215,11 +214,14 @@ describe("PKI", () => {
                     for (const path of resource.secretPaths) delete plain[path.split(".")[0]];
                     assert.ok(!JSON.stringify(plain).includes("PRIVATE KEY"), `${resource.name} has a private key in a plain input`);
                 }
-                assert.ok(keyConsumers >= 2 * 9 + 2, "every certificate request, signature and key copy was checked");
+                assert.ok(keyConsumers >= 2 * 8 + 2, "every certificate request, signature and key copy was checked");
                 for (const key of ofType(recording, privateKeyType)) {
                     assert.ok(key.additionalSecretOutputs.includes("privateKeyPem"), `${key.name} output is secret`);
                 }
-                assert.equal(recording.outputs.vpnClientPrivateKey, "[secret]");
+                // VPN users sign in through SAML: no client key or certificate is handed out as a stack output.
+                assert.ok(!Object.keys(recording.outputs).some((name) => /^vpnClient/.test(name)), "no VPN client credential is exported");
+                assert.deepEqual(Object.keys(recording.outputs).filter((name) => /PrivateKey/i.test(name)), ["otlpSenderPrivateKeys"]);
+                assert.equal(recording.outputs.otlpSenderPrivateKeys, "[secret]");
                 for (const [name, value] of Object.entries(recording.outputs)) {
                     assert.ok(!JSON.stringify(value).includes("PRIVATE KEY"), `stack output ${name} leaks a private key`);
                 }

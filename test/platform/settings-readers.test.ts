@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { readAws, readEnvironment } from "../../components/platform/settings/aws";
 import { readImages } from "../../components/platform/settings/images";
+import { readExistingEndpointIds } from "../../components/platform/settings/network";
 import { readAllowList, readResourceIds, Reader, ConfigValidationError } from "../../components/platform/settings/reader";
 import { readKms, readRetention } from "../../components/platform/settings/retention";
 import { readCollectors } from "../../components/platform/settings/collectors";
@@ -50,7 +51,7 @@ describe("settings readers: the problem-collecting reader", () => {
         r.reportUndeclaredKeys();
         assert.equal(r.problems.length, 1);
         assert.equal(r.problems[0].key, "tracing-platform:kubeContext");
-        assert.match(r.problems[0].allowed, /retired; replaced by .*kubeconfig from eksClusterName \(aws eks get-token\)/);
+        assert.match(r.problems[0].allowed, /retired, replaced by .*kubeconfig from eksClusterName \(aws eks get-token\)/);
     });
 
     it("reads an allow-list entry open to the internet as one problem and keeps checking the rest", () => {
@@ -73,6 +74,15 @@ describe("settings readers: per concern", () => {
         const { value, problems } = read(config, (r) => readAws(r, readEnvironment(r, "dev")));
         assert.equal(value.accountId, "111111111111");
         assert.deepEqual(keysOf(problems), ["testAccountId", "aws:allowedAccountIds"]);
+    });
+
+    it("network: an endpoint to reuse is named per service, empty creates it, and one id cannot serve two services", () => {
+        const s3 = "vpce-05a3c1d2e3f4a5b60";
+        assert.deepEqual(read({ existingS3EndpointId: s3, existingSnsEndpointId: "" }, readExistingEndpointIds), { value: { s3 }, problems: [] });
+        assert.deepEqual(read({}, readExistingEndpointIds).value, {});
+        const { value, problems } = read({ existingS3EndpointId: s3, existingSnsEndpointId: s3 }, readExistingEndpointIds);
+        assert.deepEqual(value, { s3 }, "the first key keeps the id");
+        assert.deepEqual(keysOf(problems), ["existingSnsEndpointId"]);
     });
 
     it("pki: each lifetime must fit inside the one above it", () => {
@@ -104,11 +114,35 @@ describe("settings readers: per concern", () => {
     it("tempo: distributed mode needs a Tempo image with a Kafka TLS client", () => {
         const image = { reference: "grafana/tempo:3.0.3", repository: "grafana/tempo", tag: "3.0.3", version: { major: 3, minor: 0, patch: 3 } } satisfies ImageRef;
         const msk = { mskInstanceType: "kafka.m7g.large", mskBrokerCount: 3, mskVolumeGb: 100, kafkaVersion: "3.9.x" };
-        const { value, problems } = read({ ...msk, tempoMode: "distributed", tempoReplicas: 3, tempoVolumeGb: 50 }, (r) =>
-            readTempo(r, { isProduction: false, image, privateSubnetIds: ["a", "b", "c"] }),
+        const { value, problems } = read({ ...msk, traceDurability: "replicated", tempoVolumeGb: 50 }, (r) =>
+            readTempo(r, { image, privateSubnetIds: ["a", "b", "c"] }),
         );
         assert.equal(value.msk.brokerCount, 3);
+        assert.equal(value.mode, "distributed");
         assert.deepEqual(keysOf(problems), ["tempoImage"]);
+    });
+
+    it("tempo: the durability decides the mode; a tempoMode that contradicts it is refused, an unset one derived", () => {
+        const image = { reference: "grafana/tempo:3.1.0", repository: "grafana/tempo", tag: "3.1.0", version: { major: 3, minor: 1, patch: 0 } } satisfies ImageRef;
+        const tempo = (config: Record<string, unknown>) => read({ kafkaVersion: "3.9.x", ...config }, (r) => readTempo(r, { image, privateSubnetIds: ["a", "b", "c"] }));
+        assert.equal(tempo({ traceDurability: "single-node" }).value.mode, "monolithic");
+        assert.equal(tempo({ traceDurability: "replicated" }).value.mode, "distributed");
+        assert.deepEqual(tempo({ traceDurability: "replicated", tempoMode: "distributed" }).problems, []);
+        const contradiction = tempo({ traceDurability: "single-node", tempoMode: "distributed" });
+        assert.deepEqual(keysOf(contradiction.problems), ["tempoMode"]);
+        assert.match(contradiction.problems[0].allowed, /monolithic with traceDurability single-node/);
+        const unknown = tempo({ traceDurability: "eventual" });
+        assert.deepEqual(unknown.problems.map((x) => [x.key, x.value, x.allowed]), [["tracing-platform:traceDurability", "'eventual'", "one of replicated, single-node"]]);
+        const unset = tempo({});
+        assert.deepEqual(keysOf(unset.problems), ["traceDurability"]);
+    });
+
+    it("tempo: sizes a stack leaves unset stay unset for the capacity plan to choose", () => {
+        const image = { reference: "grafana/tempo:3.1.0", repository: "grafana/tempo", tag: "3.1.0", version: { major: 3, minor: 1, patch: 0 } } satisfies ImageRef;
+        const { value, problems } = read({ traceDurability: "replicated", kafkaVersion: "3.9.x" }, (r) => readTempo(r, { image, privateSubnetIds: ["a", "b", "c"] }));
+        assert.deepEqual(problems, []);
+        assert.deepEqual(value.msk, { kafkaVersion: "3.9.x" });
+        assert.equal(value.volumeGb, undefined);
     });
 
     it("msk: Tempo's limits on brokers and Kafka version apply only in distributed mode", () => {

@@ -42,7 +42,17 @@ const badCases: BadCase[] = [
     { name: "VPN range overlapping the VPC", overrides: { [p("vpnClientCidr")]: "10.20.8.0/22" }, key: p("vpnClientCidr"), allowed: "does not overlap vpcCidr" },
     { name: "VPN range too small for Client VPN", overrides: { [p("vpnClientCidr")]: "172.20.0.0/24" }, key: p("vpnClientCidr"), allowed: "/12 to /22" },
     { name: "allow-list open to the internet (IPv4)", overrides: { [p("appOtlpCidrs")]: ["0.0.0.0/0"] }, key: p("appOtlpCidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
-    { name: "allow-list open to the internet (IPv6)", overrides: { [p("s3Cidrs")]: ["::/0"] }, key: p("s3Cidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
+    { name: "allow-list open to the internet (IPv6)", overrides: { [p("appOtlpCidrs")]: ["::/0"] }, key: p("appOtlpCidrs"), allowed: "never contains 0.0.0.0/0 or ::/0" },
+    // The S3 prefix list replaced the hand-copied ranges; a stack still setting them hears what replaced them.
+    { name: "the retired s3Cidrs key", overrides: { [p("s3Cidrs")]: ["52.218.0.0/17"] }, key: p("s3Cidrs"), allowed: "retired, replaced by nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list" },
+    // EKS API reference, KubernetesNetworkConfigRequest.serviceIpv4Cidr: /12 to /24, inside 10.0.0.0/8,
+    // 172.16.0.0/12 or 192.168.0.0/16, not overlapping the VPC.
+    { name: "service CIDR missing", overrides: { [p("kubernetesServiceCidr")]: undefined }, key: p("kubernetesServiceCidr"), allowed: "DescribeCluster kubernetesNetworkConfig.serviceIpv4Cidr" },
+    { name: "malformed service CIDR", overrides: { [p("kubernetesServiceCidr")]: "172.20.0.1/16" }, key: p("kubernetesServiceCidr"), allowed: "host bits set" },
+    { name: "service CIDR outside the private blocks", overrides: { [p("kubernetesServiceCidr")]: "100.64.0.0/16" }, key: p("kubernetesServiceCidr"), allowed: "inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" },
+    { name: "service CIDR larger than a /12", overrides: { [p("kubernetesServiceCidr")]: "10.0.0.0/8" }, key: p("kubernetesServiceCidr"), allowed: "from /12 to /24" },
+    { name: "service CIDR smaller than a /24", overrides: { [p("kubernetesServiceCidr")]: "172.20.0.0/25" }, key: p("kubernetesServiceCidr"), allowed: "from /12 to /24" },
+    { name: "service CIDR inside the VPC", overrides: { [p("kubernetesServiceCidr")]: "10.20.128.0/20" }, key: p("kubernetesServiceCidr"), allowed: "does not overlap vpcCidr 10.20.0.0/16" },
     { name: "overlapping allow-list entries", overrides: { [p("appOtlpCidrs")]: ["10.20.64.0/18", "10.20.96.0/19"] }, key: p("appOtlpCidrs"), allowed: "non-overlapping" },
     { name: "allow-list broader than a /8", overrides: { [p("appOtlpCidrs")]: ["0.0.0.0/1"] }, key: p("appOtlpCidrs"), allowed: "/8 or longer" },
     { name: "malformed allow-list entry", overrides: { [p("appOtlpCidrs")]: ["10.20.64.0"] }, key: p("appOtlpCidrs"), allowed: "a.b.c.d/n form" },
@@ -63,14 +73,29 @@ const badCases: BadCase[] = [
         allowed: "Tempo 3.1.0 or later in distributed mode",
     },
     { name: "gateway replicas below 1", overrides: { [p("gatewayMinReplicas")]: 0 }, key: p("gatewayMinReplicas"), allowed: "an integer from 1 to 100" },
-    { name: "Tempo replicas below 3 in prod", stack: "prod", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "at least 3 in prod" },
-    { name: "several monolithic Tempo replicas", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "1 in monolithic mode" },
-    { name: "monolithic Tempo in prod", stack: "prod", overrides: { [p("tempoMode")]: "monolithic" }, key: p("tempoMode"), allowed: "distributed in prod" },
+    { name: "retired Tempo replica count in prod", stack: "prod", overrides: { [p("tempoReplicas")]: 2 }, key: p("tempoReplicas"), allowed: "retired, replaced by traceDurability and the capacity plan" },
+    { name: "retired Tempo replica count in dev", overrides: { [p("tempoReplicas")]: 1 }, key: p("tempoReplicas"), allowed: "retired, replaced by traceDurability" },
+    { name: "durability that is no setting", stack: "prod", overrides: { [p("traceDurability")]: "eventual" }, key: p("traceDurability"), allowed: "one of replicated, single-node" },
+    { name: "durability left empty", overrides: { [p("traceDurability")]: undefined }, key: p("traceDurability"), allowed: "one of replicated, single-node" },
+    { name: "monolithic Tempo in prod", stack: "prod", overrides: { [p("tempoMode")]: "monolithic" }, key: p("tempoMode"), allowed: "distributed with traceDurability replicated" },
+    { name: "distributed Tempo with single-node durability", overrides: { [p("tempoMode")]: "distributed" }, key: p("tempoMode"), allowed: "monolithic with traceDurability single-node" },
     { name: "unknown Tempo mode", overrides: { [p("tempoMode")]: "scalable-single-binary" }, key: p("tempoMode"), allowed: "one of monolithic, distributed" },
+    { name: "more VPN associations than private subnets", overrides: { [p("vpnSubnetAssociations")]: 4 }, key: p("vpnSubnetAssociations"), allowed: "at most the number of privateSubnetIds (3)" },
+    { name: "no VPN association", overrides: { [p("vpnSubnetAssociations")]: 0 }, key: p("vpnSubnetAssociations"), allowed: "an integer from 1 to 16" },
+    { name: "MSK broker type that is not one", stack: "prod", overrides: { [p("mskInstanceType")]: "m7g.large" }, key: p("mskInstanceType"), allowed: "an MSK broker type such as kafka.t3.small" },
     { name: "MSK brokers not a multiple of the subnets", stack: "prod", overrides: { [p("mskBrokerCount")]: 4 }, key: p("mskBrokerCount"), allowed: "a multiple of the number of privateSubnetIds (3)" },
     { name: "VPN session timeout AWS does not offer", overrides: { [p("vpnSessionTimeoutHours")]: 9 }, key: p("vpnSessionTimeoutHours"), allowed: "one of 8, 10, 12, 24 hours" },
     { name: "single private subnet", overrides: { [p("privateSubnetIds")]: ["subnet-0d1e2f3a4b5c60001"] }, key: p("privateSubnetIds"), allowed: "at least 2 subnet ids" },
     { name: "malformed subnet id", overrides: { [p("privateSubnetIds")]: ["subnet-1", "subnet-0d1e2f3a4b5c60002"] }, key: p("privateSubnetIds"), allowed: "subnet-0123456789abcdef0" },
+    { name: "S3 endpoint to reuse given as a VPC id", overrides: { [p("existingS3EndpointId")]: "vpc-0a1b2c3d4e5f60718" }, key: p("existingS3EndpointId"), allowed: "a VPC endpoint id such as vpce-" },
+    { name: "SNS endpoint id in upper case", overrides: { [p("existingSnsEndpointId")]: "vpce-0B4E5F6A7B8C9D0E1" }, key: p("existingSnsEndpointId"), allowed: "a VPC endpoint id such as vpce-" },
+    { name: "Managed Prometheus endpoint id too short", overrides: { [p("existingApsEndpointId")]: "vpce-1234" }, key: p("existingApsEndpointId"), allowed: "a VPC endpoint id such as vpce-" },
+    {
+        name: "one endpoint id given for two services",
+        overrides: { [p("existingS3EndpointId")]: "vpce-05a3c1d2e3f4a5b60", [p("existingApsEndpointId")]: "vpce-05a3c1d2e3f4a5b60" },
+        key: p("existingApsEndpointId"),
+        allowed: "is already existingS3EndpointId",
+    },
     { name: "sampling percentage above 100", overrides: { [p("systemOverrides")]: "crm-api: { headSamplingPercent: 150 }" }, key: p("systemOverrides"), allowed: "a percentage from 0 to 100" },
     { name: "negative tail sampling in the catalogue", overrides: { [p("systems")]: systemsYaml((s) => (s[0].tailSamplingPercent = -1)) }, key: p("systems"), allowed: "a percentage from 0 to 100" },
     {
@@ -133,9 +158,11 @@ describe("settings: shipped stacks", () => {
         assert.notEqual(dev.aws.region, prod.aws.region);
         assert.ok(prod.retention.traceDays > dev.retention.traceDays);
         assert.ok(prod.retention.auditDays > dev.retention.auditDays);
+        assert.equal(prod.tempo.durability, "replicated");
         assert.equal(prod.tempo.mode, "distributed");
+        assert.equal(dev.tempo.durability, "single-node");
         assert.equal(dev.tempo.mode, "monolithic");
-        assert.ok(prod.tempo.replicas >= 3);
+        assert.ok(prod.network.vpnSubnetAssociations > dev.network.vpnSubnetAssociations, "prod keeps VPN access through a zone outage");
         assert.ok(prod.protectStatefulResources && !dev.protectStatefulResources);
         for (const image of Object.values(prod.images)) assert.match(image.digest ?? "", /^sha256:[0-9a-f]{64}$/);
     });

@@ -1,10 +1,11 @@
 /** Shared helpers for the policy-pack tests: the golden stacks, edited copies, and one-rule runs. */
 import * as assert from "assert";
+import * as yaml from "yaml";
 import { readPolicyConfig, type PolicyPackConfig } from "../../policies/enforcement";
 import type { EditableResource } from "../../policies/resource-shape";
 import { ruleNamed } from "../../policies/rules/index";
 import { runPolicies, type PolicyRunResult } from "../../policies/runner";
-import { goldenStack } from "./golden-stack";
+import { goldenStack } from "./golden/index";
 import type { RecordedResource } from "../harness/recording";
 
 export type Stack = "dev" | "prod";
@@ -31,6 +32,27 @@ export function named(resources: readonly EditableResource[], name: string): Edi
     return found;
 }
 
+/** An edit that deletes the resource named `name`. */
+export function removeNamed(name: string): (resources: EditableResource[]) => void {
+    return (resources) => void resources.splice(resources.indexOf(named(resources, name)), 1);
+}
+
+/** A Kubernetes object by kind and metadata.name (Pulumi names repeat across AWS and Kubernetes). */
+export function kubernetesObject(resources: readonly EditableResource[], kind: string, name: string): EditableResource {
+    const found = resources.find((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`) && r.inputs.metadata?.name === name);
+    assert.ok(found, `no ${kind} ${name}`);
+    return found;
+}
+
+/** The golden collector gateway: its Deployment, pod spec and first container, and how messages name it. */
+export const gatewayDeployment = (resources: readonly EditableResource[]) => kubernetesObject(resources, "Deployment", "otel-gateway");
+export const gatewayPod = (resources: readonly EditableResource[]) => gatewayDeployment(resources).inputs.spec.template.spec;
+export const gatewayContainer = (resources: readonly EditableResource[]) => gatewayPod(resources).containers[0];
+export const gatewayLabel = "Deployment 'tracing-collectors/otel-gateway'";
+
+/** The golden Grafana Deployment. */
+export const grafanaDeployment = (resources: readonly EditableResource[]) => kubernetesObject(resources, "Deployment", "grafana");
+
 /** The first resource of `type`. */
 export function ofType(resources: readonly EditableResource[], type: string): EditableResource {
     const found = resources.find((r) => r.type === type);
@@ -43,6 +65,21 @@ export function editJson(resource: EditableResource, property: string, change: (
     const document = JSON.parse(resource.inputs[property]);
     change(document);
     resource.inputs[property] = JSON.stringify(document);
+}
+
+/** The data of the ConfigMap whose metadata.name is `name`. */
+export function configMapData(resources: readonly EditableResource[], name: string): Record<string, string> {
+    const found = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name === name);
+    assert.ok(found, `no ConfigMap ${name}`);
+    return found.inputs.data;
+}
+
+/** Edits the parsed YAML file `key` of ConfigMap `name`. */
+export function editYaml(resources: readonly EditableResource[], name: string, key: string, change: (document: any) => void): void {
+    const data = configMapData(resources, name);
+    const document = yaml.parse(data[key]);
+    change(document);
+    data[key] = yaml.stringify(document);
 }
 
 const configs = new Map<Stack, PolicyPackConfig>();

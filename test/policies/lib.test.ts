@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { providerUrnOfReference, stackOfUrn } from "../../policies/resource-shape";
+import { copyRecorded, providerUrnOfReference, stackOfUrn } from "../../policies/resource-shape";
 import { isAllowListed, isOpenCidr } from "../../policies/rules/lib/cidrs";
 import { parseIni, stringifyIni } from "../../policies/rules/lib/config-documents";
 import { grantsPublicAccess, isServiceWildcard, policyStatements } from "../../policies/rules/lib/policy-document";
@@ -12,6 +12,21 @@ describe("policies: shared helpers", () => {
         assert.strictEqual(stackOfUrn(provider), "prod");
         assert.strictEqual(providerUrnOfReference(`${provider}::04da6b54-80e4-46f7-96ec-b56ff0331ba9`), provider);
         assert.strictEqual(providerUrnOfReference(provider), provider);
+    });
+
+    it("copies recorded data deeply, keeping a recorded __proto__ key as data", () => {
+        const recorded = JSON.parse('{"inputs":{"data":{"a.json":"{}"},"list":[{"x":1},null,"s"],"__proto__":{"polluted":true}}}');
+        const copy = copyRecorded(recorded);
+        assert.deepStrictEqual(copy, recorded);
+        assert.notStrictEqual(copy.inputs, recorded.inputs);
+        assert.notStrictEqual(copy.inputs.list[0], recorded.inputs.list[0]);
+        copy.inputs.list[0].x = 2;
+        copy.inputs.data["b.json"] = "{}";
+        assert.deepStrictEqual(recorded.inputs.list[0], { x: 1 });
+        assert.deepStrictEqual(Object.keys(recorded.inputs.data), ["a.json"]);
+        assert.strictEqual(Object.getPrototypeOf(copy.inputs), Object.prototype);
+        assert.strictEqual((copy.inputs as { polluted?: boolean }).polluted, undefined);
+        assert.deepStrictEqual(Object.getOwnPropertyDescriptor(copy.inputs, "__proto__")?.value, { polluted: true });
     });
 
     it("tells credential settings from settings that only point at one", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ruleDefinitions } from "../../policies/rules/index";
 import { MutationTargetMissing } from "../../policies/rules/lib/mutate";
-import { runPolicies } from "../../policies/runner";
+import { runPolicies, type PolicyViolation } from "../../policies/runner";
 import { golden, stackPolicyConfig } from "./helpers";
 import { checkMutations } from "./mutation-coverage";
 
@@ -27,6 +27,18 @@ describe("policies: golden stacks and mutations", () => {
             assert.strictEqual(caught, ruleDefinitions.length);
         });
     }
+
+    it("checking only what a mutation changed finds the rules a whole-pack run finds (golden prod stack)", async () => {
+        const resources = golden("prod");
+        const config = stackPolicyConfig("prod");
+        const key = (v: PolicyViolation) => `${v.policy}\u0000${v.resourceUrn ?? ""}\u0000${v.message}`;
+        const baseline = new Set((await runPolicies(resources, { config })).violations.map(key));
+        const outcomes = await checkMutations(resources, config);
+        for (const [index, rule] of ruleDefinitions.entries()) {
+            const added = (await runPolicies(rule.violate.apply(resources), { config })).violations.filter((v) => !baseline.has(key(v)));
+            assert.deepStrictEqual(outcomes[index].fired, [...new Set(added.map((v) => v.policy))].sort(), rule.policy.name);
+        }
+    });
 
     it("mutations are pure: the stack they are given is left unchanged", () => {
         const resources = golden("prod");

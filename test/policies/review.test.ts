@@ -20,6 +20,8 @@ describe("offline review", () => {
         for (const type of groups.keys()) assert.ok(report.includes(`\`${type}\``), type);
         assert.match(report, /^# Offline review: stack `prod`/);
         assert.match(report, /\| Tempo mode \| `distributed` \|/);
+        assert.match(report, /\| trace durability \| `replicated` \|/);
+        assert.match(report, /^Trace durability `replicated`: no acknowledged span is lost on any single pod, node or zone failure/m);
         assert.match(report, /^### Violations: 0 mandatory, 0 advisory$/m);
         assert.equal(reviewExitCode(policies), 0);
     });
@@ -36,10 +38,31 @@ describe("offline review", () => {
         assert.equal(reviewExitCode(policies), 1);
     });
 
+    it("states what a single-node stack loses on a crash", async () => {
+        const recording = await stackRecording("dev");
+        const report = renderReview(recording, await runPolicies(recording.resources, { config: readPolicyConfig("dev") }));
+        assert.match(report, /\| Tempo mode \| `monolithic` \|/);
+        assert.match(report, /^Trace durability `single-node`: .*loses at most the last 30 s \(max_trace_live\) of acknowledged spans/m);
+    });
+
     it("exits non-zero with the validation message on bad configuration", async () => {
         await assert.rejects(
+            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:traceDurability=eventual"], { cwd: projectRoot }),
+            (error: any) => error.code === 1 && /tracing-platform:traceDurability: 'eventual'; allowed: one of replicated, single-node/.test(error.stderr),
+        );
+    });
+
+    it("exits non-zero naming the replacement of a retired key", async () => {
+        await assert.rejects(
             run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], { cwd: projectRoot }),
-            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: 2; allowed: at least 3 in prod/.test(error.stderr),
+            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: '2'; allowed: no value; the key is retired, replaced by traceDurability/.test(error.stderr),
+        );
+    });
+
+    it("exits non-zero when a configured size cannot carry the load, before anything is created", async () => {
+        await assert.rejects(
+            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:mskVolumeGb=1"], { cwd: projectRoot }),
+            (error: any) => error.code === 1 && /failed before deploying anything:[\s\S]*tracing-platform:mskVolumeGb: 1; allowed: at least \d+ GiB/.test(error.stderr),
         );
     });
 

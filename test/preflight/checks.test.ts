@@ -128,6 +128,12 @@ const brokenCases: BrokenCase[] = [
         fix: "tracing-platform:vpcId",
     },
     {
+        title: "the stack names another service CIDR than the cluster assigns",
+        breakIt: (a) => (a.cluster.kubernetesNetworkConfig = { serviceIpv4Cidr: "10.96.0.0/12", ipFamily: "ipv4" }),
+        line: `✘ cluster service CIDR: cluster apps-dev assigns ClusterIPs from 10.96.0.0/12, the stack says ${devSettings.cluster.serviceCidr}`,
+        fix: "set tracing-platform:kubernetesServiceCidr in Pulumi.dev.yaml to 10.96.0.0/12",
+    },
+    {
         title: "the caller has no access entry",
         breakIt: (a) => (a.accessEntries = [`arn:aws:iam::${accountId}:role/ci/other-role`]),
         line: "✘ EKS access entry: none of the 1 access entries on cluster apps-dev is role platform-deployer",
@@ -204,20 +210,20 @@ const brokenCases: BrokenCase[] = [
         breakIt: (a) =>
             a.vpcEndpoints.push({ VpcEndpointId: "vpce-0s3", VpcEndpointType: "Gateway", ServiceName: `com.amazonaws.${region}.s3`, State: "Available", RouteTableIds: [firstRouteTable, secondRouteTable, "rtb-0public000000001"] }),
         line: `✘ S3 gateway endpoint: vpce-0s3 already serves ${firstRouteTable}, ${secondRouteTable}`,
-        fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0s3 --remove-route-table-ids ${firstRouteTable} ${secondRouteTable}`,
+        fix: "reuse it: set tracing-platform:existingS3EndpointId to vpce-0s3 in Pulumi.dev.yaml",
     },
     {
         title: "an SNS interface endpoint already has private DNS",
         breakIt: (a) => a.vpcEndpoints.push({ VpcEndpointId: "vpce-0sns", VpcEndpointType: "Interface", ServiceName: `com.amazonaws.${region}.sns`, State: "Available", PrivateDnsEnabled: true }),
         line: `✘ SNS interface endpoint: vpce-0sns already has private DNS for sns.${region}.amazonaws.com`,
-        fix: "reuse it",
+        fix: "reuse it: set tracing-platform:existingSnsEndpointId to vpce-0sns in Pulumi.dev.yaml",
     },
     {
         title: "a Managed Prometheus interface endpoint already has private DNS",
         breakIt: (a) =>
             a.vpcEndpoints.push({ VpcEndpointId: "vpce-0aps", VpcEndpointType: "Interface", ServiceName: `com.amazonaws.${region}.aps-workspaces`, State: "Pending", PrivateDnsEnabled: true }),
         line: `✘ Managed Prometheus (aps-workspaces) interface endpoint: vpce-0aps already has private DNS for aps-workspaces.${region}.amazonaws.com`,
-        fix: "or remove it (aws ec2 delete-vpc-endpoints --vpc-endpoint-ids vpce-0aps)",
+        fix: "reuse it: set tracing-platform:existingApsEndpointId to vpce-0aps in Pulumi.dev.yaml",
     },
     {
         title: "the private subnets share an Availability Zone",

@@ -57,6 +57,7 @@ export function greenAccount(settings: Settings = devSettings): FakeAccount {
             endpoint: "https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
             certificateAuthority: { data: "LS0tLS1CRUdJTi0tLS0t" },
             resourcesVpcConfig: { vpcId: settings.network.vpcId, endpointPublicAccess: false },
+            kubernetesNetworkConfig: { serviceIpv4Cidr: settings.cluster.serviceCidr, ipFamily: "ipv4" },
             accessConfig: { authenticationMode: "API_AND_CONFIG_MAP" },
         },
         addons: {

@@ -8,6 +8,9 @@ import { entryMatches, principalOf } from "../../scripts/preflight/identity";
 import { enablesNetworkPolicy } from "../../scripts/preflight/addons";
 import { checkKubernetesVersion, parseMinorVersion } from "../../scripts/preflight/cluster";
 import { kubeConfigForCluster } from "../../scripts/preflight/kubernetes";
+import { checkInterfaceEndpoint, checkS3GatewayEndpoint } from "../../scripts/preflight/network";
+import { parseSettings } from "../../components/platform/settings";
+import { stackConfig } from "../harness/stack-config";
 
 describe("preflight: caller ARNs and access entries", () => {
     it("an assumed-role session is its role, matched by account and name whatever the role's path", () => {
@@ -76,5 +79,31 @@ describe("preflight: the kubeconfig built from DescribeCluster", () => {
         assert.equal(exec.command, "aws");
         assert.deepEqual(exec.args, ["eks", "get-token", "--cluster-name", "apps-dev", "--region", "eu-central-1", "--output", "json"]);
         assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+    });
+});
+
+describe("preflight: VPC endpoints the stack reuses (existing*EndpointId)", () => {
+    const region = "eu-central-1";
+    const reusing = parseSettings(
+        stackConfig("dev", { "tracing-platform:existingS3EndpointId": "vpce-0aaaaaaaaaaaaaaa1", "tracing-platform:existingSnsEndpointId": "vpce-0aaaaaaaaaaaaaaa2" }),
+        "dev",
+    );
+    const routeTables = [...reusing.network.privateRouteTableIds];
+    const s3 = { VpcEndpointId: "vpce-0aaaaaaaaaaaaaaa1", VpcEndpointType: "Gateway" as const, ServiceName: `com.amazonaws.${region}.s3`, RouteTableIds: routeTables };
+    const sns = { VpcEndpointId: "vpce-0aaaaaaaaaaaaaaa2", VpcEndpointType: "Interface" as const, ServiceName: `com.amazonaws.${region}.sns`, PrivateDnsEnabled: true };
+
+    it("passes an endpoint that is reused as configured, where creating one would collide", () => {
+        assert.equal(checkS3GatewayEndpoint([s3], reusing).outcome, "pass");
+        assert.equal(checkInterfaceEndpoint([sns], reusing, "sns").outcome, "pass");
+    });
+
+    it("fails a reused id that is missing, of another service, or does not serve every private route table", () => {
+        const missing = checkS3GatewayEndpoint([], reusing);
+        assert.equal(missing.outcome, "fail");
+        assert.match(missing.found, /tracing-platform:existingS3EndpointId names vpce-0aaaaaaaaaaaaaaa1 is not a live endpoint/);
+        const partial = checkS3GatewayEndpoint([{ ...s3, RouteTableIds: routeTables.slice(1) }], reusing);
+        assert.match(partial.found, new RegExp(`does not serve ${routeTables[0]}`));
+        assert.equal(checkInterfaceEndpoint([{ ...sns, PrivateDnsEnabled: false }], reusing, "sns").outcome, "fail");
+        assert.equal(checkInterfaceEndpoint([{ ...sns, ServiceName: `com.amazonaws.${region}.sqs` }], reusing, "sns").outcome, "fail");
     });
 });

@@ -95,6 +95,11 @@ describe("Tempo (program)", () => {
                     plan.resources[tempoPlanKeys[target]].requests,
                 );
                 assert.deepStrictEqual(container.resources.limits, plan.resources[tempoPlanKeys[target]].limits);
+                // Scratch space is the plan's too: requested as ephemeral storage and capped on the emptyDir.
+                const scratch = `${plan.scratchGb[tempoPlanKeys[target]]}Gi`;
+                assert.strictEqual(container.resources.requests["ephemeral-storage"], scratch, `${target} scratch request`);
+                const data = spec.template.spec.volumes.find((v: any) => v.name === "data");
+                assert.strictEqual(data.emptyDir.sizeLimit, scratch, `${target} scratch limit`);
             }
             assert.strictEqual(byComponent.get("live-store")!.inputs.spec.replicas, plan.kafkaPartitions, "one live-store per partition");
             assert.strictEqual(byComponent.get("query-frontend")!.inputs.spec.replicas, 2);

@@ -15,6 +15,9 @@ function sources(resource: RecordedResource, property: string): string[] {
     return [...(resource.propertyDependencies[property] ?? [])];
 }
 
+/** The SCRAM credentials' Secret (Grafana's break-glass admin has one too). */
+const scramSecretResource = "tempo-kafka-scram";
+
 function keyUrn(recording: StackRecording): string {
     return oneOfType(recording, "aws:kms/key:Key", "tracing-trace").urn;
 }
@@ -22,10 +25,14 @@ function keyUrn(recording: StackRecording): string {
 describe("MSK for distributed Tempo (program)", () => {
     it("exists only in the distributed stack", async () => {
         const [dev, prod] = await Promise.all([stackRecording("dev"), stackRecording("prod")]);
-        for (const type of ["aws:msk/cluster:Cluster", "aws:msk/configuration:Configuration", "aws:msk/topic:Topic", "aws:secretsmanager/secret:Secret"]) {
+        for (const type of ["aws:msk/cluster:Cluster", "aws:msk/configuration:Configuration", "aws:msk/topic:Topic"]) {
             assert.strictEqual(ofType(dev, type).length, 0, `dev has no ${type}`);
             assert.strictEqual(ofType(prod, type).length, 1, `prod has one ${type}`);
         }
+        // Grafana's break-glass secret exists on both stacks; the SCRAM secret only with MSK.
+        const scramSecrets = (recording: StackRecording) => ofType(recording, "aws:secretsmanager/secret:Secret").filter((s) => s.name === scramSecretResource);
+        assert.strictEqual(scramSecrets(dev).length, 0, "dev has no SCRAM secret");
+        assert.strictEqual(scramSecrets(prod).length, 1, "prod has one SCRAM secret");
     });
 
     it("encrypts at rest with the environment key and in transit between clients, brokers and replicas", async () => {
@@ -53,9 +60,12 @@ describe("MSK for distributed Tempo (program)", () => {
         const brokers = cluster.inputs.brokerNodeGroupInfo;
         assert.deepStrictEqual(brokers.clientSubnets, settings.network.privateSubnetIds);
         assert.strictEqual(brokers.connectivityInfo.publicAccess.type, "DISABLED");
-        assert.strictEqual(brokers.instanceType, settings.tempo.msk.instanceType);
-        assert.strictEqual(brokers.storageInfo.ebsStorageInfo.volumeSize, settings.tempo.msk.volumeGb);
-        assert.strictEqual(cluster.inputs.numberOfBrokerNodes, settings.tempo.msk.brokerCount);
+        // The brokers are the capacity plan's: the cheapest class, count and volume for twice the peak.
+        const { msk } = planCapacity(settings).tempo.distributed!;
+        assert.strictEqual(brokers.instanceType, msk.instanceType);
+        assert.strictEqual(brokers.storageInfo.ebsStorageInfo.volumeSize, msk.volumeGb);
+        assert.strictEqual(cluster.inputs.numberOfBrokerNodes, msk.brokerCount);
+        assert.ok(msk.networkUtilisation <= 1, "the planned brokers carry twice the peak");
         const group = oneOfType(prod, "aws:ec2/securityGroup:SecurityGroup", "tempo-kafka-brokers");
         assert.ok(sources(cluster, "brokerNodeGroupInfo").includes(group.urn));
         assert.strictEqual(group.inputs.vpcId, settings.network.vpcId);
@@ -78,11 +88,11 @@ describe("MSK for distributed Tempo (program)", () => {
     it("keeps the SCRAM password in a KMS-encrypted AmazonMSK_ secret associated with the cluster", async () => {
         const prod = await stackRecording("prod");
         const settings = prodSettings();
-        const secret = oneOfType(prod, "aws:secretsmanager/secret:Secret");
+        const secret = oneOfType(prod, "aws:secretsmanager/secret:Secret", scramSecretResource);
         assert.ok(secret.inputs.name.startsWith(mskSecretNamePrefix));
         assert.strictEqual(secret.inputs.name, `AmazonMSK_${awsResourceNames("prod", settings.aws.accountId, settings.aws.region).kafkaCluster}`);
         assert.ok(sources(secret, "kmsKeyId").includes(keyUrn(prod)), "a customer-managed key, not aws/secretsmanager");
-        const version = oneOfType(prod, "aws:secretsmanager/secretVersion:SecretVersion");
+        const version = oneOfType(prod, "aws:secretsmanager/secretVersion:SecretVersion", `${scramSecretResource}-value`);
         assert.ok(version.secretPaths.includes("secretString"), "the secret value is a Pulumi secret");
         const value = JSON.parse(version.inputs.secretString);
         const password = oneOfType(prod, "random:index/randomPassword:RandomPassword", "tempo-kafka-scram-password");
@@ -126,9 +136,10 @@ describe("MSK for distributed Tempo (program)", () => {
 
     it("protects the stateful MSK resources in prod", async () => {
         const prod = await stackRecording("prod");
-        for (const type of ["aws:msk/cluster:Cluster", "aws:msk/topic:Topic", "aws:secretsmanager/secret:Secret"]) {
+        for (const type of ["aws:msk/cluster:Cluster", "aws:msk/topic:Topic"]) {
             assert.strictEqual(oneOfType(prod, type).protect, true, `${type} is protected`);
         }
+        assert.strictEqual(oneOfType(prod, "aws:secretsmanager/secret:Secret", scramSecretResource).protect, true, "the SCRAM secret is protected");
         const group = oneOfType(prod, "aws:cloudwatch/logGroup:LogGroup", "tempo-kafka-broker-logs-group");
         assert.ok(group.protect && group.retainOnDelete, "the broker log group is protected and retained");
     });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import {
-    assertBrokerStorage,
     brokerVolumeMaxFill,
+    requiredBrokerVolumeGb,
     mskServerProperties,
     retainedGbPerBroker,
     scramSecretName,
@@ -59,15 +59,21 @@ describe("msk-config builder", () => {
         assert.strictEqual(retainedGbPerBroker(1_000_000, 6), 43.2);
     });
 
-    it("accepts the shipped prod brokers and rejects volumes too small for the planned load, naming the key", () => {
+    it("plans prod's brokers from the load and rejects a configured volume too small for it, naming the key", () => {
         const prod = parseSettings(stackConfig("prod"), "prod");
-        const stored = planCapacity(prod).load.storedBytesPerSecond;
-        assert.doesNotThrow(() => assertBrokerStorage(prod, stored));
-        const needed = Math.ceil(retainedGbPerBroker(stored, prod.tempo.msk.brokerCount) / brokerVolumeMaxFill);
+        const { log, msk } = planCapacity(prod).tempo.distributed!;
+        const needed = Math.ceil(retainedGbPerBroker(log.averageBytesPerSecond, msk.brokerCount) / brokerVolumeMaxFill);
+        assert.strictEqual(msk.volumeGb, needed, "unset, the volume is what the retention needs");
+        assert.strictEqual(requiredBrokerVolumeGb(log.averageBytesPerSecond, msk.brokerCount), needed);
         const small = parseSettings(stackConfig("prod", { "tracing-platform:mskVolumeGb": needed - 1 }), "prod");
-        assert.throws(() => assertBrokerStorage(small, stored), (e: Error) => /tracing-platform:mskVolumeGb/.test(e.message) && e.message.includes(`at least ${needed} GiB`));
+        assert.throws(
+            () => planCapacity(small),
+            (e: unknown) => e instanceof ConfigValidationError && /tracing-platform:mskVolumeGb: \d+; allowed: at least (\d+) GiB/.test(e.message) && e.message.includes(`at least ${needed} GiB`),
+        );
         const enough = parseSettings(stackConfig("prod", { "tracing-platform:mskVolumeGb": needed }), "prod");
-        assert.doesNotThrow(() => assertBrokerStorage(enough, stored));
+        assert.strictEqual(planCapacity(enough).tempo.distributed!.msk.volumeGb, needed);
+        const larger = parseSettings(stackConfig("prod", { "tracing-platform:mskVolumeGb": needed * 4 }), "prod");
+        assert.strictEqual(planCapacity(larger).tempo.distributed!.msk.volumeGb, needed * 4, "a larger configured volume is kept");
     });
 });
 

@@ -9,9 +9,15 @@ export function readCollectors(r: Reader, isProduction: boolean): Settings["coll
     if (gatewayMaxReplicas < gatewayMinReplicas) {
         r.problem("gatewayMaxReplicas", gatewayMaxReplicas, `at least gatewayMinReplicas (${gatewayMinReplicas})`);
     }
-    const gatewayQueueVolumeGb = r.integer("gatewayQueueVolumeGb", 1, 1000, "GiB");
+    const gatewayQueueVolumeGb = r.optionalInteger("gatewayQueueVolumeGb", 1, 1000, "GiB");
     const dropClientAddress = r.boolean("piiDropClientAddress");
-    return { gatewayMinReplicas, gatewayMaxReplicas, gatewayQueueVolumeGb, dropClientAddress, externalSenders: readExternalSenders(r) };
+    return {
+        gatewayMinReplicas,
+        gatewayMaxReplicas,
+        ...(gatewayQueueVolumeGb === undefined ? {} : { gatewayQueueVolumeGb }),
+        dropClientAddress,
+        externalSenders: readExternalSenders(r),
+    };
 }
 
 /** Each name becomes part of a certificate subject and a resource name: a short DNS label, once. */

@@ -11,6 +11,7 @@ import { readAws, readEnvironment, readTags } from "./aws";
 import { readCluster } from "./cluster";
 import { readCollectors } from "./collectors";
 import { readGrafana } from "./grafana";
+import { readIdentity } from "./identity";
 import { readImages } from "./images";
 import { projectName } from "./keys";
 import { readNetwork } from "./network";
@@ -22,22 +23,28 @@ import { readTempo } from "./tempo";
 import type { Settings } from "./types";
 
 export { minimumImageVersions, parseImageReference, versionAtLeast } from "./images";
-export { declaredKeys, projectName, type DeclaredKey } from "./keys";
+export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
 export { scheduledDeployIntervalHours, vpnServerLeadHours } from "./pki";
 export { ConfigValidationError } from "./reader";
+export { parseSamlMetadata, samlMetadataNamespace } from "./saml-metadata";
 export { cloudWatchRetentionDays } from "./retention";
-export { tempoKafkaSecurityMinimumVersion } from "./tempo";
+export { tempoKafkaSecurityMinimumVersion, tempoModeFor } from "./tempo";
 export {
     environmentNames,
+    grafanaRoles,
+    SecretText,
     systemKinds,
     tempoModes,
+    traceDurabilities,
     type ConfigProblem,
     type EnvironmentName,
+    type GrafanaRole,
     type ImageRef,
     type Settings,
     type SystemKind,
     type TempoMode,
+    type TraceDurability,
     type TracedSystem,
 } from "./types";
 
@@ -63,14 +70,15 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
     const aws = readAws(r, environment);
     const tags = readTags(r, environment);
     const network = readNetwork(r);
-    const cluster = readCluster(r);
+    const cluster = readCluster(r, network);
     const pki = readPki(r);
     const retention = readRetention(r, isProduction);
     const kms = readKms(r, isProduction);
     const images = readImages(r, isProduction);
     const collectors = readCollectors(r, isProduction);
-    const tempo = readTempo(r, { isProduction, image: images.tempo, privateSubnetIds: network.privateSubnetIds });
+    const tempo = readTempo(r, { image: images.tempo, privateSubnetIds: network.privateSubnetIds });
     const grafana = readGrafana(r);
+    const identity = readIdentity(r, isProduction);
     const systems = readSystems(r);
 
     r.finish(stack);
@@ -91,6 +99,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, stack: stri
         collectors,
         tempo,
         grafana,
+        identity,
         systems,
         protectStatefulResources: isProduction,
     });

@@ -8,6 +8,10 @@ export const projectName = "tracing-platform";
  */
 export const retiredKeys: Readonly<Record<string, string>> = {
     kubeContext: "nothing: the Kubernetes provider builds its kubeconfig from eksClusterName (aws eks get-token); delete the key",
+    s3Cidrs:
+        "nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list " +
+        "(com.amazonaws.<region>.s3), read from EC2 when the stack deploys, so no address ranges are copied by hand",
+    tempoReplicas: "traceDurability and the capacity plan, which sizes every Tempo component's replicas from the load; delete the key",
 };
 
 /** Every key the project declares (without namespace); anything else in the namespace is a typo. */
@@ -23,14 +27,18 @@ export const declaredKeys = [
     "vpcCidr",
     "privateSubnetIds",
     "privateRouteTableIds",
+    "existingS3EndpointId",
+    "existingSnsEndpointId",
+    "existingApsEndpointId",
     "eksClusterName",
     "eksNodeSecurityGroupId",
+    "kubernetesServiceCidr",
     "storageClass",
     "vpnClientCidr",
     "vpnSessionTimeoutHours",
     "vpnLoginBanner",
+    "vpnSubnetAssociations",
     "appOtlpCidrs",
-    "s3Cidrs",
     "appNamespaceLabel",
     "caValidityHours",
     "certValidityHours",
@@ -48,8 +56,8 @@ export const declaredKeys = [
     "gatewayQueueVolumeGb",
     "piiDropClientAddress",
     "externalSenders",
+    "traceDurability",
     "tempoMode",
-    "tempoReplicas",
     "tempoVolumeGb",
     "mskInstanceType",
     "mskBrokerCount",
@@ -58,7 +66,20 @@ export const declaredKeys = [
     "grafanaHostname",
     "grafanaVolumeGb",
     "alertEmail",
+    "vpnSamlMetadata",
+    "vpnAccessGroups",
+    "grafanaOidcIssuer",
+    "grafanaOidcAuthUrl",
+    "grafanaOidcTokenUrl",
+    "grafanaOidcUserInfoUrl",
+    "grafanaOidcClientId",
+    "grafanaOidcClientSecret",
+    "grafanaOidcScopes",
+    "grafanaOidcGroupsClaim",
+    "grafanaRoleGroups",
+    "grafanaIdpCidrs",
     "systems",
     "systemOverrides",
 ] as const;
 export type DeclaredKey = (typeof declaredKeys)[number];
+

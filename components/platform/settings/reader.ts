@@ -38,13 +38,13 @@ export class Reader {
         if (this.problems.length > 0) throw new ConfigValidationError(stack, this.problems);
     }
 
-    /** Flags keys in the project's namespace that Pulumi.yaml does not declare (usually typos). */
+    /** Flags keys in the project's namespace that Pulumi.yaml does not declare: retired ones with their replacement, others as typos. */
     reportUndeclaredKeys(): void {
         for (const key of Object.keys(this.raw)) {
             const [namespace, name] = key.split(":");
             if (namespace !== projectName || (declaredKeys as readonly string[]).includes(name)) continue;
-            if (name in retiredKeys) this.problem(key, this.raw[key], `no value: the key was retired; replaced by ${retiredKeys[name]}`);
-            else this.problem(key, this.raw[key], `a key declared in Pulumi.yaml (unknown key; check its spelling)`);
+            const replacement = Object.prototype.hasOwnProperty.call(retiredKeys, name) ? retiredKeys[name] : undefined;
+            this.problem(key, this.raw[key], replacement ? `no value; the key is retired, replaced by ${replacement}` : "a key declared in Pulumi.yaml (unknown key; check its spelling)");
         }
     }
 
@@ -78,6 +78,11 @@ export class Reader {
             return min;
         }
         return n;
+    }
+
+    /** An integer the stack may leave unset (the capacity plan then chooses it); when set, checked like `integer`. */
+    optionalInteger(key: string, min: number, max: number, unit = ""): number | undefined {
+        return this.rawValue(key) === undefined ? undefined : this.integer(key, min, max, unit);
     }
 
     boolean(key: string): boolean {

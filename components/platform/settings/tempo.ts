@@ -1,7 +1,7 @@
-/** Tempo's deployment mode and size, and the MSK (Kafka) cluster distributed mode writes through. */
+/** The durability a stack promises, the Tempo mode that delivers it, and the MSK (Kafka) brokers distributed mode writes through. */
 import { formatVersion, versionAtLeast } from "./images";
 import type { Reader } from "./reader";
-import { tempoModes, type ImageRef, type Settings, type TempoMode } from "./types";
+import { tempoModes, traceDurabilities, type ImageRef, type Settings, type TempoMode, type TraceDurability } from "./types";
 
 /**
  * Distributed Tempo talks to MSK, which only offers TLS with SASL/SCRAM (or IAM). Tempo's Kafka
@@ -10,24 +10,27 @@ import { tempoModes, type ImageRef, type Settings, type TempoMode } from "./type
  */
 export const tempoKafkaSecurityMinimumVersion = { major: 3, minor: 1, patch: 0 } as const;
 
-/** What the Tempo settings are checked against: the stage, the Tempo image read already, and the subnets MSK spreads over. */
+/**
+ * Only distributed Tempo acknowledges a span after a replicated log holds it: its distributors
+ * answer once Kafka has the record on min.insync.replicas brokers. The monolith acknowledges spans
+ * that are still in memory.
+ */
+export const tempoModeFor: Readonly<Record<TraceDurability, TempoMode>> = {
+    replicated: "distributed",
+    "single-node": "monolithic",
+};
+
+/** What the Tempo settings are checked against: the Tempo image read already, and the subnets MSK spreads over. */
 export interface TempoContext {
-    readonly isProduction: boolean;
     readonly image: ImageRef;
     readonly privateSubnetIds: readonly string[];
 }
 
 export function readTempo(r: Reader, context: TempoContext): Settings["tempo"] {
-    const { isProduction, image } = context;
-    const mode = r.oneOf("tempoMode", tempoModes);
-    const replicas = r.integer("tempoReplicas", 1, 100);
-    if (mode === "monolithic" && replicas !== 1) {
-        r.problem("tempoReplicas", replicas, "1 in monolithic mode (Tempo 3 monolithic runs a single instance)");
-    }
-    if (isProduction && mode !== "distributed") {
-        r.problem("tempoMode", mode, "distributed in prod (monolithic mode has no redundancy)");
-    }
-    if (isProduction && replicas < 3) r.problem("tempoReplicas", replicas, "at least 3 in prod");
+    const { image } = context;
+    const durability = r.oneOf("traceDurability", traceDurabilities);
+    const mode = tempoModeFor[durability];
+    readConfiguredMode(r, durability, mode);
     if (mode === "distributed" && image.repository && !versionAtLeast(image.version, tempoKafkaSecurityMinimumVersion)) {
         r.problem(
             "tempoImage",
@@ -35,26 +38,43 @@ export function readTempo(r: Reader, context: TempoContext): Settings["tempo"] {
             `Tempo ${formatVersion(tempoKafkaSecurityMinimumVersion)} or later in distributed mode (older Tempo has no Kafka TLS or SASL/SCRAM client, and MSK accepts nothing less)`,
         );
     }
-    const volumeGb = r.integer("tempoVolumeGb", 5, 16000, "GiB");
-    return { mode, replicas, volumeGb, msk: readMsk(r, mode, context.privateSubnetIds.length) };
+    const volumeGb = r.optionalInteger("tempoVolumeGb", 1, 16000, "GiB");
+    return { durability, mode, ...(volumeGb === undefined ? {} : { volumeGb }), msk: readMsk(r, mode, context.privateSubnetIds.length) };
+}
+
+/** `tempoMode` is derived from `traceDurability`; a stack that still sets it must agree. */
+function readConfiguredMode(r: Reader, durability: TraceDurability, mode: TempoMode): void {
+    const configured = r.rawValue("tempoMode");
+    if (configured === undefined) return;
+    if (!(tempoModes as readonly string[]).includes(configured)) {
+        r.problem("tempoMode", configured, `one of ${tempoModes.join(", ")} (or unset: traceDurability decides)`);
+    } else if (configured !== mode) {
+        r.problem(
+            "tempoMode",
+            configured,
+            durability === "replicated"
+                ? `distributed with traceDurability replicated (only distributed Tempo acknowledges spans after a replicated Kafka log holds them), or unset`
+                : `monolithic with traceDurability single-node, or unset`,
+        );
+    }
 }
 
 /** The MSK cluster distributed Tempo writes through; Tempo's own limits on it apply only in distributed mode. */
 export function readMsk(r: Reader, mode: TempoMode, subnetCount: number): Settings["tempo"]["msk"] {
-    const instanceType = r.string("mskInstanceType", "an MSK broker type such as kafka.m7g.large");
-    if (instanceType && !/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) {
-        r.problem("mskInstanceType", instanceType, "an MSK broker type such as kafka.m7g.large");
+    const instanceType = r.rawValue("mskInstanceType");
+    if (instanceType !== undefined && !/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) {
+        r.problem("mskInstanceType", instanceType, "an MSK broker type such as kafka.t3.small, or unset (the capacity plan chooses)");
     }
-    const brokerCount = r.integer("mskBrokerCount", 2, 30);
-    if (mode === "distributed" && subnetCount > 0 && brokerCount % subnetCount !== 0) {
+    const brokerCount = r.optionalInteger("mskBrokerCount", 2, 30);
+    if (brokerCount !== undefined && mode === "distributed" && subnetCount > 0 && brokerCount % subnetCount !== 0) {
         r.problem("mskBrokerCount", brokerCount, `a multiple of the number of privateSubnetIds (${subnetCount})`);
     }
     // Tempo's topic has replication factor 3 with min.insync.replicas 2: two brokers could not
     // take a write while one of them is down.
-    if (mode === "distributed" && brokerCount < 3) {
+    if (brokerCount !== undefined && mode === "distributed" && brokerCount < 3) {
         r.problem("mskBrokerCount", brokerCount, "at least 3 in distributed mode (the trace topic has replication factor 3)");
     }
-    const volumeGb = r.integer("mskVolumeGb", 1, 16384, "GiB");
+    const volumeGb = r.optionalInteger("mskVolumeGb", 1, 16384, "GiB");
     const kafkaVersion = r.string("kafkaVersion", "an MSK Kafka version such as 3.9.x");
     const kafkaVersionParts = /^(\d+)\.(\d+)\.(x|\d+)(\.kraft)?$/.exec(kafkaVersion);
     if (kafkaVersion && !kafkaVersionParts) {
@@ -67,5 +87,10 @@ export function readMsk(r: Reader, mode: TempoMode, subnetCount: number): Settin
             r.problem("kafkaVersion", kafkaVersion, "3.6.x or later in distributed mode (MSK's topic API creates the trace topic)");
         }
     }
-    return { instanceType, brokerCount, volumeGb, kafkaVersion };
+    return {
+        ...(instanceType === undefined ? {} : { instanceType }),
+        ...(brokerCount === undefined ? {} : { brokerCount }),
+        ...(volumeGb === undefined ? {} : { volumeGb }),
+        kafkaVersion,
+    };
 }

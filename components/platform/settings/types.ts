@@ -6,6 +6,41 @@ export type EnvironmentName = (typeof environmentNames)[number];
 export const tempoModes = ["monolithic", "distributed"] as const;
 export type TempoMode = (typeof tempoModes)[number];
 
+/** Organisation roles single sign-on may grant (server administration is never granted by the IdP). */
+export const grafanaRoles = ["Admin", "Editor", "Viewer"] as const;
+export type GrafanaRole = (typeof grafanaRoles)[number];
+
+/**
+ * A secret configuration value. It prints and serialises as `[secret]`, so logging or dumping the
+ * settings never shows it; the component that needs it calls `reveal()` and wraps it in a Pulumi secret.
+ */
+export class SecretText {
+    readonly #value: string;
+    constructor(value: string) {
+        this.#value = value;
+    }
+    reveal(): string {
+        return this.#value;
+    }
+    toJSON(): string {
+        return "[secret]";
+    }
+    toString(): string {
+        return "[secret]";
+    }
+}
+/** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS and Managed Prometheus (interface). */
+export const endpointServices = ["s3", "sns", "aps"] as const;
+export type EndpointService = (typeof endpointServices)[number];
+/**
+ * What a stack promises about acknowledged spans. `replicated`: none is lost on any single pod, node
+ * or zone failure (distributed Tempo acknowledges only after a replicated Kafka log has). `single-node`:
+ * monolithic Tempo acknowledges spans still in memory, so a crash loses at most the last
+ * `max_trace_live` of them.
+ */
+export const traceDurabilities = ["replicated", "single-node"] as const;
+export type TraceDurability = (typeof traceDurabilities)[number];
+
 export const systemKinds = ["http-api", "worker", "database", "cache", "queue"] as const;
 export type SystemKind = (typeof systemKinds)[number];
 
@@ -62,17 +97,22 @@ export interface Settings {
         readonly vpcCidr: string;
         readonly privateSubnetIds: readonly string[];
         readonly privateRouteTableIds: readonly string[];
+        /** VPC endpoints already in the VPC that the platform reuses instead of creating its own. */
+        readonly existingEndpointIds: Readonly<Partial<Record<EndpointService, string>>>;
         readonly vpnClientCidr: string;
         readonly vpnSessionTimeoutHours: number;
         readonly vpnLoginBanner: string;
+        /** Client VPN subnet associations (one per zone, from the first of privateSubnetIds): each is billed per hour. */
+        readonly vpnSubnetAssociations: number;
         readonly appOtlpCidrs: readonly string[];
-        readonly s3Cidrs: readonly string[];
         readonly appNamespaceLabel: { readonly key: string; readonly value: string };
     };
     readonly cluster: {
         readonly name: string;
         /** Security group of the cluster's worker nodes (the only source MSK admits). */
         readonly nodeSecurityGroupId: string;
+        /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
+        readonly serviceCidr: string;
         readonly storageClass: string;
     };
     readonly pki: {
@@ -97,19 +137,23 @@ export interface Settings {
     readonly collectors: {
         readonly gatewayMinReplicas: number;
         readonly gatewayMaxReplicas: number;
-        readonly gatewayQueueVolumeGb: number;
+        /** Queue volume per gateway when the stack fixes it; unset, the capacity plan sizes it from the load. */
+        readonly gatewayQueueVolumeGb?: number;
         readonly dropClientAddress: boolean;
         /** OTLP senders outside the cluster, each with its own client certificate. */
         readonly externalSenders: readonly string[];
     };
     readonly tempo: {
+        readonly durability: TraceDurability;
+        /** Follows from the durability: replicated runs distributed Tempo, single-node the monolith. */
         readonly mode: TempoMode;
-        readonly replicas: number;
-        readonly volumeGb: number;
+        /** Monolith volume when the stack fixes it; unset, the capacity plan sizes it from the load. */
+        readonly volumeGb?: number;
+        /** MSK brokers the stack fixes; each one left unset is chosen by the capacity plan from the load. */
         readonly msk: {
-            readonly instanceType: string;
-            readonly brokerCount: number;
-            readonly volumeGb: number;
+            readonly instanceType?: string;
+            readonly brokerCount?: number;
+            readonly volumeGb?: number;
             readonly kafkaVersion: string;
         };
     };
@@ -117,6 +161,33 @@ export interface Settings {
         readonly hostname: string;
         readonly volumeGb: number;
         readonly alertEmail: string;
+    };
+    readonly identity: {
+        /** Client VPN's SAML federation: the IdP metadata IAM's SAML provider is made from, and who may connect. */
+        readonly vpn: {
+            readonly samlMetadata: string;
+            /** IdP group ids (SAML memberOf values), one authorization rule each. */
+            readonly accessGroups: readonly string[];
+        };
+        /** Grafana's OpenID Connect single sign-on. */
+        readonly grafana: {
+            readonly issuer: string;
+            readonly authUrl: string;
+            readonly tokenUrl: string;
+            readonly userInfoUrl: string;
+            readonly clientId: string;
+            readonly clientSecret: SecretText;
+            readonly scopes: readonly string[];
+            readonly groupsClaim: string;
+            /** Groups behind each role; a person in none of them cannot sign in. */
+            readonly roleGroups: Readonly<Partial<Record<GrafanaRole, readonly string[]>>>;
+            /** Hosts of the token and user-info endpoints, which Grafana's server calls. */
+            readonly providerHosts: readonly string[];
+            /** Addresses of those hosts: Grafana's only egress outside the VPC. */
+            readonly providerCidrs: readonly string[];
+            /** Login form and basic auth for local users (dev only; prod signs people in through the IdP alone). */
+            readonly passwordLogin: boolean;
+        };
     };
     readonly systems: readonly TracedSystem[];
     /** Protect stateful resources from deletion (prod). */

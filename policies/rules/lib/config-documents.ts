@@ -15,8 +15,11 @@ export interface ConfigDocument {
 const parsedTexts = new Map<string, unknown>();
 const parsedTextsLimit = 512;
 
-/** A file's content as data: JSON first (dashboards are big and YAML parsing JSON is slow), then YAML; undefined when neither. */
-function parseDocument(text: string): unknown {
+/**
+ * A file's content as data: JSON first (dashboards are big and YAML parsing JSON is slow), then
+ * YAML; undefined when neither. The result is shared between callers: read it, or edit a copy.
+ */
+export function parseDocument(text: string): unknown {
     if (parsedTexts.has(text)) return parsedTexts.get(text);
     let document: unknown;
     try {

@@ -1,11 +1,13 @@
 /**
  * Builders that turn a rule specification (what it checks, its metadata, its mutation) into a
- * @pulumi/policy policy plus the typed metadata the pack's tables and tests derive from.
+ * @pulumi/policy policy plus the typed metadata the pack's tables and tests derive from. Each rules
+ * module takes its builders from `rulesFor(<its area>)`, so a rule's area is the module it lives in.
  */
 import type {
     PolicyProviderResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
+    ResourceValidationPolicy,
     StackValidationArgs,
 } from "@pulumi/policy";
 import { stackOfUrn } from "../../resource-shape";
@@ -18,7 +20,6 @@ interface RuleSpecBase<C> {
     /** What is required and how to fix a violation. */
     readonly description: string;
     readonly severity: Severity;
-    readonly area: RuleArea;
     readonly securityRule: SecurityRuleNumber;
     readonly controls: readonly ControlId[];
     /** Settings a policy-pack config file may override, with their defaults. */
@@ -78,39 +79,49 @@ function policyHeader<C>(spec: RuleSpecBase<C>) {
     return { name: spec.name, description: spec.description, severity: spec.severity, ...configSchema(spec.config) };
 }
 
-function metadata<C>(spec: RuleSpecBase<C>) {
-    return { area: spec.area, securityRule: spec.securityRule, controls: spec.controls, violate: spec.violate };
+function metadata<C>(area: RuleArea, spec: RuleSpecBase<C>) {
+    return { area, securityRule: spec.securityRule, controls: spec.controls, violate: spec.violate };
 }
 
-export function resourceRule<C extends object = {}>(spec: ResourceRuleSpec<C>): RuleDefinition {
+/** Which resource types each resource rule's policy applies to (its validation calls notApplicable for the rest). */
+const resourceTypesOfPolicy = new WeakMap<object, (type: string) => boolean>();
+
+/**
+ * The resource types a policy built here applies to, undefined for any other policy. The offline
+ * runner skips the other types: the policy would only answer notApplicable for them.
+ */
+export function resourceTypesOf(policy: object): ((type: string) => boolean) | undefined {
+    return resourceTypesOfPolicy.get(policy);
+}
+
+function resourceRule<C extends object>(area: RuleArea, spec: ResourceRuleSpec<C>): RuleDefinition {
     const applies = typeof spec.appliesTo === "function" ? spec.appliesTo : (type: string) => (spec.appliesTo as readonly string[]).includes(type);
     const scope = typeof spec.appliesTo === "function" ? (spec.scope ?? "some resource types") : spec.appliesTo.join(", ");
     const defaults = configDefaults(spec.config);
-    return {
-        policy: {
-            ...policyHeader(spec),
-            validateResource: (args: ResourceValidationArgs, reportViolation) => {
-                if (!applies(args.type)) args.notApplicable(`applies to ${scope}`);
-                spec.validate(
-                    {
-                        type: args.type,
-                        name: args.name,
-                        urn: args.urn,
-                        props: args.props,
-                        stack: stackOfUrn(args.urn),
-                        config: { ...defaults, ...args.getConfig<Partial<C>>() },
-                        provider: args.provider,
-                        opts: args.opts,
-                    },
-                    (message) => reportViolation(message),
-                );
-            },
+    const policy: ResourceValidationPolicy = {
+        ...policyHeader(spec),
+        validateResource: (args: ResourceValidationArgs, reportViolation) => {
+            if (!applies(args.type)) args.notApplicable(`applies to ${scope}`);
+            spec.validate(
+                {
+                    type: args.type,
+                    name: args.name,
+                    urn: args.urn,
+                    props: args.props,
+                    stack: stackOfUrn(args.urn),
+                    config: { ...defaults, ...args.getConfig<Partial<C>>() },
+                    provider: args.provider,
+                    opts: args.opts,
+                },
+                (message) => reportViolation(message),
+            );
         },
-        ...metadata(spec),
     };
+    resourceTypesOfPolicy.set(policy, applies);
+    return { policy, ...metadata(area, spec) };
 }
 
-export function stackRule<C extends object = {}>(spec: StackRuleSpec<C>): RuleDefinition {
+function stackRule<C extends object>(area: RuleArea, spec: StackRuleSpec<C>): RuleDefinition {
     const defaults = configDefaults(spec.config);
     return {
         policy: {
@@ -123,6 +134,14 @@ export function stackRule<C extends object = {}>(spec: StackRuleSpec<C>): RuleDe
                 spec.validate({ view, stack: view.stack, config: { ...defaults, ...args.getConfig<Partial<C>>() } }, reportViolation);
             },
         },
-        ...metadata(spec),
+        ...metadata(area, spec),
+    };
+}
+
+/** The rule builders of the module that holds `area`'s rules. */
+export function rulesFor(area: RuleArea) {
+    return {
+        resourceRule: <C extends object = {}>(spec: ResourceRuleSpec<C>) => resourceRule(area, spec),
+        stackRule: <C extends object = {}>(spec: StackRuleSpec<C>) => stackRule(area, spec),
     };
 }

@@ -1,10 +1,13 @@
 /**
  * Where Kubernetes objects keep their pod templates and containers, so every workload rule checks
  * Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and bare Pods alike, including
- * init and ephemeral containers.
+ * init and ephemeral containers; and the type tokens of the other objects the rules look at.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Unwrap } from "@pulumi/pulumi";
+import type { EditableResource } from "../../resource-shape";
+import type { ResourceContext } from "./define";
+import { pick } from "./mutate";
 import { isRecord } from "./values";
 
 export type PodSpec = Unwrap<k8s.types.input.core.v1.PodSpec>;
@@ -72,8 +75,40 @@ export function objectLabel(props: Record<string, any>, fallback: string): strin
     return metadata.namespace ? `${metadata.namespace}/${name}` : name;
 }
 
+/** A workload rule's check: runs `check` on the pod spec of every pod-running object, named `owner` in messages. */
+export function podRule<C extends object = {}>(
+    check: (spec: PodSpec, owner: string, report: (message: string) => void, resource: ResourceContext<C>) => void,
+): (resource: ResourceContext<C>, report: (message: string) => void) => void {
+    return (resource, report) => {
+        const spec = podSpecOf(resource.type, resource.props);
+        if (spec) check(spec, `${resource.type.split(":")[2]} '${objectLabel(resource.props, resource.name)}'`, report, resource);
+    };
+}
+
+/** For mutations: the first workload with containers, its pod spec and its first container. */
+export function firstWorkload(resources: EditableResource[]): { workload: EditableResource; spec: Record<string, any>; container: Record<string, any> } {
+    const workload = pick(resources, workloadTypes, "workload with a pod spec", (r) => (podSpecOf(r.type, r.inputs)?.containers ?? []).length > 0);
+    const spec = podSpecOf(workload.type, workload.inputs) as Record<string, any>;
+    return { workload, spec, container: spec.containers[0] };
+}
+
 /** Namespaces where the platform's objects never belong. */
 export const systemNamespaces: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+const objectTypes = {
+    namespace: ["kubernetes:core/v1:Namespace"],
+    service: ["kubernetes:core/v1:Service"],
+    configMap: ["kubernetes:core/v1:ConfigMap"],
+    serviceAccount: ["kubernetes:core/v1:ServiceAccount"],
+    ingress: ["kubernetes:networking.k8s.io/v1:Ingress"],
+    networkPolicy: ["kubernetes:networking.k8s.io/v1:NetworkPolicy"],
+    bindings: ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"],
+    helmRelease: ["kubernetes:helm.sh/v3:Release"],
+    helmChart: ["kubernetes:helm.sh/v4:Chart"],
+} as const;
+
+/** Type tokens of the other Kubernetes objects rules look at, as string lists any type can be looked up in. */
+export const kubernetesTypes: { readonly [K in keyof typeof objectTypes]: readonly string[] } = objectTypes;
 
 /** Namespaced object types the platform creates; their objects must name a namespace of their own. */
 export const namespacedTypes: readonly string[] = [

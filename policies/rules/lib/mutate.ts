@@ -4,9 +4,9 @@
  * a whole-stack test can prove each rule fires on the real program.
  */
 import * as yaml from "yaml";
-import { stackOfUrn, projectOfUrn, type EditableResource, type RecordedResourceLike } from "../../resource-shape";
+import { copyRecorded, stackOfUrn, projectOfUrn, type EditableResource, type RecordedResourceLike } from "../../resource-shape";
 import type { Mutation } from "../types";
-import { parseIni, stringifyIni } from "./config-documents";
+import { parseDocument, parseIni, stringifyIni } from "./config-documents";
 import { isRecord, parseJsonish } from "./values";
 
 export class MutationTargetMissing extends Error {
@@ -21,7 +21,7 @@ export function mutation(description: string, edit: (resources: EditableResource
     return {
         description,
         apply: (resources: readonly RecordedResourceLike[]) => {
-            const copy = structuredClone(resources) as unknown as EditableResource[];
+            const copy = copyRecorded(resources) as unknown as EditableResource[];
             edit(copy);
             return copy;
         },
@@ -118,13 +118,9 @@ export function editConfigMapYaml(
         if (!isRecord(data)) continue;
         for (const [key, text] of Object.entries(data)) {
             if (typeof text !== "string" || key.endsWith(".ini")) continue;
-            let document: unknown;
-            try {
-                document = yaml.parse(text);
-            } catch {
-                continue;
-            }
-            if (!isRecord(document) || !where(document)) continue;
+            const parsed = parseDocument(text);
+            if (!isRecord(parsed) || !where(parsed)) continue;
+            const document = structuredClone(parsed);
             if (edit(document) === false) continue;
             data[key] = yaml.stringify(document);
             return;

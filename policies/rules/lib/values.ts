@@ -3,10 +3,12 @@
  * (preview-time) values throw when touched, and provider config whose non-string values arrive as
  * JSON strings (pulumi/pulumi#15477).
  */
-import * as policySdk from "@pulumi/policy";
+// The SDK's own proxy module, which the policy server uses too; importing @pulumi/policy itself
+// would load its server and @pulumi/pulumi, most of what `npm run review` spends loading the pack.
+import * as policyProxy from "@pulumi/policy/proxy";
 
 /** Runtime exports @pulumi/policy ships without type declarations. */
-const policyRuntime = policySdk as unknown as {
+const policyRuntime = policyProxy as unknown as {
     readonly UnknownValueError: new (...args: any[]) => Error;
     readonly unknownCheckingProxy: <T>(value: T) => T;
 };

@@ -6,7 +6,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as tls from "@pulumi/tls";
-import { resourceRule, stackRule } from "./lib/define";
+import { rulesFor } from "./lib/define";
 import { mutation, pick } from "./lib/mutate";
 import type { StackView } from "./lib/stack-view";
 import { stringList } from "./lib/values";
@@ -16,6 +16,8 @@ type PrivateKeyInputs = Unwrap<tls.PrivateKeyArgs>;
 type SelfSignedCertInputs = Unwrap<tls.SelfSignedCertArgs>;
 type LocallySignedCertInputs = Unwrap<tls.LocallySignedCertArgs>;
 type CertRequestInputs = Unwrap<tls.CertRequestArgs>;
+
+const { resourceRule, stackRule } = rulesFor("pki");
 
 const tlsTypes = {
     privateKey: ["tls:index/privateKey:PrivateKey"],
@@ -51,7 +53,6 @@ const privateKeysStrong = stackRule<{ minimumRsaBits: number; maximumRsaBits: nu
         "the Client VPN chain: Client VPN accepts 1024- and 2048-bit RSA only, CA included (AWS Client VPN administrator " +
         "guide, mutual authentication). Fix: set algorithm 'ECDSA' with ecdsaCurve 'P384' (or 'RSA' with rsaBits 2048) on the tls.PrivateKey.",
     severity: "high",
-    area: "tls",
     securityRule: 1,
     controls: ["Security Hub ACM.2", "NIST SP 800-131A Rev. 2"],
     config: {
@@ -98,7 +99,6 @@ const certificatesShortLived = resourceRule<{ maximumLeafValidityHours: number; 
         "and an earlyRenewalHours window so the next `pulumi up` inside it replaces the certificate. Fix: set " +
         "validityPeriodHours and earlyRenewalHours from the stack's certValidityHours/caValidityHours/certEarlyRenewalHours.",
     severity: "medium",
-    area: "tls",
     securityRule: 1,
     controls: ["Security Hub ACM.1"],
     config: {
@@ -132,7 +132,6 @@ const certificatesScopedUsage = stackRule({
         "server_auth and/or client_auth, never signs and never 'any_extended'; server certificates name the DNS names or " +
         "IPs they serve, without wildcards. Fix: set allowedUses accordingly and dnsNames on the CertRequest/SelfSignedCert.",
     severity: "high",
-    area: "tls",
     securityRule: 1,
     controls: ["Checkov CKV2_AWS_71"],
     appliesTo: certificateTypes,
@@ -166,4 +165,4 @@ const certificatesScopedUsage = stackRule({
     }),
 });
 
-export const tlsRules: readonly RuleDefinition[] = [privateKeysStrong, certificatesShortLived, certificatesScopedUsage];
+export const pkiRules: readonly RuleDefinition[] = [privateKeysStrong, certificatesShortLived, certificatesScopedUsage];
