@@ -8,6 +8,7 @@ import {
     AuditTrail,
     auditObjectLockMode,
     EncryptedLogGroup,
+    EncryptedStorageClass,
     MetricsStore,
     PlatformKeys,
     SecurityAlarms,
@@ -37,6 +38,12 @@ const keys = new PlatformKeys(
     "tracing",
     { environment: settings.environment, accountId, region, names, deletionWindowDays: settings.kms.deletionWindowDays, retain },
     awsOnly,
+);
+// Every persistent volume (Tempo's WAL and blocks, gateway queues, Grafana's database) is EBS encrypted with the trace key.
+const storageClass = new EncryptedStorageClass(
+    "tracing",
+    { environment: settings.environment, keyArn: keys.traceKeyArn, retainVolumes: retain, tags: settings.tags },
+    kubernetesOnly,
 );
 const metricsStore = new MetricsStore(
     "tracing-span-metrics",
@@ -244,6 +251,7 @@ const tempo = new Tempo(
         namespace: platformNamespaces.namespaces.tempo.metadata.name,
         traceBucketName: traceBucket.bucketName,
         traceKeyArn: keys.traceKeyArn,
+        storageClassName: storageClass.name,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
         tlsHash: pki.tlsHash("tempoServer"),
     },
@@ -260,6 +268,7 @@ const grafana = new Grafana(
         // It encrypts Grafana's image repository and its break-glass admin secret.
         kmsKeyArn: keys.traceKeyArn,
         tlsHash: pki.tlsHash("grafanaClient"),
+        storageClassName: storageClass.name,
     },
     {
         providers: [providers.aws, providers.dockerBuild, providers.kubernetes, providers.random],
@@ -269,7 +278,14 @@ const grafana = new Grafana(
 
 const collectors = new CollectorFleet(
     "tracing-collectors",
-    { settings, plan: capacity, remoteWriteUrl: metricsStore.remoteWriteUrl, region: settings.aws.region, tlsHash: pki.tlsHash() },
+    {
+        settings,
+        plan: capacity,
+        remoteWriteUrl: metricsStore.remoteWriteUrl,
+        region: settings.aws.region,
+        tlsHash: pki.tlsHash(),
+        storageClassName: storageClass.name,
+    },
     { ...kubernetesWithSecrets, dependsOn: [platformNamespaces, pki, workloadIdentities.associations.gateway] },
 );
 

@@ -145,6 +145,13 @@ export const capacityAssumptions = {
         unit: "seconds of a partition one block-builder consume cycle holds on local disk",
         source: "Tempo block_builder consume_cycle_duration default 5m",
     },
+    tempoScratchMiB: {
+        value: 256,
+        unit: "MiB of node disk (emptyDir) a Tempo pod without trace data on disk may write",
+        source:
+            "Our assumption: Tempo's start-up files and the backend scheduler's job list, flushed to the bucket every " +
+            "backend_flush_interval; well inside the 1 GiB per pod a default 20 GiB EKS node root disk allows (test/platform/node-root-disk.test.ts)",
+    },
     maxTraceLiveSeconds: {
         value: 30,
         unit: "seconds an acknowledged span may wait in memory before the monolith writes it to its WAL",

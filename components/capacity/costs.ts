@@ -96,6 +96,14 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
             ),
         );
         for (const line of mskLines(d.msk)) add(line);
+        add(
+            ebsLine(
+                "tempo-volumes",
+                `Tempo volumes (${d.liveStore} x ${d.volumeGb.liveStore} GB live-store, ${d.blockBuilder} x ${d.volumeGb.blockBuilder} GB block-builder)`,
+                traceBackend,
+                d.liveStore * d.volumeGb.liveStore + d.blockBuilder * d.volumeGb.blockBuilder,
+            ),
+        );
     } else if (tempo.monolith) {
         add(computeLine("tempo-compute", "Tempo monolith", traceBackend, requested(tempo.monolith.resources, 1)));
         add(ebsLine("tempo-volume", "Tempo volume (WAL, blocks being cut)", traceBackend, tempo.monolith.volumeGb));

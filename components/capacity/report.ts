@@ -70,8 +70,11 @@ function workloadTable(plan: CapacityPlan): string[] {
             ["Tempo backend-scheduler", "backendScheduler", distributed.backendScheduler],
             ["Tempo backend-worker", "backendWorker", distributed.backendWorker],
         ];
+        const volumes: Partial<Record<keyof typeof distributed.resources, number>> = distributed.volumeGb;
         for (const [label, key, replicas] of components) {
-            rows.push([label, String(replicas), ...requestsAndLimits(distributed.resources[key]), `${distributed.scratchGb[key]} GB scratch`]);
+            const volume = volumes[key];
+            const disk = volume ? `${volume} GB volume each` : `${distributed.scratchMiB} MiB scratch`;
+            rows.push([label, String(replicas), ...requestsAndLimits(distributed.resources[key]), disk]);
         }
         const { msk } = distributed;
         rows.push([

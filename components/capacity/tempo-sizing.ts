@@ -24,8 +24,13 @@ export interface TempoDistributedPlan {
     readonly backendScheduler: number;
     readonly backendWorker: number;
     readonly resources: Readonly<Record<TempoComponent, PodResources>>;
-    /** Pod-lifetime scratch space (emptyDir) per pod, GiB. */
-    readonly scratchGb: Readonly<Record<TempoComponent, number>>;
+    /**
+     * Persistent volume per pod, GiB, of the two components that keep trace data on local disk: a
+     * live-store's WAL and complete blocks, a block-builder's consume cycle (docs/storage.md).
+     */
+    readonly volumeGb: Readonly<Record<"liveStore" | "blockBuilder", number>>;
+    /** Node-disk scratch (emptyDir) of every other component, MiB. */
+    readonly scratchMiB: number;
     /** Snappy-compressed bytes/s the distributors write to the log. */
     readonly log: LogLoad;
     /** The MSK brokers that carry it. */
@@ -91,15 +96,11 @@ export function planDistributed(settings: Settings, storedBytesPerSecond: number
             backendScheduler: podResources(floor.cores, floor.memoryMiB),
             backendWorker: sized("backendWorker", load / replicas.backendWorker),
         },
-        scratchGb: {
-            distributor: 1,
+        volumeGb: {
             liveStore: gibibytes(perPartition * a.tempoLocalSeconds.value),
             blockBuilder: gibibytes(perPartition * a.blockBuilderCycleSeconds.value),
-            querier: 1,
-            queryFrontend: 1,
-            backendScheduler: 1,
-            backendWorker: 1,
         },
+        scratchMiB: a.tempoScratchMiB.value,
         log,
         msk,
     };

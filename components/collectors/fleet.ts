@@ -22,6 +22,8 @@ export interface CollectorFleetArgs {
      * certificates, but read the CA bundle they verify peers with only at start-up.
      */
     readonly tlsHash: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass, for the gateways' queue volumes. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 /**
@@ -72,6 +74,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
                 tlsHash: args.tlsHash,
+                storageClassName: args.storageClassName,
             },
             { parent: this },
         );

@@ -23,6 +23,8 @@ export interface CollectorGatewayArgs {
     readonly hashSaltSecretName: pulumi.Input<string>;
     /** Hash of the platform CA bundle (PlatformPki.tlsHash): a new bundle rolls the gateways. */
     readonly tlsHash: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass: queued spans are trace data. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 const workload = workloads.gateway;
@@ -126,7 +128,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                             metadata: { name: queueVolumeName, labels },
                             spec: {
                                 accessModes: ["ReadWriteOnce"],
-                                storageClassName: settings.cluster.storageClass,
+                                storageClassName: args.storageClassName,
                                 resources: { requests: { storage: `${plan.gateway.queueVolumeGb}Gi` } },
                             },
                         },

@@ -1,4 +1,4 @@
-/** Data plane: keys, buckets, audit trail, security alarms, metrics workspace, alert topic and workload identities. */
+/** Data plane: keys, buckets, audit trail, security alarms, metrics workspace, alert topic, workload identities and the encrypted StorageClass. */
 export { AccessLogBucket, type AccessLogBucketArgs } from "./access-log-bucket";
 export { AlertTopic, type AlertTopicArgs } from "./alert-topic";
 export { AuditBucket, type AuditBucketArgs } from "./audit-bucket";
@@ -9,5 +9,6 @@ export { PlatformKeys, type PlatformKeysArgs } from "./keys";
 export { EncryptedLogGroup, type EncryptedLogGroupArgs } from "./log-group";
 export { MetricsStore, type MetricsStoreArgs } from "./metrics-store";
 export { SecurityAlarms, type SecurityAlarmsArgs } from "./security-alarms";
+export { EncryptedStorageClass, type EncryptedStorageClassArgs } from "./storage-class";
 export { TraceBucket, type TraceBucketArgs } from "./trace-bucket";
 export { WorkloadIdentities, type WorkloadIdentitiesArgs } from "./workload-identities";

@@ -58,6 +58,17 @@ export const keyAdministrationActions = [
  */
 export const sseKmsActions = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
 
+/** What a service that encrypts its own resources asks KMS for (besides grants). */
+const serviceDataKeyActions = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/**
+ * What EBS asks KMS for when the EBS CSI driver creates, attaches or snapshots a volume encrypted
+ * with a customer managed key: the EBS user guide's "Permissions for users" list (CreateGrant,
+ * Decrypt, DescribeKey, GenerateDataKeyWithoutPlaintext, ReEncrypt), the grant asked for separately.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html
+ */
+export const ebsVolumeKeyActions = ["kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"] as const;
+
 /** Encryption context key SNS sends with every KMS call for an encrypted topic (value: the topic ARN). */
 export const snsTopicEncryptionContext = "kms:EncryptionContext:aws:sns:topicArn";
 
@@ -119,7 +130,9 @@ export interface TraceKeyPolicyArgs {
 }
 
 /**
- * The trace key encrypts Tempo's blocks in S3 and the span metrics in Managed Prometheus.
+ * The trace key encrypts Tempo's blocks in S3, the span metrics in Managed Prometheus and the
+ * platform's persistent volumes (EBS), which hold Tempo's WAL and blocks, the gateways' queued spans
+ * and Grafana's database.
  *
  * Tempo: only through S3 and only for objects of the trace bucket: with an S3 Bucket Key the encryption context is the
  * bucket ARN, without one the object ARN, so both are allowed.
@@ -136,6 +149,12 @@ export interface TraceKeyPolicyArgs {
  * then use the key (GenerateDataKey, Decrypt) with the `aws:ecr:arn` encryption context naming the
  * repository. So: grants for AWS resources through ECR only, and data keys through ECR only for
  * that repository.
+ *
+ * EBS: the EBS CSI driver (a cluster add-on with its own role, outside this program) creates the
+ * volumes of the platform's StorageClass; EC2 calls KMS on the driver's behalf, so the account
+ * principal may use the key and create grants for AWS resources only through EC2 in this account.
+ * The driver's role must allow the same actions on this key in its IAM policy (aws-ebs-csi-driver
+ * docs/install.md, "Encrypted EBS Volumes via KMS").
  */
 export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
     const bucketArn = s3BucketArn(args.traceBucketName);
@@ -150,8 +169,9 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
         ...useThroughService("Prometheus", "MetricsWorkspace", "aps", args),
         ...useThroughService("Msk", "TempoKafkaVolumes", "kafka", args),
         ...useThroughService("Ecr", "GrafanaImages", "ecr", args, {
-            ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) },
+            conditions: { ArnEquals: { "kms:EncryptionContext:aws:ecr:arn": ecrRepositoryArn(args.region, args.accountId, args.imageRepositoryName) } },
         }),
+        ...useThroughService("Ebs", "PersistentVolumes", "ec2", args, { actions: ebsVolumeKeyActions }),
         {
             Sid: "SecretsManagerUsesKeyForPlatformCredentials",
             Effect: "Allow",
@@ -173,15 +193,16 @@ export function traceKeyPolicy(args: TraceKeyPolicyArgs): PolicyDocument {
 
 /**
  * A service that encrypts its own resources with the key: data-key use and grants (for AWS
- * resources only), both only through that service's regional endpoint and only for this account;
- * `dataConditions` narrows the data-key use further (to the encryption context the service sends).
+ * resources only), both only through that service's regional endpoint and only for this account.
+ * `data` says which data-key actions the service asks for (when not the usual three) and narrows
+ * their use further (to the encryption context the service sends).
  */
 function useThroughService(
     principalName: string,
     purpose: string,
     service: KmsCallingService,
     args: { readonly accountId: string; readonly region: string },
-    dataConditions: PolicyConditions = {},
+    data: { readonly actions?: readonly string[]; readonly conditions?: PolicyConditions } = {},
 ): PolicyStatement[] {
     const through = { "kms:ViaService": viaService(service, args.region), "kms:CallerAccount": args.accountId };
     return [
@@ -189,9 +210,9 @@ function useThroughService(
             Sid: `${principalName}UsesKeyFor${purpose}`,
             Effect: "Allow",
             Principal: { AWS: accountRootArn(args.accountId) },
-            Action: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
+            Action: data.actions ?? serviceDataKeyActions,
             Resource: "*",
-            Condition: { StringEquals: through, ...dataConditions },
+            Condition: { StringEquals: through, ...data.conditions },
         },
         {
             Sid: `${principalName}CreatesGrantsFor${purpose}`,

@@ -32,6 +32,8 @@ export interface GrafanaArgs {
      * so a renewal rolls the pod. The server certificate reloads by itself (certs_watch_interval).
      */
     readonly tlsHash: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass, for Grafana's database volume. */
+    readonly storageClassName: pulumi.Input<string>;
 }
 
 /** Grafana's own Secret: admin password, secret_key and the OAuth client secret. */
@@ -182,7 +184,7 @@ export class Grafana extends pulumi.ComponentResource {
                 metadata: { name: "grafana-data", namespace, labels },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
-                    storageClassName: settings.cluster.storageClass,
+                    storageClassName: args.storageClassName,
                     resources: { requests: { storage: `${settings.grafana.volumeGb}Gi` } },
                 },
             },

@@ -78,7 +78,9 @@ export function anyLogGroupArn(region: string, accountId: string): string {
 }
 
 /** Regional endpoint name of a service, as KMS sees it in `kms:ViaService` (and as the CloudWatch Logs principal). */
-export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager" | "sns" | "ecr";
+export type KmsCallingService = "s3" | "aps" | "logs" | "cloudtrail" | "kafka" | "secretsmanager" | "sns" | "ecr"
+    // EBS: the CSI driver's CreateVolume/AttachVolume reach KMS through EC2.
+    | "ec2";
 
 export function viaService(service: KmsCallingService, region: string): string {
     return `${service}.${region}.amazonaws.com`;

@@ -107,6 +107,17 @@ export const tlsSecrets = {
  */
 export const tlsHashAnnotation = "tracing.platform/tls-hash";
 
+/**
+ * The StorageClass every platform volume is provisioned from (cluster-scoped, so it carries the
+ * environment: two stacks sharing a cluster never fight over one class).
+ */
+export function storageClassName(environment: string): string {
+    return `tracing-${environment}-gp3-encrypted`;
+}
+
+/** The EBS CSI driver, the provisioner of that class (kubernetes-sigs/aws-ebs-csi-driver docs/parameters.md). */
+export const ebsCsiProvisioner = "ebs.csi.aws.com";
+
 /** Standard labels for an object of the given workload. */
 export function standardLabels(workload: string, environment: string, component?: string): Record<string, string> {
     return {

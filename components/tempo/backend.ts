@@ -47,6 +47,8 @@ export interface TempoArgs {
     readonly traceBucketName: pulumi.Input<string>;
     /** ARN of the KMS key Tempo requests SSE-KMS with. */
     readonly traceKeyArn: pulumi.Input<string>;
+    /** The platform's encrypted StorageClass, for every volume that holds trace data. */
+    readonly storageClassName: pulumi.Input<string>;
     /** The MSK connection: required in distributed mode, absent in monolithic mode. */
     readonly kafka?: TempoKafkaConnection;
     /**
@@ -63,9 +65,10 @@ type Workload = k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
 /**
  * Grafana Tempo 3 in the stack's mode. Monolithic: one StatefulSet (`-target=all`) with a
  * persistent volume. Distributed: distributors write to Kafka, live-stores and block-builders
- * consume it, queriers and query-frontends serve Grafana, the backend scheduler and workers
- * compact and enforce retention. Either way the gateways send to `tempo-ingest:4317` and Grafana
- * queries `tempo-query:3200`, both mutual TLS.
+ * consume it (each pod on its own persistent volume), queriers and query-frontends serve Grafana,
+ * the backend scheduler and workers compact and enforce retention. Either way the gateways send to
+ * `tempo-ingest:4317` and Grafana queries `tempo-query:3200`, both mutual TLS. Every volume comes
+ * from the platform's encrypted StorageClass.
  */
 export class Tempo extends pulumi.ComponentResource {
     public readonly config: k8s.core.v1.ConfigMap;
@@ -86,12 +89,14 @@ export class Tempo extends pulumi.ComponentResource {
     private readonly createdServices: k8s.core.v1.Service[] = [];
     private readonly settings: Settings;
     private readonly environment: string;
+    private readonly storageClassName: pulumi.Input<string>;
 
     constructor(name: string, args: TempoArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:tempo:Tempo", name, args, opts);
         const { settings, plan } = args;
         this.settings = settings;
         this.environment = settings.environment;
+        this.storageClassName = args.storageClassName;
         const distributed = plan.mode === "distributed";
         if (plan.mode !== settings.tempo.mode) throw new Error(`capacity plan is for ${plan.mode} Tempo, settings say ${settings.tempo.mode}`);
         if (distributed !== (args.kafka !== undefined)) {
@@ -166,7 +171,7 @@ export class Tempo extends pulumi.ComponentResource {
         });
 
         const created: Record<string, Workload> = {};
-        for (const workload of tempoWorkloads(settings, plan)) {
+        for (const workload of tempoWorkloads(plan)) {
             created[workload.component] = this.workload(name, workload, namespace, annotations, memberlist, credentials);
             if (workload.highlyAvailable) this.disruptionBudget(name, workload, namespace);
         }
@@ -271,12 +276,12 @@ export class Tempo extends pulumi.ComponentResource {
                                       metadata: { name: "data", labels },
                                       spec: {
                                           accessModes: ["ReadWriteOnce"],
-                                          storageClassName: persistent.storageClass,
+                                          storageClassName: this.storageClassName,
                                           resources: { requests: { storage: `${persistent.sizeGb}Gi` } },
                                       },
                                   },
                               ],
-                              // The WAL outlives a deleted StatefulSet; a re-created monolith replays it.
+                              // The WAL outlives a deleted or scaled-down StatefulSet; the pod that returns replays it.
                               persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                           }
                         : {}),

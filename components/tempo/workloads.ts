@@ -22,9 +22,9 @@ export const kafkaCredentialsSecretName = "tempo-kafka-credentials";
 export const monolithComponent = "monolith";
 
 export type TempoDataVolume =
-    /** A PersistentVolumeClaim per pod (volumeClaimTemplates), sized in GiB. */
-    | { readonly kind: "persistentVolume"; readonly sizeGb: number; readonly storageClass: string }
-    /** Pod-lifetime scratch space: Kafka, not the pod, is the durable copy. */
+    /** A PersistentVolumeClaim per pod (volumeClaimTemplates) of the platform's encrypted StorageClass, sized in GiB. */
+    | { readonly kind: "persistentVolume"; readonly sizeGb: number }
+    /** Pod-lifetime scratch space on the node's root disk, for components that keep no trace data. */
     | { readonly kind: "emptyDir"; readonly sizeLimit: string };
 
 export interface TempoWorkload {
@@ -57,6 +57,27 @@ export const tempoPlanKeys: Readonly<Record<Exclude<TempoTarget, "all">, keyof T
     "backend-worker": "backendWorker",
 };
 
+/**
+ * Which components keep trace data on local disk (grafana/tempo v3.0.x; the same in main):
+ * - live-store: flushes idle traces to a local WAL and keeps the complete blocks cut from it until
+ *   complete_block_timeout (docs/sources/tempo/reference-tempo-architecture/components/live-store.md,
+ *   "Local WAL"; wal path /var/tempo/live-store/traces in modules/livestore/config.go);
+ * - block-builder: writes each consume cycle into Parquet blocks on local disk before uploading them
+ *   (components/block-builder.md, "Size the scratch disk to hold at least one full consumption
+ *   cycle"; wal path /var/tempo/block-builder/traces in modules/blockbuilder/config.go).
+ * Both get an encrypted persistent volume sized by the capacity plan, so trace data stays off the
+ * nodes' root disks (which this program neither sizes nor encrypts) and a restarted live-store
+ * serves its WAL during Kafka replay.
+ * The others keep no trace data locally: distributors, queriers and query-frontends stream; backend
+ * workers compact object to object (no file writes in modules/backendworker); the backend scheduler
+ * keeps only its job list (local_work_path), flushed to the bucket every backend_flush_interval
+ * (components/compaction.md). They get the plan's small scratch, which fits a node's root disk.
+ */
+const persistentTargets: Readonly<Partial<Record<Exclude<TempoTarget, "all">, keyof TempoDistributedPlan["volumeGb"]>>> = {
+    "live-store": "liveStore",
+    "block-builder": "blockBuilder",
+};
+
 interface DistributedShape {
     readonly kind: TempoWorkload["kind"];
     readonly kafkaClient: boolean;
@@ -78,7 +99,7 @@ const shapes: Record<Exclude<TempoTarget, "all">, DistributedShape> = {
 };
 
 /** The workloads of the stack's Tempo mode, sized by the capacity plan. */
-export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]): TempoWorkload[] {
+export function tempoWorkloads(plan: CapacityPlan["tempo"]): TempoWorkload[] {
     if (plan.mode === "monolithic") {
         if (!plan.monolith) throw new Error("the capacity plan has no monolith sizing for monolithic Tempo");
         return [
@@ -91,7 +112,7 @@ export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]):
                 resources: plan.monolith.resources,
                 kafkaClient: false,
                 receivesOtlp: true,
-                data: { kind: "persistentVolume", sizeGb: plan.monolith.volumeGb, storageClass: settings.cluster.storageClass },
+                data: { kind: "persistentVolume", sizeGb: plan.monolith.volumeGb },
                 highlyAvailable: false,
                 terminationGracePeriodSeconds: 60,
             },
@@ -101,6 +122,7 @@ export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]):
     if (!distributed) throw new Error("the capacity plan has no distributed sizing for distributed Tempo");
     return (Object.keys(shapes) as Exclude<TempoTarget, "all">[]).map((target) => {
         const key = tempoPlanKeys[target];
+        const volume = persistentTargets[target];
         return {
             component: target,
             name: `${workloads.tempo.name}-${target}`,
@@ -109,8 +131,9 @@ export function tempoWorkloads(settings: Settings, plan: CapacityPlan["tempo"]):
             replicas: distributed[key],
             resources: distributed.resources[key],
             receivesOtlp: target === "distributor",
-            // Scratch space from the plan: a live-store's WAL and recent blocks, a block-builder's consume cycle.
-            data: { kind: "emptyDir", sizeLimit: `${distributed.scratchGb[key]}Gi` },
+            data: volume
+                ? { kind: "persistentVolume", sizeGb: distributed.volumeGb[volume] }
+                : { kind: "emptyDir", sizeLimit: `${distributed.scratchMiB}Mi` },
             highlyAvailable: true,
         };
     });

@@ -16,6 +16,7 @@ import { kubernetesHelmRules } from "./kubernetes-helm";
 import { kubernetesNamespaceRules } from "./kubernetes-namespaces";
 import { kubernetesNetworkRules } from "./kubernetes-network";
 import { kubernetesPodRules } from "./kubernetes-pods";
+import { kubernetesVolumeRules } from "./kubernetes-volumes";
 import { networkRules } from "./network";
 import { pkiRules } from "./pki";
 import { s3AccessRules } from "./s3-access";
@@ -46,6 +47,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...kubernetesNamespaceRules,
     ...kubernetesNetworkRules,
     ...kubernetesHelmRules,
+    ...kubernetesVolumeRules,
     ...pkiRules,
     ...collectorRules,
     ...tempoRules,

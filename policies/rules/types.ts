@@ -49,6 +49,7 @@ export type RuleArea =
     | "kubernetes-namespaces"
     | "kubernetes-network"
     | "kubernetes-helm"
+    | "kubernetes-volumes"
     | "pki"
     | "collectors"
     | "tempo"

@@ -7,6 +7,7 @@
 import type { Cluster, EKSClient } from "@aws-sdk/client-eks";
 import type { V1DaemonSet } from "@kubernetes/client-node";
 import * as yaml from "yaml";
+import { ebsCsiProvisioner } from "../../components/platform/names";
 import { guarded, type Target } from "./aws-errors";
 import { addonLabel, describeAddon, describeAddonHealth } from "./cluster";
 import { inCluster, type KubernetesAccess } from "./kubernetes";
@@ -100,8 +101,11 @@ export function checkNetworkPolicy(eks: EKSClient, cluster: Cluster, target: Tar
     });
 }
 
-/** CSI drivers that provision EBS volumes, by where they come from when there is no add-on. */
-const ebsCsiDrivers = { "ebs.csi.aws.com": "installed outside EKS add-ons", "ebs.csi.eks.amazonaws.com": "built into EKS Auto Mode" } as const;
+/**
+ * EKS Auto Mode's built-in EBS driver provisions only StorageClasses that name it (EKS user guide,
+ * "Create a storage class"), not the platform's class of the EBS CSI driver.
+ */
+const autoModeEbsDriver = "ebs.csi.eks.amazonaws.com";
 
 export function checkEbsCsiDriver(eks: EKSClient, cluster: Cluster, target: Target, access: KubernetesAccess): Promise<CheckResult> {
     const check = "EBS CSI driver";
@@ -111,13 +115,14 @@ export function checkEbsCsiDriver(eks: EKSClient, cluster: Cluster, target: Targ
         if (addon?.status === "ACTIVE") return pass(check, `${addonLabel(addon)} ACTIVE`);
         if (addon) return fail(check, `add-on ${addonName} ${describeAddonHealth(addon)}`, unhealthyAddonFix(cluster.name!, addonName));
         return inCluster(check, access, async (api) => {
-            for (const [driver, origin] of Object.entries(ebsCsiDrivers)) {
-                if (await api.csiDriver(driver)) return pass(check, `CSIDriver ${driver} (${origin})`);
-            }
+            if (await api.csiDriver(ebsCsiProvisioner)) return pass(check, `CSIDriver ${ebsCsiProvisioner} (installed outside EKS add-ons)`);
+            const autoModeOnly = await api.csiDriver(autoModeEbsDriver);
             return fail(
                 check,
-                `no ${addonName} add-on and no CSIDriver ${Object.keys(ebsCsiDrivers).join(" or ")}`,
-                `aws eks create-addon --cluster-name ${cluster.name} --addon-name ${addonName} with an IAM role for its controller: the gateways' queues, Tempo and Grafana keep their data on EBS volumes`,
+                autoModeOnly
+                    ? `only EKS Auto Mode's CSIDriver ${autoModeEbsDriver}, which does not provision the platform's StorageClass (provisioner ${ebsCsiProvisioner})`
+                    : `no ${addonName} add-on and no CSIDriver ${ebsCsiProvisioner}`,
+                `aws eks create-addon --cluster-name ${cluster.name} --addon-name ${addonName} with an IAM role for its controller that may use the trace key (docs/storage.md): the gateways' queues, Tempo and Grafana keep their data on EBS volumes`,
             );
         });
     });

@@ -1,9 +1,10 @@
 /**
  * What `pulumi up` needs from inside the cluster: an API server the deploying machine can reach
  * with rights to create namespaces and cluster-wide RBAC, the AWS Load Balancer Controller (the
- * platform's NLB Services) and the StorageClass its volumes name.
+ * platform's NLB Services), and no stranger's object in the place of the StorageClass it creates.
  */
 import type { Cluster } from "@aws-sdk/client-eks";
+import { partOf } from "../../components/platform/names";
 import { inCluster, KubernetesError, type ClusterApi, type KubernetesAccess, type Permission } from "./kubernetes";
 import { fail, pass, type CheckResult } from "./result";
 
@@ -108,16 +109,24 @@ export function checkLoadBalancerController(access: KubernetesAccess): Promise<C
     });
 }
 
-export function checkStorageClass(access: KubernetesAccess, name: string, stack: string): Promise<CheckResult> {
+/**
+ * The platform's StorageClass is the program's own (components/data-plane/storage-class.ts): absent
+ * before the first deploy, labelled as this stack's after it. A class of that name that someone
+ * else made stands in the way of the one the program creates.
+ */
+export function checkStorageClass(access: KubernetesAccess, name: string, environment: string): Promise<CheckResult> {
     const check = `StorageClass ${name}`;
-    const create = `create it (provisioner ebs.csi.aws.com, parameters type: gp3, encrypted: "true", kmsKeyId: <key ARN>) or set tracing-platform:storageClass in Pulumi.${stack}.yaml to a class that encrypts`;
     return inCluster(check, access, async (api) => {
-        const storageClass = await api.storageClass(name);
-        if (!storageClass) return fail(check, "not found (the platform's volumes name it)", create);
-        if (storageClass.parameters?.encrypted !== "true") {
-            return fail(check, `provisioner ${storageClass.provisioner} without encrypted: "true"`, create);
+        const existing = await api.storageClass(name);
+        if (!existing) return pass(check, "absent; pulumi up creates it (gp3, encrypted with the stack's trace key)");
+        const labels = existing.metadata?.labels ?? {};
+        if (labels["app.kubernetes.io/part-of"] === partOf && labels.environment === environment) {
+            return pass(check, `created by this stack (provisioner ${existing.provisioner})`);
         }
-        const key = storageClass.parameters.kmsKeyId ? `KMS key ${storageClass.parameters.kmsKeyId}` : "the account's default EBS key";
-        return pass(check, `provisioner ${storageClass.provisioner}, encrypted with ${key}`);
+        return fail(
+            check,
+            `exists with provisioner ${existing.provisioner} and is not this stack's (no labels app.kubernetes.io/part-of=${partOf}, environment=${environment})`,
+            `kubectl delete storageclass ${name} once nothing provisions from it (volumes it made keep their data); the program creates its own class of that name`,
+        );
     });
 }

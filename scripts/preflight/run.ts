@@ -7,6 +7,7 @@ import type { Cluster, EKSClient } from "@aws-sdk/client-eks";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { storageClassName } from "../../components/platform/names";
 import type { Settings } from "../../components/platform/settings";
 import { checkEbsCsiDriver, checkNetworkPolicy, checkPodIdentityAgent } from "./addons";
 import { guarded, type Target } from "./aws-errors";
@@ -83,7 +84,7 @@ async function runChecks(options: PreflightOptions, report: (result: CheckResult
     report(await checkNetworkPolicy(clients.eks, cluster, target, access));
     report(await checkLoadBalancerController(access));
     report(await checkEbsCsiDriver(clients.eks, cluster, target, access));
-    report(await checkStorageClass(access, settings.cluster.storageClass, settings.stack));
+    report(await checkStorageClass(access, storageClassName(settings.environment), settings.environment));
 
     for (const result of await checkVpcEndpoints(clients.ec2, settings, target)) report(result);
     report(await checkPrivateSubnets(clients.ec2, settings, target));

@@ -47,8 +47,8 @@ describe("capacity plan: requests sized from the load with twice the peak", () =
                     covers(d.resources.blockBuilder, need(load / d.blockBuilder / a.blockBuilderBytesPerSecond.value, 0.5, 5), "block-builder");
                     covers(d.resources.querier, need(load / d.querier / a.querierBytesPerSecond.value, 1, 4), "querier");
                     assert.ok(d.distributor >= 2 && d.querier >= 2, "stateless paths survive one pod, node or zone");
-                    assert.ok(d.scratchGb.liveStore * 2 ** 30 >= (load / d.liveStore) * a.tempoLocalSeconds.value, "live-store scratch holds 20 min of its partition");
-                    assert.ok(d.scratchGb.blockBuilder * 2 ** 30 >= (load / d.blockBuilder) * a.blockBuilderCycleSeconds.value, "block-builder scratch holds a consume cycle");
+                    assert.ok(d.volumeGb.liveStore * 2 ** 30 >= (load / d.liveStore) * a.tempoLocalSeconds.value, "live-store volume holds 20 min of its partition");
+                    assert.ok(d.volumeGb.blockBuilder * 2 ** 30 >= (load / d.blockBuilder) * a.blockBuilderCycleSeconds.value, "block-builder volume holds a consume cycle");
                 }
                 const m = plan.tempo.monolith;
                 if (m) {

@@ -14,7 +14,7 @@ import { hashSaltEnvVar } from "../../components/collectors/pii-scrubbing";
 import { namespaces, ports, services, tlsHashAnnotation, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings } from "../../components/platform/settings";
 import { kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
-import { expectedTlsHash } from "../harness/recorded";
+import { encryptedStorageClassName, expectedTlsHash } from "../harness/recorded";
 import { gatewayInput } from "./fixtures";
 
 const ns = namespaces.collectors;
@@ -25,6 +25,7 @@ function fleetOf(recording: StackRecording) {
     return {
         settings,
         plan,
+        storageClass: encryptedStorageClassName(recording),
         daemonSet: kubernetesObject(recording, "apps/v1", "DaemonSet", workloads.agent.name, ns),
         statefulSet: kubernetesObject(recording, "apps/v1", "StatefulSet", workloads.gateway.name, ns),
         agentService: kubernetesObject(recording, "core/v1", "Service", services.agent.name, ns),
@@ -90,7 +91,7 @@ for (const stack of shippedStacks) {
         });
 
         it("gateways: a StatefulSet of the contrib image with the plan's replicas, resources and queue volume", () => {
-            const { statefulSet, gatewayConfig, settings, plan } = fleet;
+            const { statefulSet, gatewayConfig, settings, plan, storageClass } = fleet;
             const spec = statefulSet.inputs.spec;
             assert.equal(spec.replicas, plan.gateway.replicas);
             assert.equal(spec.serviceName, services.gatewayHeadless.name);
@@ -98,7 +99,7 @@ for (const stack of shippedStacks) {
             assert.deepEqual(container(statefulSet).resources, plan.gateway.resources);
             assert.equal(envOf(statefulSet).GOMEMLIMIT.value, goMemLimit(plan.gateway.resources.limits.memory));
             const [claim] = spec.volumeClaimTemplates;
-            assert.equal(claim.spec.storageClassName, settings.cluster.storageClass);
+            assert.equal(claim.spec.storageClassName, storageClass);
             assert.equal(claim.spec.resources.requests.storage, `${plan.gateway.queueVolumeGb}Gi`);
             assert.deepEqual(claim.spec.accessModes, ["ReadWriteOnce"]);
             const queueMount = container(statefulSet).volumeMounts.find((m: any) => m.name === claim.metadata.name);

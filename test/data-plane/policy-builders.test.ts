@@ -4,9 +4,8 @@ import { objectDataActions, traceBucketPolicy } from "../../components/data-plan
 import { auditObjectLockMode, logArchiveLifecycle, traceBucketLifecycle } from "../../components/data-plane/bucket-lifecycle";
 import { policyDocument } from "../../components/platform/iam-policy";
 import { trailEventSelectors } from "../../components/data-plane/trail-policies";
-import { traceKeyPolicy } from "../../components/data-plane/key-policies";
 import { checkLeastPrivilege, conditionValues, statement, statements } from "./checks";
-import { accountId, region, names, traceBucket, endpointId, traceKeyArn, roleArn, identity } from "./simulator";
+import { accountId, traceBucket, endpointId, traceKeyArn, identity, traceKeyPolicyDocument } from "./simulator";
 
 describe("data plane policy builders", () => {
     it("adds the endpoint restriction only when the endpoint is known, for object data of non-service principals", () => {
@@ -28,15 +27,7 @@ describe("data plane policy builders", () => {
     it("pins Tempo's key use to the trace key, through S3, for trace bucket objects", () => {
         const kms = statement(identity.tempo, "UseTraceKeyThroughS3");
         assert.equal(kms.Resource, traceKeyArn);
-        const keyPolicy = traceKeyPolicy({
-            accountId,
-            region,
-            traceBucketName: traceBucket,
-            tempoRoleArn: roleArn(names.workloadRoles.tempo),
-            imageRepositoryName: names.grafanaImageRepository,
-            breakGlassSecretName: names.grafanaBreakGlassSecret,
-        });
-        const keySide = statement(keyPolicy, "TempoUsesKeyThroughS3ForTraceBucket");
+        const keySide = statement(traceKeyPolicyDocument, "TempoUsesKeyThroughS3ForTraceBucket");
         assert.deepEqual(kms.Action, keySide.Action, "role policy and key policy grant the same actions");
         assert.deepEqual(
             conditionValues(kms, "StringLike", "kms:EncryptionContext:aws:s3:arn"),

@@ -6,6 +6,7 @@
  */
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../../components/platform/iam-policy";
+import { traceKeyPolicy } from "../../components/data-plane/key-policies";
 import { gatewayPermissionPolicy, grafanaPermissionPolicy, tempoPermissionPolicy } from "../../components/data-plane/workload-policies";
 import { awsResourceNames } from "../../components/platform/names";
 
@@ -21,6 +22,16 @@ export const workspaceArn = `arn:aws:aps:${region}:${accountId}:workspace/ws-000
 export const clusterArn = `arn:aws:eks:${region}:${accountId}:cluster/apps-dev`;
 export const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${names.trail}`;
 export const roleArn = (name: string, account = accountId) => `arn:aws:iam::${account}:role/${name}`;
+
+/** The trace key's policy for this account, as the program builds it. */
+export const traceKeyPolicyDocument = traceKeyPolicy({
+    accountId,
+    region,
+    traceBucketName: traceBucket,
+    tempoRoleArn: roleArn(names.workloadRoles.tempo),
+    imageRepositoryName: names.grafanaImageRepository,
+    breakGlassSecretName: names.grafanaBreakGlassSecret,
+});
 
 export const identity = {
     tempo: tempoPermissionPolicy({ traceBucketName: traceBucket, traceKeyArn }),

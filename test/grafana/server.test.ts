@@ -9,6 +9,7 @@ import { namespaces, ports, tlsHashAnnotation, tlsSecrets, workloads } from "../
 import { parseSettings } from "../../components/platform/settings";
 import { expectedTlsHash } from "../harness/recorded";
 import { byUrn, kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
+import { encryptedStorageClassName } from "../harness/recorded";
 
 const namespace = namespaces.grafana;
 
@@ -83,13 +84,13 @@ describe("Grafana component (program)", () => {
                 }
             });
 
-            it("data on a PVC of the configured storage class and size (protected in prod)", async () => {
+            it("data on a PVC of the platform's encrypted StorageClass, of the configured size (protected in prod)", async () => {
                 const recording = await stackRecording(stack);
                 const settings = parseSettings(recording.config, stack);
                 const { volume, mountOf } = grafanaParts(recording);
                 const claim = kubernetesObject(recording, "core/v1", "PersistentVolumeClaim", "grafana-data", namespace);
                 assert.deepEqual(claim.inputs.spec.accessModes, ["ReadWriteOnce"]);
-                assert.equal(claim.inputs.spec.storageClassName, settings.cluster.storageClass);
+                assert.equal(claim.inputs.spec.storageClassName, encryptedStorageClassName(recording));
                 assert.equal(claim.inputs.spec.resources.requests.storage, `${settings.grafana.volumeGb}Gi`);
                 assert.equal(claim.protect, settings.protectStatefulResources);
                 new PersistentVolumeClaim(claim.inputs as any).validate();

@@ -27,6 +27,22 @@ export function dependencyOfType(recording: StackRecording, resource: RecordedRe
     return matches[0];
 }
 
+/**
+ * Name of the stack's StorageClass, after checking it is the only one the stack creates and that it
+ * has EBS encrypt volumes with the stack's trace key (kmsKeyId computed from that aws.kms.Key).
+ */
+export function encryptedStorageClassName(recording: StackRecording): string {
+    const classes = kubernetesObjects(recording, "storage.k8s.io/v1", "StorageClass");
+    if (classes.length !== 1) throw new Error(`expected the stack to create one StorageClass, found ${classes.length}`);
+    const [storageClass] = classes;
+    const key = dependencyOfType(recording, storageClass, "parameters", "aws:kms/key:Key");
+    const { encrypted, kmsKeyId } = storageClass.inputs.parameters ?? {};
+    if (key.name !== "tracing-trace" || encrypted !== "true" || !kmsKeyId) {
+        throw new Error(`StorageClass ${storageClass.inputs.metadata.name} does not encrypt with the trace key (encrypted ${encrypted}, key ${key.name})`);
+    }
+    return storageClass.inputs.metadata.name;
+}
+
 /** True when the input property (or a parent of it) was a Pulumi secret. */
 export function isSecretInput(resource: RecordedResource, property: string): boolean {
     return resource.secretPaths.some((path) => path === property || path.startsWith(`${property}.`) || property.startsWith(`${path}.`));

@@ -54,6 +54,15 @@ describe("settings readers: the problem-collecting reader", () => {
         assert.match(r.problems[0].allowed, /retired, replaced by .*kubeconfig from eksClusterName \(aws eks get-token\)/);
     });
 
+    it("names the StorageClass the program creates when a stack still sets storageClass", () => {
+        const r = new Reader({ "tracing-platform:storageClass": "gp3-encrypted", "tracing-platform:vpcId": "vpc-1" });
+        r.reportUndeclaredKeys();
+        assert.deepEqual(keysOf(r.problems), ["storageClass"]);
+        assert.equal(r.problems[0].value, "'gp3-encrypted'");
+        assert.match(r.problems[0].allowed, /retired.*replaced by nothing: the program creates its own KMS-encrypted StorageClass, tracing-<environment>-gp3-encrypted.*delete the key/);
+        assert.doesNotMatch(r.problems[0].allowed, /check its spelling/);
+    });
+
     it("reads an allow-list entry open to the internet as one problem and keeps checking the rest", () => {
         const { value, problems } = read({ appOtlpCidrs: ["0.0.0.0/0", "10.1.0.0/16", "10.1.2.0/24"] }, (r) => readAllowList(r, "appOtlpCidrs", 1));
         assert.deepEqual(value, ["0.0.0.0/0", "10.1.0.0/16", "10.1.2.0/24"]);

@@ -109,6 +109,13 @@ const badCases: BadCase[] = [
     { name: "queue system without queues", overrides: { [p("systems")]: systemsYaml((s) => delete s[9].queues) }, key: p("systems"), allowed: "queue systems list the queues they consume" },
     { name: "catalogue that is not YAML", overrides: { [p("systems")]: "- id: [unclosed" }, key: p("systems"), allowed: "a YAML list of systems" },
     { name: "misspelt config key", overrides: { [p("traceRetentionDay")]: 7 }, key: p("traceRetentionDay"), allowed: "a key declared in Pulumi.yaml" },
+    {
+        name: "storageClass, retired: the program creates the encrypted StorageClass itself",
+        stack: "prod",
+        overrides: { [p("storageClass")]: "gp3-encrypted" },
+        key: p("storageClass"),
+        allowed: "creates its own KMS-encrypted StorageClass, tracing-<environment>-gp3-encrypted",
+    },
     { name: "missing required key", overrides: { [p("vpcId")]: undefined }, key: p("vpcId"), allowed: "a VPC id" },
     { name: "namespace label selector malformed", overrides: { [p("appNamespaceLabel")]: "tracing enabled" }, key: p("appNamespaceLabel"), allowed: "one Kubernetes label key=value" },
     { name: "alert address that is not an e-mail", overrides: { [p("alertEmail")]: "oncall" }, key: p("alertEmail"), allowed: "an e-mail address" },

@@ -4,6 +4,7 @@
  * what was found and the fix, and a non-zero exit.
  */
 import { strict as assert } from "assert";
+import { standardLabels, storageClassName } from "../../components/platform/names";
 import { awsError, devSettings, greenAccount, runAgainst, type FakeAccount } from "./fake-account";
 
 const { region, accountId } = devSettings.aws;
@@ -11,7 +12,8 @@ const [firstRouteTable, secondRouteTable] = devSettings.network.privateRouteTabl
 const lbcPath = "/apis/apps/v1/namespaces/kube-system/deployments/aws-load-balancer-controller";
 const awsNodePath = "/apis/apps/v1/namespaces/kube-system/daemonsets/aws-node";
 const csiDriverPath = "/apis/storage.k8s.io/v1/csidrivers/ebs.csi.aws.com";
-const storageClassPath = `/apis/storage.k8s.io/v1/storageclasses/${devSettings.cluster.storageClass}`;
+const storageClass = storageClassName(devSettings.environment);
+const storageClassPath = `/apis/storage.k8s.io/v1/storageclasses/${storageClass}`;
 
 /** Sets the aws-network-policy-agent container's args in the fake aws-node DaemonSet. */
 function policyAgentArgs(account: FakeAccount, args: string[]): void {
@@ -37,6 +39,7 @@ describe("preflight: a cluster ready for the first deploy", () => {
             "VPC CNI network policy",
             "AWS Load Balancer Controller",
             "EBS CSI driver",
+            `StorageClass ${storageClass}`,
             "S3 gateway endpoint",
             "SNS interface endpoint",
             "Managed Prometheus (aps-workspaces) interface endpoint",
@@ -71,7 +74,7 @@ describe("preflight: a cluster ready for the first deploy", () => {
         assert.ok(run.lines.includes("✔ EBS CSI driver: CSIDriver ebs.csi.aws.com (installed outside EKS add-ons)"), run.lines.join("\n"));
     });
 
-    it("accepts EKS Auto Mode's built-in Pod Identity agent, EBS driver and network policy controller", async () => {
+    it("accepts EKS Auto Mode's built-in Pod Identity agent and network policy controller, but not its EBS driver alone", async () => {
         const account = greenAccount();
         account.cluster.computeConfig = { enabled: true };
         account.addons = {};
@@ -79,14 +82,31 @@ describe("preflight: a cluster ready for the first deploy", () => {
         delete account.kubernetes[csiDriverPath];
         account.kubernetes["/apis/storage.k8s.io/v1/csidrivers/ebs.csi.eks.amazonaws.com"] = { metadata: { name: "ebs.csi.eks.amazonaws.com" }, spec: {} };
         account.kubernetes["/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni"] = { metadata: { name: "amazon-vpc-cni" }, data: { "enable-network-policy-controller": "true" } };
+        const autoModeDriver =
+            "✘ EBS CSI driver: only EKS Auto Mode's CSIDriver ebs.csi.eks.amazonaws.com, which does not provision the platform's StorageClass (provisioner ebs.csi.aws.com)";
         const run = await runAgainst(account);
-        assert.equal(run.exitCode, 0, run.lines.join("\n"));
         assert.ok(run.lines.includes("✔ EKS Pod Identity agent: built into EKS Auto Mode"));
-        assert.ok(run.lines.includes("✔ EBS CSI driver: CSIDriver ebs.csi.eks.amazonaws.com (built into EKS Auto Mode)"));
+        // Auto Mode's driver serves only classes naming ebs.csi.eks.amazonaws.com (EKS user guide, "Create a storage class").
+        assert.deepEqual(run.failures.map((line) => line.split(". Fix: ")[0]), [autoModeDriver]);
+        assert.match(run.failures[0], /Fix: aws eks create-addon --cluster-name apps-dev --addon-name aws-ebs-csi-driver/);
+
+        account.kubernetes[csiDriverPath] = { metadata: { name: "ebs.csi.aws.com" }, spec: {} };
+        const withDriver = await runAgainst(account);
+        assert.equal(withDriver.exitCode, 0, withDriver.lines.join("\n"));
 
         delete account.kubernetes["/api/v1/namespaces/kube-system/configmaps/amazon-vpc-cni"];
         const off = await runAgainst(account);
         assert.deepEqual(off.failures.map((line) => line.split(". Fix: ")[0]), ['✘ VPC CNI network policy: EKS Auto Mode without enable-network-policy-controller: "true" in kube-system/amazon-vpc-cni']);
+    });
+
+    it("finds the platform's StorageClass absent before the first deploy, and this stack's after it", async () => {
+        const fresh = await runAgainst(greenAccount());
+        assert.ok(fresh.lines.includes(`✔ StorageClass ${storageClass}: absent; pulumi up creates it (gp3, encrypted with the stack's trace key)`), fresh.lines.join("\n"));
+        const deployed = greenAccount();
+        deployed.kubernetes[storageClassPath] = { metadata: { name: storageClass, labels: standardLabels("storage", "dev", "encrypted-volumes") }, provisioner: "ebs.csi.aws.com" };
+        const run = await runAgainst(deployed);
+        assert.equal(run.exitCode, 0, run.lines.join("\n"));
+        assert.ok(run.lines.includes(`✔ StorageClass ${storageClass}: created by this stack (provisioner ebs.csi.aws.com)`));
     });
 
     it("trusts aws-auth on a cluster that has no access entries (CONFIG_MAP mode) and lets the API decide", async () => {
@@ -200,10 +220,16 @@ const brokenCases: BrokenCase[] = [
         fix: "aws eks create-addon --cluster-name apps-dev --addon-name aws-ebs-csi-driver",
     },
     {
-        title: "the StorageClass does not encrypt",
-        breakIt: (a) => (a.kubernetes[storageClassPath] = { metadata: { name: "gp3-encrypted" }, provisioner: "ebs.csi.aws.com", parameters: { type: "gp3" } }),
-        line: '✘ StorageClass gp3-encrypted: provisioner ebs.csi.aws.com without encrypted: "true"',
-        fix: "tracing-platform:storageClass",
+        title: "someone else's StorageClass has the platform's class name",
+        breakIt: (a) => (a.kubernetes[storageClassPath] = { metadata: { name: storageClass }, provisioner: "ebs.csi.aws.com", parameters: { type: "gp3" } }),
+        line: `✘ StorageClass ${storageClass}: exists with provisioner ebs.csi.aws.com and is not this stack's`,
+        fix: `kubectl delete storageclass ${storageClass}`,
+    },
+    {
+        title: "another environment's StorageClass has this one's name",
+        breakIt: (a) => (a.kubernetes[storageClassPath] = { metadata: { name: storageClass, labels: standardLabels("storage", "prod") }, provisioner: "ebs.csi.aws.com" }),
+        line: `✘ StorageClass ${storageClass}: exists with provisioner ebs.csi.aws.com and is not this stack's (no labels app.kubernetes.io/part-of=tracing-platform, environment=dev)`,
+        fix: "the program creates its own class of that name",
     },
     {
         title: "an S3 gateway endpoint already serves the stack's route tables",

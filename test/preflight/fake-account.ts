@@ -95,11 +95,6 @@ export function greenAccount(settings: Settings = devSettings): FakeAccount {
                 },
             },
             "/apis/storage.k8s.io/v1/csidrivers/ebs.csi.aws.com": { metadata: { name: "ebs.csi.aws.com" }, spec: {} },
-            [`/apis/storage.k8s.io/v1/storageclasses/${settings.cluster.storageClass}`]: {
-                metadata: { name: settings.cluster.storageClass },
-                provisioner: "ebs.csi.aws.com",
-                parameters: { type: "gp3", encrypted: "true", kmsKeyId: `arn:aws:kms:${region}:${settings.aws.accountId}:key/ebs` },
-            },
         },
         deniedResources: [],
     };

@@ -90,7 +90,7 @@ describe("preflight: one clear line when nothing further can be checked", () => 
         const skipped = run.lines.filter((line) => line.startsWith("– "));
         assert.deepEqual(skipped, [
             "– AWS Load Balancer Controller: the Kubernetes API is unreachable (not checked)",
-            "– StorageClass gp3-encrypted: the Kubernetes API is unreachable (not checked)",
+            "– StorageClass tracing-dev-gp3-encrypted: the Kubernetes API is unreachable (not checked)",
         ]);
         // What EKS itself knows (add-ons, endpoints, subnets) is still checked.
         assert.ok(run.lines.includes("✔ EBS CSI driver: add-on aws-ebs-csi-driver v1.38.1-eksbuild.2 ACTIVE"));
@@ -105,7 +105,7 @@ describe("preflight: one clear line when nothing further can be checked", () => 
         assert.deepEqual(run.failures.map((line) => line.split(". Fix: ")[0]), ["✘ EKS cluster apps-dev: status CREATING"]);
         assert.deepEqual(
             run.lines.filter((line) => line.startsWith("– ")),
-            ["Kubernetes API", "AWS Load Balancer Controller", "StorageClass gp3-encrypted"].map((check) => `– ${check}: cluster apps-dev has no API endpoint yet (not checked)`),
+            ["Kubernetes API", "AWS Load Balancer Controller", "StorageClass tracing-dev-gp3-encrypted"].map((check) => `– ${check}: cluster apps-dev has no API endpoint yet (not checked)`),
         );
     });
 

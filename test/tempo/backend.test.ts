@@ -10,7 +10,7 @@ import { tempoPlanKeys } from "../../components/tempo/workloads";
 import { namespaces, ports, services, tlsHashAnnotation, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
-import { expectedTlsHash } from "../harness/recorded";
+import { encryptedStorageClassName, expectedTlsHash } from "../harness/recorded";
 import { stackConfig } from "../harness/stack-config";
 
 
@@ -69,7 +69,7 @@ describe("Tempo (program)", () => {
             assert.strictEqual(monolith.replicas, 1);
             assert.deepStrictEqual(monolith.template.spec.containers[0].args.filter((a: string) => a.startsWith("-target")), ["-target=all"]);
             const [claim] = monolith.volumeClaimTemplates;
-            assert.strictEqual(claim.spec.storageClassName, settings.cluster.storageClass);
+            assert.strictEqual(claim.spec.storageClassName, encryptedStorageClassName(dev));
             assert.strictEqual(claim.spec.resources.requests.storage, `${plan.monolith!.volumeGb}Gi`);
             assert.ok(monolith.template.spec.containers[0].volumeMounts.some((m: any) => m.name === claim.metadata.name && m.mountPath === "/var/tempo"));
             assert.deepStrictEqual(monolith.template.spec.containers[0].resources, plan.monolith!.resources);
@@ -95,11 +95,18 @@ describe("Tempo (program)", () => {
                     plan.resources[tempoPlanKeys[target]].requests,
                 );
                 assert.deepStrictEqual(container.resources.limits, plan.resources[tempoPlanKeys[target]].limits);
-                // Scratch space is the plan's too: requested as ephemeral storage and capped on the emptyDir.
-                const scratch = `${plan.scratchGb[tempoPlanKeys[target]]}Gi`;
-                assert.strictEqual(container.resources.requests["ephemeral-storage"], scratch, `${target} scratch request`);
+                // Disk is the plan's too: a claim of its volume size for the trace-data holders (test/tempo/volumes.test.ts),
+                // otherwise scratch requested as ephemeral storage and capped on the emptyDir.
                 const data = spec.template.spec.volumes.find((v: any) => v.name === "data");
-                assert.strictEqual(data.emptyDir.sizeLimit, scratch, `${target} scratch limit`);
+                if (target === "live-store" || target === "block-builder") {
+                    assert.strictEqual(data, undefined, `${target} keeps no data on an emptyDir`);
+                    const volumeGb = plan.volumeGb[target === "live-store" ? "liveStore" : "blockBuilder"];
+                    assert.strictEqual(spec.volumeClaimTemplates[0].spec.resources.requests.storage, `${volumeGb}Gi`, `${target} volume`);
+                } else {
+                    const scratch = `${plan.scratchMiB}Mi`;
+                    assert.strictEqual(container.resources.requests["ephemeral-storage"], scratch, `${target} scratch request`);
+                    assert.strictEqual(data.emptyDir.sizeLimit, scratch, `${target} scratch limit`);
+                }
             }
             assert.strictEqual(byComponent.get("live-store")!.inputs.spec.replicas, plan.kafkaPartitions, "one live-store per partition");
             assert.strictEqual(byComponent.get("query-frontend")!.inputs.spec.replicas, 2);

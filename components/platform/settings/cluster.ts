@@ -36,6 +36,5 @@ export function readCluster(r: Reader, network: Pick<Settings["network"], "vpcCi
         r.problem("eksNodeSecurityGroupId", nodeSecurityGroupId, "a security group id such as sg-0123456789abcdef0");
     }
     const serviceCidr = readServiceCidr(r, network.vpcCidr);
-    const storageClass = r.string("storageClass", "a StorageClass name of the cluster");
-    return { name, nodeSecurityGroupId, serviceCidr, storageClass };
+    return { name, nodeSecurityGroupId, serviceCidr };
 }

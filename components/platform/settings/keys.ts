@@ -12,6 +12,8 @@ export const retiredKeys: Readonly<Record<string, string>> = {
         "nothing: remove the key. Tempo's S3 egress now follows the region's S3 managed prefix list " +
         "(com.amazonaws.<region>.s3), read from EC2 when the stack deploys, so no address ranges are copied by hand",
     tempoReplicas: "traceDurability and the capacity plan, which sizes every Tempo component's replicas from the load; delete the key",
+    storageClass:
+        "nothing: the program creates its own KMS-encrypted StorageClass, tracing-<environment>-gp3-encrypted, and every volume uses it; delete the key",
 };
 
 /** Every key the project declares (without namespace); anything else in the namespace is a typo. */
@@ -33,7 +35,6 @@ export const declaredKeys = [
     "eksClusterName",
     "eksNodeSecurityGroupId",
     "kubernetesServiceCidr",
-    "storageClass",
     "vpnClientCidr",
     "vpnSessionTimeoutHours",
     "vpnLoginBanner",

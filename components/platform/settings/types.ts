@@ -113,7 +113,6 @@ export interface Settings {
         readonly nodeSecurityGroupId: string;
         /** The cluster's service CIDR; the `kubernetes` Service (the API for in-cluster clients) has its first host. */
         readonly serviceCidr: string;
-        readonly storageClass: string;
     };
     readonly pki: {
         readonly caValidityHours: number;

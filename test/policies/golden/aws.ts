@@ -13,6 +13,8 @@ import { json, type StackBuilder } from "./builder";
 export interface GoldenTraceStore {
     readonly bucketName: string;
     readonly keyArn: string;
+    /** The trace key itself, for inputs computed from its ARN. */
+    readonly key: RecordedResource;
 }
 
 /** Adds the AWS resources, all through the explicit `aws` provider. */
@@ -242,5 +244,5 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
         },
         { ...onAws, from: { role: [tempoRole], policy: [traceBucket, traceKey] } },
     );
-    return { bucketName: names.traceBucket, keyArn: traceKeyArn };
+    return { bucketName: names.traceBucket, keyArn: traceKeyArn, key: traceKey };
 }

@@ -13,6 +13,7 @@ import { stackConfig } from "../../harness/stack-config";
 import { addAwsResources } from "./aws";
 import { json, StackBuilder } from "./builder";
 import { addKubernetesResources } from "./kubernetes";
+import { addStorage } from "./storage";
 
 /** The compliant golden stack for `dev` or `prod`, from that stack's real settings. */
 export function goldenStack(stack: "dev" | "prod"): RecordedResource[] {
@@ -40,6 +41,7 @@ export function goldenStack(stack: "dev" | "prod"): RecordedResource[] {
 
     const traceStore = addAwsResources(b, settings, aws);
     addKubernetesResources(b, settings, kubernetes, traceStore);
+    addStorage(b, kubernetes, traceStore);
     addPki(b, settings, tlsProvider);
     return b.resources;
 }
