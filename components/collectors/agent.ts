@@ -1,24 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapacityPlan } from "../capacity/plan";
+import type { CollectorTierArgs, HashSaltArgs, TrustBundleArgs } from "./base-args";
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
 import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
-import type { Settings } from "../platform/settings";
 
-export interface CollectorAgentArgs {
-    /** Validated settings of this stack. */
-    readonly settings: Settings;
-    /** Capacity plan; the agents take their requests and limits from it. */
-    readonly plan: CapacityPlan;
-    /** Secret holding the pseudonymisation salt shared with the gateways. */
-    readonly hashSaltSecretName: pulumi.Input<string>;
-    /** Hash of the platform CA bundle (PlatformPki.tlsHash): a new bundle rolls the agents. */
-    readonly tlsHash: pulumi.Input<string>;
-}
+export interface CollectorAgentArgs extends CollectorTierArgs, HashSaltArgs, TrustBundleArgs {}
 
 const workload = workloads.agent;
 

@@ -1,30 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { CapacityPlan } from "../capacity/plan";
+import type { CollectorTierArgs, GatewayDeliveryArgs, TrustBundleArgs } from "./base-args";
 import { hashSaltSecretKey } from "./pod";
 import { CollectorAgent } from "./agent";
 import { CollectorGateway } from "./gateway";
 import { namespaces, standardLabels } from "../platform/names";
-import type { Settings } from "../platform/settings";
 
-export interface CollectorFleetArgs {
-    /** Validated settings of this stack. */
-    readonly settings: Settings;
-    /** Capacity plan the agents and gateways are sized from. */
-    readonly plan: CapacityPlan;
-    /** Remote-write URL of the metrics workspace (workspace endpoint + "api/v1/remote_write"). */
-    readonly remoteWriteUrl: pulumi.Input<string>;
-    /** AWS region of the metrics workspace. */
-    readonly region: string;
-    /**
-     * Hash of the platform CA bundle (PlatformPki.tlsHash()): the collectors reload their own
-     * certificates, but read the CA bundle they verify peers with only at start-up.
-     */
-    readonly tlsHash: pulumi.Input<string>;
-    /** The platform's encrypted StorageClass, for the gateways' queue volumes. */
-    readonly storageClassName: pulumi.Input<string>;
-}
+export interface CollectorFleetArgs extends CollectorTierArgs, GatewayDeliveryArgs, TrustBundleArgs {}
 
 /**
  * The OpenTelemetry collector fleet: node-local agents and tail-sampling gateways, plus the salt

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapacityPlan } from "../capacity/plan";
+import type { CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs, TrustBundleArgs } from "./base-args";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
 import { collectorDestinations } from "./destinations";
@@ -8,24 +8,8 @@ import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod"
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
-import type { Settings } from "../platform/settings";
 
-export interface CollectorGatewayArgs {
-    /** Validated settings of this stack. */
-    readonly settings: Settings;
-    /** Capacity plan; replicas, resources, tail-sampling buffers and queue volume come from it. */
-    readonly plan: CapacityPlan;
-    /** Remote-write URL of the metrics workspace (workspace endpoint + "api/v1/remote_write"). */
-    readonly remoteWriteUrl: pulumi.Input<string>;
-    /** AWS region of the metrics workspace, the SigV4 signing region. */
-    readonly region: string;
-    /** Secret holding the pseudonymisation salt shared with the agents. */
-    readonly hashSaltSecretName: pulumi.Input<string>;
-    /** Hash of the platform CA bundle (PlatformPki.tlsHash): a new bundle rolls the gateways. */
-    readonly tlsHash: pulumi.Input<string>;
-    /** The platform's encrypted StorageClass: queued spans are trace data. */
-    readonly storageClassName: pulumi.Input<string>;
-}
+export interface CollectorGatewayArgs extends CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs, TrustBundleArgs {}
 
 const workload = workloads.gateway;
 
