@@ -26,3 +26,12 @@ export interface HashSaltArgs {
     /** Secret holding the pseudonymisation salt the agents and gateways share. */
     readonly hashSaltSecretName: pulumi.Input<string>;
 }
+
+/**
+ * A tier that rolls its pods when the platform CA bundle changes: the collectors reload their own
+ * certificates, but an exporter reads the CA bundle it verifies peers with only at start-up.
+ */
+export interface TrustBundleArgs {
+    /** Hash of the platform CA bundle (PlatformPki.tlsHash()), put in the pod template. */
+    readonly tlsHash: pulumi.Input<string>;
+}

@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { CollectorTierArgs, GatewayDeliveryArgs } from "./base-args";
+import type { CollectorTierArgs, GatewayDeliveryArgs, TrustBundleArgs } from "./base-args";
 import { hashSaltSecretKey } from "./pod";
 import { CollectorAgent } from "./agent";
 import { CollectorGateway } from "./gateway";
 import { namespaces, standardLabels } from "../platform/names";
 
-export interface CollectorFleetArgs extends CollectorTierArgs, GatewayDeliveryArgs {}
+export interface CollectorFleetArgs extends CollectorTierArgs, GatewayDeliveryArgs, TrustBundleArgs {}
 
 /**
  * The OpenTelemetry collector fleet: node-local agents and tail-sampling gateways, plus the salt
@@ -45,7 +45,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
 
         this.agent = new CollectorAgent(
             `${name}-agent`,
-            { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name },
+            { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name, tlsHash: args.tlsHash },
             { parent: this },
         );
         this.gateway = new CollectorGateway(
@@ -56,6 +56,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 remoteWriteUrl: args.remoteWriteUrl,
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
+                tlsHash: args.tlsHash,
                 storageClassName: args.storageClassName,
             },
             { parent: this },

@@ -1,15 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs } from "./base-args";
+import type { CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs, TrustBundleArgs } from "./base-args";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
 import { collectorDestinations } from "./destinations";
-import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
+import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 
-export interface CollectorGatewayArgs extends CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs {}
+export interface CollectorGatewayArgs extends CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs, TrustBundleArgs {}
 
 const workload = workloads.gateway;
 
@@ -118,7 +118,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                         },
                     ],
                     template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: { [configHashAnnotation]: configHash(this.renderedConfig) } },
+                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
                         spec: {
                             ...podSpec,
                             topologySpreadConstraints: zoneSpread(selector),
