@@ -17,11 +17,12 @@ import {
 } from "./components/data-plane";
 import { Grafana } from "./components/grafana";
 import { ClientVpn, InternalEndpoints, NetworkPerimeter, PlatformNetworkPolicies } from "./components/network";
-import { PlatformPki } from "./components/pki";
-import { awsResourceNames, loadSettings, PlatformNamespaces, Providers } from "./components/platform";
+import { CertificateExpiryAlarm, PlatformPki, vpnServerAlarmDays } from "./components/pki";
+import { awsResourceNames, loadSettings, platformClock, PlatformNamespaces, Providers } from "./components/platform";
 import { Tempo, TempoKafka } from "./components/tempo";
 
 const settings = loadSettings();
+const now = platformClock();
 const capacity = planCapacity(settings);
 const providers = new Providers("tracing", { settings });
 const awsOnly = { providers: [providers.aws, providers.random] };
@@ -158,6 +159,7 @@ const pki = new PlatformPki(
     {
         environment: settings.environment,
         validity: settings.pki,
+        now,
         grafanaHostname: settings.grafana.hostname,
         gatewayMaxReplicas: capacity.gateway.maxReplicas,
         externalSenders: settings.collectors.externalSenders,
@@ -195,6 +197,19 @@ new SecurityAlarms(
         platformBucketNames: [names.traceBucket, names.auditBucket, names.accessLogBucket],
         logGroupNames: { trail: auditTrail.logGroup.logGroupName, vpn: vpn.logGroupName, workloads: workloadLogs.logGroupName },
         alertTopicArn: alertTopic.topicArn,
+    },
+    awsOnly,
+);
+
+// ACM never renews an imported certificate: if the scheduled deploy stops renewing it, say so in time.
+new CertificateExpiryAlarm(
+    "tracing-vpn-server",
+    {
+        environment: settings.environment,
+        certificate: "vpn-server",
+        certificateArn: vpn.serverCertificateArn,
+        topicArn: alertTopic.topicArn,
+        thresholdDays: vpnServerAlarmDays(settings.pki),
     },
     awsOnly,
 );
@@ -238,6 +253,7 @@ const tempo = new Tempo(
         traceKeyArn: keys.traceKeyArn,
         storageClassName: storageClass.name,
         ...(tempoKafka ? { kafka: tempoKafka.connection } : {}),
+        tlsHash: pki.tlsHash("tempoServer"),
     },
     { ...kubernetesOnly, dependsOn: [pki, workloadIdentities.associations.tempo, ...(tempoKafka ? [tempoKafka] : [])] },
 );
@@ -251,6 +267,7 @@ const grafana = new Grafana(
         // The trace key, which Grafana depends on already (it encrypts what Grafana shows); the audit key stays for audit evidence.
         // It encrypts Grafana's image repository and its break-glass admin secret.
         kmsKeyArn: keys.traceKeyArn,
+        tlsHash: pki.tlsHash("grafanaClient"),
         storageClassName: storageClass.name,
     },
     {
@@ -266,6 +283,7 @@ const collectors = new CollectorFleet(
         plan: capacity,
         remoteWriteUrl: metricsStore.remoteWriteUrl,
         region: settings.aws.region,
+        tlsHash: pki.tlsHash(),
         storageClassName: storageClass.name,
         ...(tempoKafka ? { kafkaBootstrapBrokers: tempoKafka.connection.bootstrapBrokers } : {}),
     },
@@ -312,8 +330,10 @@ export const metricsWorkspaceEndpoint = metricsStore.prometheusEndpoint;
 export const workloadRoleArns = workloadIdentities.roleArns;
 /** Topic Grafana's alert notifications go to; alertEmail must confirm its subscription once. */
 export const alertTopicArn = alertTopic.topicArn;
-/** The platform CA (public PEM): install it where users and senders must trust the platform's endpoints. */
-export const caCertificate = pki.caCertificatePem;
+/** The platform CAs trusted now (public PEM bundle): install it where users and senders must trust the platform's endpoints. */
+export const caCertificate = pki.trustBundlePem;
+/** The clock this update computed certificate renewal windows from; the weekly drift check previews with it. */
+export const renewalClock = now.toISOString();
 export const grafanaUrl = `https://${settings.grafana.hostname}`;
 export const vpnEndpointId = vpn.endpointId;
 export const capacityPlan = capacityPlanOutput(settings, capacity);

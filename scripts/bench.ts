@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --runs N]`: times the phases of `npm test` (typecheck, mocha) and the offline
- * review of prod, each as a whole process over N runs (default 5, after one warm-up run), and prints
- * the median and maximum wall-clock seconds of each. Run it on a quiet machine before and after a
+ * `npm run bench [-- --runs N] [--cold]`: times the phases of `npm test` (typecheck, mocha) and the
+ * offline review of prod, each as a whole process over N runs (default 5, after one warm-up run), and
+ * prints the median and maximum wall-clock seconds of each. `--cold` empties the recording cache
+ * before every run, as on a fresh clone. Run it on a quiet machine before and after a
  * change that should make the suite faster; a timed test would only measure the noise of CI.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 const root = path.resolve(__dirname, "..");
@@ -21,7 +23,11 @@ const phases: readonly Phase[] = [
     { name: "review prod", args: ["--import", "tsx", path.join(root, "scripts/review.ts"), "--stack", "prod"] },
 ];
 
+const recordingCache = path.join(root, "node_modules", ".cache", "tracing-recordings");
+const cold = process.argv.includes("--cold");
+
 function timeOnce(phase: Phase): number {
+    if (cold) fs.rmSync(recordingCache, { recursive: true, force: true });
     const started = process.hrtime.bigint();
     const result = spawnSync(node, phase.args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -46,7 +52,7 @@ function main(): void {
         const test = times.get("typecheck")![run] + times.get("mocha")![run];
         (times.get("npm test (typecheck + mocha)") ?? times.set("npm test (typecheck + mocha)", []).get("npm test (typecheck + mocha)")!).push(test);
     }
-    console.log(`| phase | median s | max s |  (${runs} runs after a warm-up, wall clock)`);
+    console.log(`| phase | median s | max s |  (${runs} runs after a warm-up, wall clock${cold ? ", recording cache emptied before each" : ""})`);
     console.log("| --- | --: | --: |");
     for (const [name, values] of times) console.log(`| ${name} | ${median(values).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`);
 }

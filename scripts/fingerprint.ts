@@ -1,7 +1,7 @@
 /**
  * `npm run fingerprint [-- --stack <name>]`: one SHA-256 per stack over what the program would
- * deploy (each resource's URN, type, name, inputs, parent, provider, dependencies and protection,
- * plus the stack outputs). Two commits print the same line exactly when they deploy the same thing:
+ * deploy (each resource's URN, type, name, inputs, parent, provider, dependencies, protection and
+ * replacement options, plus the stack outputs), at the harness's fixed clock. Two commits print the same line exactly when they deploy the same thing:
  * run it before and after a refactoring that must change nothing.
  */
 import { createHash } from "crypto";
@@ -30,6 +30,8 @@ export function fingerprint(recording: StackRecording): string {
             dependencies: [...r.dependencies].sort(),
             protect: r.protect,
             retainOnDelete: r.retainOnDelete,
+            replacementTrigger: r.replacementTrigger,
+            replaceWith: [...r.replaceWith].sort(),
         }))
         .sort((a, b) => (a.urn < b.urn ? -1 : 1));
     return createHash("sha256").update(canonical({ resources, outputs: recording.outputs })).digest("hex");

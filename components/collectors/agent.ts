@@ -1,22 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapacityPlan } from "../capacity/plan";
+import type { CollectorTierArgs, HashSaltArgs, TrustBundleArgs } from "./base-args";
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
-import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
+import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
-import type { Settings } from "../platform/settings";
 
-export interface CollectorAgentArgs {
-    /** Validated settings of this stack. */
-    readonly settings: Settings;
-    /** Capacity plan; the agents take their requests and limits from it. */
-    readonly plan: CapacityPlan;
-    /** Secret holding the pseudonymisation salt shared with the gateways. */
-    readonly hashSaltSecretName: pulumi.Input<string>;
-}
+export interface CollectorAgentArgs extends CollectorTierArgs, HashSaltArgs, TrustBundleArgs {}
 
 const workload = workloads.agent;
 
@@ -138,7 +130,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
                     selector: { matchLabels: selector },
                     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
                     template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: { [configHashAnnotation]: configHash(this.renderedConfig) } },
+                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
                         spec: {
                             ...podSpec,
                             // Applications may run on tainted nodes too; their spans still need a local agent.

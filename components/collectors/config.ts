@@ -47,6 +47,9 @@ export const selfMetricsAddress = { host: "127.0.0.1", port: ports.collectorMetr
 /** `job` label of each tier's otelcol_* series in the metrics workspace (`instance` is the pod name). */
 export const selfMetricsJobs = { agent: workloads.agent.name, gateway: workloads.gateway.name } as const;
 
+/** How often every TLS setting re-reads its certificate and key from the mounted Secret. */
+export const certificateReloadInterval = "1h";
+
 /** TLS 1.3 on every hop: every SDK and collector in the platform supports it, and it drops legacy suites. */
 export const tlsMinVersion = "1.3";
 
@@ -63,8 +66,9 @@ function serverTls(mutual: boolean): TlsServerSettings {
         key_file: `${collectorPaths.serverTlsDir}/tls.key`,
         ...(mutual ? { client_ca_file: `${collectorPaths.caDir}/ca.crt`, client_ca_file_reload: true } : {}),
         min_version: tlsMinVersion,
-        // Certificates are rotated by `pulumi up` before they expire; the kubelet refreshes the files.
-        reload_interval: "1h",
+        // Certificates are renewed by `pulumi up` before they expire and the kubelet refreshes the
+        // files; the old certificate stays valid for weeks, so an hour's delay costs nothing.
+        reload_interval: certificateReloadInterval,
     };
 }
 
@@ -76,7 +80,8 @@ export function mutualClientTls(serverName?: string): TlsClientSettings {
         key_file: `${collectorPaths.clientTlsDir}/tls.key`,
         min_version: tlsMinVersion,
         ...(serverName ? { server_name_override: serverName } : {}),
-        reload_interval: "1h",
+        // Reloads cert_file/key_file only: ca_file is read once, so a new CA bundle rolls the pods (pod.ts).
+        reload_interval: certificateReloadInterval,
     };
 }
 

@@ -1,27 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { CapacityPlan } from "../capacity/plan";
+import type { CollectorTierArgs, GatewayDeliveryArgs, KafkaMonitoringArgs, TrustBundleArgs } from "./base-args";
 import { hashSaltSecretKey } from "./pod";
 import { CollectorAgent } from "./agent";
 import { CollectorGateway } from "./gateway";
 import { namespaces, standardLabels } from "../platform/names";
-import type { Settings } from "../platform/settings";
 
-export interface CollectorFleetArgs {
-    /** Validated settings of this stack. */
-    readonly settings: Settings;
-    /** Capacity plan the agents and gateways are sized from. */
-    readonly plan: CapacityPlan;
-    /** Remote-write URL of the metrics workspace (workspace endpoint + "api/v1/remote_write"). */
-    readonly remoteWriteUrl: pulumi.Input<string>;
-    /** AWS region of the metrics workspace. */
-    readonly region: string;
-    /** MSK's bootstrap brokers (distributed Tempo), whose metrics the gateways scrape. */
-    readonly kafkaBootstrapBrokers?: pulumi.Input<string>;
-    /** The platform's encrypted StorageClass, for the gateways' queue volumes. */
-    readonly storageClassName: pulumi.Input<string>;
-}
+export interface CollectorFleetArgs extends CollectorTierArgs, GatewayDeliveryArgs, TrustBundleArgs, KafkaMonitoringArgs {}
 
 /**
  * The OpenTelemetry collector fleet: node-local agents and tail-sampling gateways, plus the salt
@@ -59,7 +45,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
 
         this.agent = new CollectorAgent(
             `${name}-agent`,
-            { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name },
+            { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name, tlsHash: args.tlsHash },
             { parent: this },
         );
         this.gateway = new CollectorGateway(
@@ -70,6 +56,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
                 remoteWriteUrl: args.remoteWriteUrl,
                 region: args.region,
                 hashSaltSecretName: saltSecret.metadata.name,
+                tlsHash: args.tlsHash,
                 ...(args.kafkaBootstrapBrokers !== undefined ? { kafkaBootstrapBrokers: args.kafkaBootstrapBrokers } : {}),
                 storageClassName: args.storageClassName,
             },

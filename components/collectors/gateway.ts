@@ -1,32 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { CapacityPlan } from "../capacity/plan";
+import type { CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs, KafkaMonitoringArgs, TrustBundleArgs } from "./base-args";
 import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
 import { collectorDestinations } from "./destinations";
 import { brokerHost, kafkaBrokerEnv } from "./kafka-scrape";
-import { collectorPodSpec, configHash, configHashAnnotation, selectorLabels } from "./pod";
+import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
-import type { Settings } from "../platform/settings";
 
-export interface CollectorGatewayArgs {
-    /** Validated settings of this stack. */
-    readonly settings: Settings;
-    /** Capacity plan; replicas, resources, tail-sampling buffers and queue volume come from it. */
-    readonly plan: CapacityPlan;
-    /** Remote-write URL of the metrics workspace (workspace endpoint + "api/v1/remote_write"). */
-    readonly remoteWriteUrl: pulumi.Input<string>;
-    /** AWS region of the metrics workspace, the SigV4 signing region. */
-    readonly region: string;
-    /** Secret holding the pseudonymisation salt shared with the agents. */
-    readonly hashSaltSecretName: pulumi.Input<string>;
-    /** MSK's bootstrap brokers (`host:port,...`), whose Open Monitoring endpoints the first gateway scrapes (distributed Tempo). */
-    readonly kafkaBootstrapBrokers?: pulumi.Input<string>;
-    /** The platform's encrypted StorageClass: queued spans are trace data. */
-    readonly storageClassName: pulumi.Input<string>;
-}
+export interface CollectorGatewayArgs extends CollectorTierArgs, GatewayDeliveryArgs, HashSaltArgs, TrustBundleArgs, KafkaMonitoringArgs {}
 
 const workload = workloads.gateway;
 
@@ -147,7 +131,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
                         },
                     ],
                     template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: { [configHashAnnotation]: configHash(this.renderedConfig) } },
+                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
                         spec: {
                             ...podSpec,
                             topologySpreadConstraints: zoneSpread(selector),

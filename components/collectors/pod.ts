@@ -11,7 +11,7 @@ import type { PodResources } from "../capacity/plan";
 import { collectorEnv, collectorPaths } from "./config";
 import { hashSaltEnvVar } from "./pii-scrubbing";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
-import { partOf, ports, tlsSecrets } from "../platform/names";
+import { partOf, ports, tlsHashAnnotation, tlsSecrets } from "../platform/names";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -30,6 +30,16 @@ export const goMemLimitShare = 0.8;
 
 export function configHash(renderedConfig: string): string {
     return createHash("sha256").update(renderedConfig).digest("hex");
+}
+
+/**
+ * Annotations of a tier's pod template: a changed config, or a changed CA bundle, rolls the pods.
+ * Certificates and keys reload on their own (`reload_interval`), as does a server's client CA
+ * (`client_ca_file_reload`), but an exporter's `ca_file` is read once at start-up (configtls
+ * loadCACertPool), so the bundle's hash (PlatformPki.tlsHash) is the restart that picks a new CA up.
+ */
+export function podTemplateAnnotations(renderedConfig: string, tlsHash: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+    return { [configHashAnnotation]: configHash(renderedConfig), [tlsHashAnnotation]: tlsHash };
 }
 
 /** Labels that select a tier's pods (stable: never include anything that changes between releases). */

@@ -66,6 +66,9 @@ export const amazonPrometheusPlugin = {
     url: "https://grafana.com/api/plugins/grafana-amazonprometheus-datasource/versions/3.1.0/download?os=linux&arch=amd64",
 } as const;
 
+/** How often Grafana checks its server certificate and key for a renewal (`[server] certs_watch_interval`). */
+export const serverCertificateWatchInterval = "1h";
+
 /** The break-glass admin's login name (not a secret; the password, kept in Secrets Manager, is). */
 export const grafanaAdminUser = "tracing-admin";
 
@@ -108,6 +111,10 @@ export function grafanaIni(input: GrafanaIniInput): IniDocument {
             enforce_domain: true,
             cert_file: certificate(tlsFileNames.certificate),
             cert_key: certificate(tlsFileNames.privateKey),
+            // Off (0) by default: Grafana would serve its first certificate until restarted. With an
+            // interval it re-reads both files when their modification time changes (the kubelet
+            // swaps them in when the PKI renews the certificate).
+            certs_watch_interval: serverCertificateWatchInterval,
             min_tls_version: "TLS1.2",
             // Access log of every request, including 401/403 (audit trail for the VPN-only UI).
             router_logging: true,

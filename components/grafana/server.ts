@@ -10,7 +10,7 @@ import { grafanaDestinations } from "./destinations";
 import { GrafanaImage, grafanaImagePlatform } from "./image";
 import { grafanaAdminUser, grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "./ini";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
-import { awsResourceNames, namespaces, partOf, ports, standardLabels, tlsSecrets, workloads } from "../platform/names";
+import { awsResourceNames, namespaces, partOf, ports, standardLabels, tlsHashAnnotation, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
@@ -26,6 +26,12 @@ export interface GrafanaArgs {
     readonly alertTopicArn: pulumi.Input<string>;
     /** ARN of the platform KMS key that encrypts the Grafana image repository and the break-glass admin's secret. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Hash of the CA bundle and Grafana's client certificate (PlatformPki.tlsHash("grafanaClient")):
+     * the Tempo data source reads both through `$__file{}` once, when provisioning runs at start-up,
+     * so a renewal rolls the pod. The server certificate reloads by itself (certs_watch_interval).
+     */
+    readonly tlsHash: pulumi.Input<string>;
     /** The platform's encrypted StorageClass, for Grafana's database volume. */
     readonly storageClassName: pulumi.Input<string>;
 }
@@ -228,7 +234,7 @@ export class Grafana extends pulumi.ComponentResource {
                     revisionHistoryLimit: 5,
                     selector: { matchLabels: selector },
                     template: {
-                        metadata: { labels, annotations: { [configHashAnnotation]: configHash } },
+                        metadata: { labels, annotations: { [configHashAnnotation]: configHash, [tlsHashAnnotation]: args.tlsHash } },
                         spec: {
                             serviceAccountName: workload.serviceAccount,
                             // Grafana never calls the Kubernetes API; EKS Pod Identity injects its own token.

@@ -58,6 +58,8 @@ export class ClientVpn extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string>;
     /** ARN of the IAM SAML provider people sign in through. */
     public readonly samlProviderArn: pulumi.Output<string>;
+    /** ARN of the server certificate imported into ACM (its expiry is alarmed on: ACM never renews an import). */
+    public readonly serverCertificateArn: pulumi.Output<string>;
 
     constructor(name: string, args: ClientVpnArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracing:network:ClientVpn", name, args, opts);
@@ -148,6 +150,12 @@ export class ClientVpn extends pulumi.ComponentResource {
         this.endpointId = this.endpoint.id;
         this.logGroupName = logGroup.logGroupName;
         this.samlProviderArn = samlProvider.arn;
-        this.registerOutputs({ endpointId: this.endpointId, logGroupName: this.logGroupName, samlProviderArn: this.samlProviderArn });
+        this.serverCertificateArn = serverCertificate.arn;
+        this.registerOutputs({
+            endpointId: this.endpointId,
+            logGroupName: this.logGroupName,
+            samlProviderArn: this.samlProviderArn,
+            serverCertificateArn: this.serverCertificateArn,
+        });
     }
 }

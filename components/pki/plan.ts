@@ -58,6 +58,11 @@ export interface AuthoritySpec {
     readonly id: AuthorityId;
     readonly subject: CertificateSubject;
     readonly key: KeySpec;
+    /**
+     * Subject of a second authority that takes turns with the first (rotation.ts), so trust moves
+     * from one CA to the next with an overlap; absent where one authority is enough.
+     */
+    readonly alternate?: CertificateSubject;
 }
 
 export interface LeafCertificateSpec {
@@ -220,7 +225,14 @@ export function pkiPlan(input: PkiPlanInput): PkiPlan {
     ];
     return {
         authorities: {
-            platform: { id: "platform", subject: subject(environment, `tracing-platform ${environment} platform CA`), key: platformCaKey },
+            // Workloads trust each other through it and reload at different times: rotation overlaps.
+            platform: {
+                id: "platform",
+                subject: subject(environment, `tracing-platform ${environment} platform CA`),
+                alternate: subject(environment, `tracing-platform ${environment} platform CA 2`),
+                key: platformCaKey,
+            },
+            // Client VPN takes one client root chain and users install its CA with their profile: one at a time.
             vpn: { id: "vpn", subject: subject(environment, `tracing-platform ${environment} VPN CA`), key: vpnCaKey },
         },
         leaves,

@@ -104,6 +104,13 @@ export const tlsSecrets = {
 } as const;
 
 /**
+ * Pod-template annotation holding a hash of the TLS material a workload reads only when it starts
+ * (CA bundles, certificates behind a `$__file{}` or a listener without reload), so a renewal rolls
+ * its pods; material the software reloads by itself stays out of it.
+ */
+export const tlsHashAnnotation = "tracing.platform/tls-hash";
+
+/**
  * The StorageClass every platform volume is provisioned from (cluster-scoped, so it carries the
  * environment: two stacks sharing a cluster never fight over one class).
  */

@@ -20,7 +20,7 @@ import {
     tempoWorkloads,
     type TempoWorkload,
 } from "./workloads";
-import { ports, services, workloads } from "../platform/names";
+import { ports, services, tlsHashAnnotation, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 import type { Settings } from "../platform/settings";
 
@@ -51,6 +51,13 @@ export interface TempoArgs {
     readonly storageClassName: pulumi.Input<string>;
     /** The MSK connection: required in distributed mode, absent in monolithic mode. */
     readonly kafka?: TempoKafkaConnection;
+    /**
+     * Hash of the CA bundle and Tempo's certificate (PlatformPki.tlsHash("tempoServer")). Tempo's
+     * HTTP and gRPC servers read the certificate at each handshake (exporter-toolkit), but every
+     * listener reads its client CAs once, memberlist's listener keeps the certificate it started
+     * with (dskit crypto/tls) and the OTLP receiver has no reload_interval: a renewal rolls the pods.
+     */
+    readonly tlsHash: pulumi.Input<string>;
 }
 
 type Workload = k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
@@ -131,8 +138,12 @@ export class Tempo extends pulumi.ComponentResource {
             { metadata: meta(tempoConfigMapName, "config"), data: { "tempo.yaml": configYaml } },
             child,
         );
-        // Pods roll when tempo.yaml changes; the file holds no secrets, so its hash reveals none.
-        const configHash = configYaml.apply((text) => createHash("sha256").update(text).digest("hex"));
+        // Pods roll when tempo.yaml or the TLS material they read at start-up changes; the config
+        // holds no secrets and the certificates are public, so the hashes reveal nothing.
+        const annotations = {
+            "checksum/config": configYaml.apply((text) => createHash("sha256").update(text).digest("hex")),
+            [tlsHashAnnotation]: args.tlsHash,
+        };
 
         const credentials = kafka
             ? new k8s.core.v1.Secret(
@@ -161,7 +172,7 @@ export class Tempo extends pulumi.ComponentResource {
 
         const created: Record<string, Workload> = {};
         for (const workload of tempoWorkloads(plan)) {
-            created[workload.component] = this.workload(name, workload, namespace, configHash, memberlist, credentials);
+            created[workload.component] = this.workload(name, workload, namespace, annotations, memberlist, credentials);
             if (workload.highlyAvailable) this.disruptionBudget(name, workload, namespace);
         }
         this.workloads = created;
@@ -216,14 +227,14 @@ export class Tempo extends pulumi.ComponentResource {
         name: string,
         workload: TempoWorkload,
         namespace: pulumi.Input<string>,
-        configHash: pulumi.Output<string>,
+        annotations: Record<string, pulumi.Input<string>>,
         governingService: k8s.core.v1.Service,
         credentials: k8s.core.v1.Secret | undefined,
     ): Workload {
         const labels = tempoLabels(this.environment, workload.component);
         const selector = tempoSelectorLabels(workload.component);
         const template = {
-            metadata: { labels, annotations: { "checksum/config": configHash } },
+            metadata: { labels, annotations },
             spec: tempoPodSpec(workload, this.settings),
         };
         const metadata = { name: workload.name, namespace, labels };

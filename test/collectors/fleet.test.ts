@@ -11,10 +11,10 @@ import { collectorEnv, collectorPaths, renderCollectorConfig } from "../../compo
 import { buildGatewayConfig } from "../../components/collectors/gateway-config";
 import { configHash, configHashAnnotation, goMemLimit } from "../../components/collectors/pod";
 import { hashSaltEnvVar } from "../../components/collectors/pii-scrubbing";
-import { namespaces, ports, services, tlsSecrets, workloads } from "../../components/platform/names";
+import { namespaces, ports, services, tlsHashAnnotation, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings } from "../../components/platform/settings";
 import { kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
-import { encryptedStorageClassName } from "../harness/recorded";
+import { encryptedStorageClassName, expectedTlsHash } from "../harness/recorded";
 import { gatewayInput } from "./fixtures";
 
 const ns = namespaces.collectors;
@@ -160,6 +160,45 @@ for (const stack of shippedStacks) {
                 assert.equal(mountOf(server), collectorPaths.serverTlsDir);
                 assert.equal(mountOf(client), collectorPaths.clientTlsDir);
                 assert.equal(mountOf(tlsSecrets.caBundle), collectorPaths.caDir);
+            }
+        });
+
+        // Renewed certificates are picked up without a manual restart (issue 15): configtls re-reads
+        // cert_file/key_file every reload_interval and a server's client_ca_file when it changes
+        // (client_ca_file_reload), but an exporter's ca_file only at start-up, so the pod template
+        // carries the CA bundle's hash and a new bundle rolls both tiers.
+        //
+        // Prometheus scrape jobs (the platform scrape) use Prometheus' own tls_config, which has no
+        // reload_interval: its client reads cert_file and key_file from disk at every TLS handshake
+        // (prometheus/common config/http_config.go, TLSConfig.getClientCertificate), so they are
+        // checked for reading files, not for the collector's reload settings.
+        it("reloads every certificate it presents, and rolls its pods when the CA bundle changes", () => {
+            const tlsBlocks: any[] = [];
+            const scrapeTls: any[] = [];
+            const collect = (node: any): void => {
+                if (Array.isArray(node)) node.forEach(collect);
+                else if (node && typeof node === "object") {
+                    if (typeof node.cert_file === "string") tlsBlocks.push(node);
+                    for (const [key, value] of Object.entries(node)) {
+                        if (key === "scrape_configs") for (const job of value as any[]) scrapeTls.push(...(job.tls_config ? [job.tls_config] : []));
+                        else collect(value);
+                    }
+                }
+            };
+            for (const config of [fleet.agentConfig, fleet.gatewayConfig]) collect(yaml.parse(config.inputs.data["config.yaml"]));
+            assert.ok(tlsBlocks.length >= 6, `${tlsBlocks.length} TLS settings with a certificate`);
+            for (const tls of tlsBlocks) {
+                assert.equal(tls.reload_interval, "1h", `${tls.cert_file} is re-read hourly`);
+                if (tls.client_ca_file) assert.equal(tls.client_ca_file_reload, true, `${tls.client_ca_file} is re-read when it changes`);
+            }
+            assert.ok(scrapeTls.length > 0, "the agents scrape Tempo and Grafana over TLS");
+            for (const tls of scrapeTls) {
+                assert.ok(typeof tls.ca_file === "string" && tls.cert_pem === undefined && tls.key === undefined, "scrape TLS reads its certificates from the mounted files");
+                if (tls.cert_file) assert.ok(typeof tls.key_file === "string");
+            }
+            const bundleHash = expectedTlsHash(recording);
+            for (const workload of [fleet.daemonSet, fleet.statefulSet]) {
+                assert.equal(workload.inputs.spec.template.metadata.annotations[tlsHashAnnotation], bundleHash, `${workload.inputs.metadata.name} rolls with the CA bundle`);
             }
         });
 

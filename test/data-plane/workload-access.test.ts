@@ -77,6 +77,23 @@ describe("data plane policies under the IAM simulator", () => {
             assert.equal(await publish(roleArn(names.workloadRoles.tempo), [identity.tempo]), "ExplicitlyDenied");
         });
 
+        it("takes the account's CloudWatch alarms (security and certificate-expiry alarms), and no other account's or service's", async () => {
+            const alarm = (context: Record<string, string>, principal = "cloudwatch.amazonaws.com") =>
+                decide({
+                    principal,
+                    action: "sns:Publish",
+                    resource: topicArn,
+                    resourcePolicy: topicPolicy,
+                    context: { "aws:SecureTransport": "true", "aws:PrincipalServiceName": principal, ...context },
+                });
+            const ours = { "aws:SourceAccount": accountId, "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:tracing-dev-vpn-server-certificate-expiry` };
+            assert.equal(await alarm(ours), "Allowed");
+            assert.equal(await alarm({ ...ours, "aws:SourceAccount": otherAccountId, "aws:SourceArn": `arn:aws:cloudwatch:${region}:${otherAccountId}:alarm:x` }), "ImplicitlyDenied");
+            assert.equal(await alarm({ ...ours, "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${accountId}:alarm:x` }), "ImplicitlyDenied", "another region's alarm");
+            assert.equal(await alarm(ours, "events.amazonaws.com"), "ExplicitlyDenied", "another service");
+            assert.equal(await alarm({ ...ours, "aws:SecureTransport": "false" }), "ExplicitlyDenied");
+        });
+
         it("keeps the topic manageable by the account's administrators (no lock-out)", async () => {
             assert.equal(await publish(roleArn("platform-admin"), [allSns], { action: "sns:SetTopicAttributes" }), "Allowed");
             assert.equal(await publish(roleArn("platform-admin"), [allSns], { action: "sns:Subscribe" }), "Allowed");

@@ -21,6 +21,16 @@ describe("grafana.ini builder: hardening", () => {
         assert.equal(server.http_port, "3000");
     });
 
+    it("re-reads its server certificate when the PKI renews it (certs_watch_interval, 0 = never, by default)", () => {
+        // Grafana parses the key with MustDuration(0) (pkg/setting/setting.go readServerSettings) and
+        // only watches the files when the interval is positive (pkg/api/http_server.go).
+        const { server } = parsed();
+        const match = /^(\d+)(s|m|h)$/.exec(server.certs_watch_interval ?? "");
+        assert.ok(match, `certs_watch_interval '${server.certs_watch_interval}' is a Go duration`);
+        const hours = Number(match[1]) / { s: 3600, m: 60, h: 1 }[match[2] as "s" | "m" | "h"];
+        assert.ok(hours > 0 && hours <= 24, `watched every ${hours} h, well inside the weeks a renewed certificate overlaps the old one`);
+    });
+
     it("no anonymous access, no sign-up, login attempts limited", () => {
         const config = parsed();
         assert.equal(config.auth.anonymous.enabled, false);

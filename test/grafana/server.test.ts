@@ -5,8 +5,9 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { grafanaPaths, grafanaSecretKeys } from "../../components/grafana/ini";
 import { configHashAnnotation, grafanaSecretName } from "../../components/grafana/server";
-import { namespaces, ports, tlsSecrets, workloads } from "../../components/platform/names";
+import { namespaces, ports, tlsHashAnnotation, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings } from "../../components/platform/settings";
+import { expectedTlsHash } from "../harness/recorded";
 import { byUrn, kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
 import { encryptedStorageClassName } from "../harness/recorded";
 
@@ -188,6 +189,14 @@ describe("Grafana component (program)", () => {
                 const totalBytes = configMaps.reduce((sum, c) => sum + JSON.stringify(c.inputs.data).length, 0);
                 assert.ok(totalBytes < 900 * 1024, `ConfigMaps total ${totalBytes} bytes`);
                 assert.match(deployment.inputs.spec.template.metadata.annotations[configHashAnnotation], /^[0-9a-f]{64}$/);
+            });
+
+            it("rolls the pod when the CA bundle or its client certificate is renewed: the Tempo data source reads them once, at provisioning", async () => {
+                const recording = await stackRecording(stack);
+                const { deployment } = grafanaParts(recording);
+                const expected = expectedTlsHash(recording, tlsSecrets.grafanaClient);
+                assert.equal(deployment.inputs.spec.template.metadata.annotations[tlsHashAnnotation], expected);
+                assert.notEqual(expected, expectedTlsHash(recording), "the client certificate is part of it");
             });
 
             it("the component creates no Service: exposure is the perimeter's internal, VPN-only load balancer", async () => {

@@ -6,6 +6,7 @@ import { execFile, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { clockVariable } from "../../components/platform/clock";
 import { projectRoot } from "./stack-config";
 import type { RecordedResource, StackRecording } from "./recording";
 import { keepRecording, recordingKey, restoreRecording } from "./recording-cache";
@@ -25,12 +26,28 @@ export const previewedStacks = [...shippedStacks, "test"] as const;
 const recorder = path.join(__dirname, "record-stack.ts");
 
 /**
- * Starts the recorder for a stack; `done` is told when the recording file is written, or why not.
- * An unchanged program and configuration reuse their cached recording (recording-cache.ts) and
- * start no process.
+/**
+ * The instant every recording runs at unless a test says otherwise: the program decides certificate
+ * renewal from its clock (components/platform/clock.ts), so recordings, and the fingerprint, must
+ * not depend on the day the tests run.
  */
-function startRecording(stack: string, overrides: Record<string, unknown>, stackFile: string, out: string, done: (error?: Error) => void): ChildProcess | undefined {
-    const key = recordingKey(stack, stackFile, overrides, [sharedDirVariable]);
+export const recordingClock = "2026-12-01T00:00:00Z";
+
+/**
+ * Starts the recorder for a stack, its clock at `now`; `done` is told when the recording file is
+ * written, or why not. An unchanged program, configuration and clock reuse their cached recording
+ * (recording-cache.ts) and start no process.
+ */
+function startRecording(
+    stack: string,
+    overrides: Record<string, unknown>,
+    stackFile: string,
+    out: string,
+    now: string,
+    done: (error?: Error) => void,
+): ChildProcess | undefined {
+    // The recorder's clock is `now`, whatever this process's environment says.
+    const key = recordingKey(stack, stackFile, { overrides, [clockVariable]: now }, [sharedDirVariable, clockVariable]);
     if (restoreRecording(key, out)) {
         setImmediate(() => done());
         return undefined;
@@ -40,7 +57,7 @@ function startRecording(stack: string, overrides: Record<string, unknown>, stack
     return execFile(
         process.execPath,
         ["--import", "tsx", recorder, "--stack", stack, "--stack-file", stackFile, "--out", out, "--overrides", overridesFile],
-        { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, [clockVariable]: now } },
         (error, _stdout, stderr) => {
             fs.rmSync(overridesFile, { force: true });
             if (!fs.existsSync(out)) return done(new Error(`recording ${stack} produced nothing: ${error?.message ?? ""}\n${stderr}`));
@@ -52,13 +69,13 @@ function startRecording(stack: string, overrides: Record<string, unknown>, stack
 
 /**
  * Runs the program for a stack with optional config overrides (stack-file keys; undefined removes),
- * starting from Pulumi.<stackFile>.yaml (default: the stack's own file).
+ * starting from Pulumi.<stackFile>.yaml (default: the stack's own file), with its clock at `now`.
  */
-export function recordStack(stack: string, overrides: Record<string, unknown> = {}, stackFile = stack): Promise<StackRecording> {
+export function recordStack(stack: string, overrides: Record<string, unknown> = {}, stackFile = stack, now = recordingClock): Promise<StackRecording> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `record-${stack}-`));
     const out = path.join(dir, "recording.json");
     return new Promise((resolve, reject) => {
-        startRecording(stack, overrides, stackFile, out, (error) => {
+        startRecording(stack, overrides, stackFile, out, now, (error) => {
             if (error) return reject(error);
             const recording = JSON.parse(fs.readFileSync(out, "utf8")) as StackRecording;
             fs.rmSync(dir, { recursive: true, force: true });
@@ -85,7 +102,7 @@ export function startSharedRecordings(): string {
     process.env[sharedDirVariable] = dir;
     for (const stack of shippedStacks) {
         const partial = `${sharedFile(dir, stack)}.partial`;
-        const recorder = startRecording(stack, {}, stack, partial, (error) => {
+        const recorder = startRecording(stack, {}, stack, partial, recordingClock, (error) => {
             // A run that ends before the recording (a filtered or failed run) has removed the directory.
             if (!fs.existsSync(dir)) return;
             if (error) fs.writeFileSync(sharedFailure(dir, stack), error.message);

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
                     protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false,
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    ...(req.getReplacementTrigger() ? { replacementTrigger: req.getReplacementTrigger().toJavaScript() } : {}),
+                    replaceWith: req.getReplaceWithList(),
                 });
             }
             callback(err, resp);

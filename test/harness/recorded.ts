@@ -1,4 +1,6 @@
 /** Small lookups over a stack recording shared by the program tests. */
+import { createHash } from "crypto";
+import { tlsSecrets } from "../../components/platform/names";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { byUrn, kubernetesObjects, type RecordedResource, type StackRecording } from "./program";
 
@@ -61,4 +63,21 @@ export function validateKubernetesObjects(recording: StackRecording, apiVersion:
         }
     }
     return objects.length;
+}
+
+/**
+ * The tls-hash a workload's pod template must carry: SHA-256 over the platform CA bundle (the
+ * ca.crt every namespace's bundle Secret holds) and the named certificates' tls.crt, NUL-separated,
+ * as recorded in the Secrets the workload mounts.
+ */
+export function expectedTlsHash(recording: StackRecording, ...certificateSecrets: { readonly name: string; readonly namespace: string }[]): string {
+    const secrets = kubernetesObjects(recording, "core/v1", "Secret");
+    const bundles = new Set(secrets.filter((s) => s.inputs.metadata.name === tlsSecrets.caBundle).map((s) => s.inputs.stringData["ca.crt"] as string));
+    if (bundles.size !== 1) throw new Error(`expected one CA bundle in every namespace, found ${bundles.size} different ones`);
+    const certificates = certificateSecrets.map(({ name, namespace }) => {
+        const secret = secrets.find((s) => s.inputs.metadata.name === name && s.inputs.metadata.namespace === namespace);
+        if (!secret) throw new Error(`no Secret ${namespace}/${name}`);
+        return secret.inputs.stringData["tls.crt"] as string;
+    });
+    return createHash("sha256").update([...bundles, ...certificates].join("\0")).digest("hex");
 }

@@ -19,6 +19,10 @@ export interface RecordedResource {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly additionalSecretOutputs: readonly string[];
+    /** The `replacementTrigger` option: a change from one update to the next replaces the resource. */
+    readonly replacementTrigger?: unknown;
+    /** URNs of the `replaceWith` option: replacing any of them replaces this resource too. */
+    readonly replaceWith: readonly string[];
 }
 
 export interface StackRecording {

@@ -157,6 +157,21 @@ const badCases: BadCase[] = [
     { name: "namespace label selector malformed", overrides: { [p("appNamespaceLabel")]: "tracing enabled" }, key: p("appNamespaceLabel"), allowed: "one Kubernetes label key=value" },
     { name: "alert address that is not an e-mail", overrides: { [p("alertEmail")]: "oncall" }, key: p("alertEmail"), allowed: "an e-mail address" },
     { name: "certificate renewal window longer than validity", overrides: { [p("certEarlyRenewalHours")]: 4380 }, key: p("certEarlyRenewalHours"), allowed: "fewer hours than certValidityHours" },
+    // The renewal schedule (components/pki/rotation.ts): a weekly deploy must land inside every window,
+    // the VPN server certificate renews a day early, and each platform CA's turn holds two overlaps.
+    { name: "renewal window shorter than two weekly deploys", overrides: { [p("certEarlyRenewalHours")]: 168 }, key: p("certEarlyRenewalHours"), allowed: "an integer from 336 to 4380 hours" },
+    {
+        name: "no room for the VPN server certificate's extra day",
+        overrides: { [p("certValidityHours")]: 1000, [p("certEarlyRenewalHours")]: 980 },
+        key: p("certEarlyRenewalHours"),
+        allowed: "minus 24, the VPN server certificate's extra day",
+    },
+    {
+        name: "CA turns too short for the rotation overlaps",
+        overrides: { [p("caValidityHours")]: 10000, [p("certValidityHours")]: 4380, [p("certEarlyRenewalHours")]: 1500 },
+        key: p("caValidityHours"),
+        allowed: "more than certValidityHours + 4 x certEarlyRenewalHours (10380)",
+    },
 ];
 
 describe("settings: shipped stacks", () => {

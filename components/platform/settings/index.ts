@@ -25,6 +25,7 @@ import type { Settings } from "./types";
 export { minimumImageVersions, parseImageReference, versionAtLeast } from "./images";
 export { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 export { vpnSessionTimeouts } from "./network";
+export { scheduledDeployIntervalHours, vpnServerLeadHours } from "./pki";
 export { ConfigValidationError } from "./reader";
 export { parseSamlMetadata, samlMetadataNamespace } from "./saml-metadata";
 export { cloudWatchRetentionDays } from "./retention";

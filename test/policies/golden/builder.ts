@@ -36,6 +36,7 @@ export class StackBuilder {
             protect: options.protect ?? false,
             retainOnDelete: options.protect ?? false,
             additionalSecretOutputs: [],
+            replaceWith: [],
         };
         this.resources.push(resource);
         return resource;
