@@ -94,18 +94,19 @@ const grafanaHttpsOnly = resourceRule({
     ),
 });
 
-/** Loggers of the audit trail: `context` writes each request with the signed-in login, `authn.service` each failed sign-in. */
-const auditLoggers = ["context", "authn.service"];
+/** Loggers of the audit trail and what each writes: every request with the signed-in login, every failed sign-in. */
+const auditLoggers: Readonly<Record<string, string>> = { context: "requests", "authn.service": "failed sign-ins" };
 const loggedLevels = ["trace", "debug", "info"];
 
 /** Audit loggers that a global level and per-logger filters (`context:info authn.service:info`) set above info. */
 function quietedAuditLoggers(level: string | undefined, filters: string | undefined): string[] {
     const perLogger = new Map((filters ?? "").split(/\s+/).filter((f) => f.includes(":")).map((f) => [f.slice(0, f.lastIndexOf(":")), f.slice(f.lastIndexOf(":") + 1).toLowerCase()]));
-    return auditLoggers.filter((logger) => !loggedLevels.includes(perLogger.get(logger) ?? level?.toLowerCase() ?? "info"));
+    return Object.keys(auditLoggers).filter((logger) => !loggedLevels.includes(perLogger.get(logger) ?? level?.toLowerCase() ?? "info"));
 }
 
 function quieted(loggers: readonly string[]): string | undefined {
-    return loggers.length > 0 ? `hides ${loggers.join(" and ")} (requests and failed sign-ins); keep them at info, in [log] filters if the level is raised` : undefined;
+    const hidden = loggers.map((logger) => `${logger} (${auditLoggers[logger]})`).join(" and ");
+    return loggers.length > 0 ? `hides ${hidden}; keep them at info, in [log] filters if the level is raised` : undefined;
 }
 
 const isTrueSetting = (value: string | undefined) => value?.toLowerCase() === "true";
