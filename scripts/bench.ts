@@ -20,7 +20,7 @@ interface Phase {
 const phases: readonly Phase[] = [
     { name: "typecheck", args: [path.join(root, "node_modules/typescript-native/bin/tsc"), "--noEmit", "-p", "tsconfig.json"] },
     { name: "mocha", args: [path.join(root, "node_modules/mocha/bin/mocha.js")] },
-    { name: "review prod", args: ["--import", "tsx", path.join(root, "scripts/review.ts"), "--stack", "prod"] },
+    { name: "review prod", args: ["--require", "tsx/cjs", path.join(root, "scripts/review.ts"), "--stack", "prod"] },
 ];
 
 const recordingCache = path.join(root, "node_modules", ".cache", "tracing-recordings");

@@ -1,17 +1,14 @@
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import { promisify } from "util";
 import { parseSettings } from "../../components/platform/settings";
 import { planCapacity } from "../../components/capacity/plan";
 import { planCosts } from "../../components/capacity/costs";
 import { capacitySummary, renderCapacityTable } from "../../components/capacity/report";
 import { renderSweep, sweep } from "../../components/capacity/sweep";
-import { projectRoot, stackConfig } from "../harness/stack-config";
+import { stackConfig } from "../harness/stack-config";
+import { runNpmScript } from "../harness/npm-script";
 import { shippedStacks, stackRecording } from "../harness/program";
 import { capacityCommand } from "../../scripts/capacity";
 import { capturedOutput } from "../../scripts/cli";
-
-const run = promisify(execFile);
 
 describe("capacity plan outputs", () => {
     for (const stack of shippedStacks) {
@@ -40,10 +37,9 @@ describe("capacity plan outputs", () => {
         for (const durability of ["replicated", "single-node"]) assert.equal(stdout.split(`| \`${durability}\` |`).length - 1, 3, `three loads for ${durability}`);
     });
 
-    it("npm run capacity, as a script, exits 1 naming the problem for an unknown stack", async () => {
-        await assert.rejects(
-            run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", "staging"], { cwd: projectRoot }),
-            (error: { code?: number; stderr?: string }) => error.code === 1 && /no stack file .*Pulumi\.staging\.yaml/.test(error.stderr ?? ""),
-        );
+    it("npm run capacity exits 1 naming the problem for an unknown stack", async () => {
+        const result = await runNpmScript("capacity", ["--stack", "staging"]);
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /no stack file .*Pulumi\.staging\.yaml/);
     });
 });

@@ -5,7 +5,6 @@
  * `pulumi stack export` documents shaped like the real ones.
  */
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,7 +12,7 @@ import { certificateStatuses, exportedResources, type ExportedResource } from ".
 import { vpnServerAlarmDays } from "../../components/pki/rotation";
 import { oneOfType, shippedStacks, stackRecording } from "../harness/program";
 import { dependencyOfType, settingsOf } from "../harness/recorded";
-import { projectRoot } from "../harness/stack-config";
+import { runNpmScript } from "../harness/npm-script";
 import { certificatesCommand } from "../../scripts/certificates";
 import { capturedOutput } from "../../scripts/cli";
 
@@ -77,10 +76,6 @@ describe("certificate check: npm run certificates", () => {
         const code = certificatesCommand(args, output);
         return { code, stdout: output.stdout(), stderr: output.stderr() };
     };
-    const runScript = (args: string[]) =>
-        new Promise<number>((resolve) => {
-            execFile(process.execPath, ["--import", "tsx", "scripts/certificates.ts", ...args], { cwd: projectRoot }, (error) => resolve(error ? Number(error.code) : 0));
-        });
     let dir: string;
     const write = (name: string, content: unknown) => {
         const file = path.join(dir, name);
@@ -112,8 +107,8 @@ describe("certificate check: npm run certificates", () => {
         assert.match(notExport.stderr, /not a `pulumi stack export` document/);
     });
 
-    it("as a script, exits with the command's code (1 for a certificate past its renewal date)", async () => {
-        assert.equal(await runScript(["--state", write("overdue-script.json", stackExport(exported)), "--now", now.toISOString()]), 1);
+    it("as npm run certificates, exits with the command's code (1 for a certificate past its renewal date)", async () => {
+        assert.equal((await runNpmScript("certificates", ["--state", write("overdue-script.json", stackExport(exported)), "--now", now.toISOString()])).code, 1);
     });
 });
 

@@ -259,7 +259,7 @@ describe("CI/CD workflows", () => {
                 assert.equal(job.steps[up].with?.refresh, true, "pulumi up --refresh");
                 assert.match(job.steps[check].run ?? "", /pulumi stack export --stack "\$STACK" --file "\$RUNNER_TEMP\/state\.json"\n/);
                 const scripts = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")).scripts;
-                assert.equal(scripts.certificates, "node --import tsx scripts/certificates.ts");
+                assert.equal(scripts.certificates, "node --require tsx/cjs scripts/certificates.ts");
             });
         }
 

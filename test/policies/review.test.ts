@@ -1,15 +1,11 @@
 import { strict as assert } from "assert";
-import { execFile } from "child_process";
-import { promisify } from "util";
 import { stackRecording } from "../harness/program";
-import { projectRoot } from "../harness/stack-config";
+import { runNpmScript } from "../harness/npm-script";
 import { readPolicyConfig } from "../../policies/enforcement";
 import { runPolicies } from "../../policies/runner";
 import { renderReview, resourcesByType, reviewExitCode } from "../../scripts/review-report";
 import { reviewCommand } from "../../scripts/review";
 import { capturedOutput } from "../../scripts/cli";
-
-const run = promisify(execFile);
 
 describe("offline review", () => {
     it("lists every recorded resource under its type", async () => {
@@ -65,10 +61,9 @@ describe("offline review", () => {
         assert.match(output.stderr(), /failed before deploying anything:[\s\S]*tracing-platform:mskVolumeGb: 1; allowed: at least \d+ GiB/);
     });
 
-    it("as a script, exits 2 for a stack without a stack file", async () => {
-        await assert.rejects(
-            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "nope"], { cwd: projectRoot }),
-            (error: any) => error.code === 2 && /There is no Pulumi\.nope\.yaml; stacks: dev, prod/.test(error.stderr),
-        );
+    it("as npm run review, exits 2 for a stack without a stack file", async () => {
+        const result = await runNpmScript("review", ["--stack", "nope"]);
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, /There is no Pulumi\.nope\.yaml; stacks: dev, prod/);
     });
 });
