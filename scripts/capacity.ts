@@ -11,30 +11,36 @@ import { planCosts } from "../components/capacity/costs";
 import { renderCapacityTable } from "../components/capacity/report";
 import { renderSweep, sweep } from "../components/capacity/sweep";
 import { stackConfig } from "../test/harness/stack-config";
+import { runAsScript, type Output } from "./cli";
 
-function main(): number {
-    const { values } = parseArgs({ options: { stack: { type: "string" }, sweep: { type: "boolean" } } });
+const usage = "usage: npm run capacity -- --stack <dev|test|prod> | --sweep [--stack <name>]";
+
+/** The command: prints the plan (or the sweep) of the stack; 1 on a configuration problem, 2 on bad usage. */
+export function capacityCommand(args: readonly string[], output: Output): number {
+    const { values } = parseArgs({ args: [...args], options: { stack: { type: "string" }, sweep: { type: "boolean" } } });
     const stack = values.stack ?? (values.sweep ? "prod" : undefined);
     if (!stack) {
-        process.stderr.write("usage: npm run capacity -- --stack <dev|test|prod> | --sweep [--stack <name>]\n");
+        output.err(usage);
         return 2;
     }
+    // The renderers end their Markdown with a newline; each output call adds its own.
+    const print = (markdown: string) => output.out(markdown.replace(/\n$/, ""));
     try {
         const settings = parseSettings(stackConfig(stack), stack);
         if (values.sweep) {
-            process.stdout.write(renderSweep(settings, sweep(settings)));
+            print(renderSweep(settings, sweep(settings)));
             return 0;
         }
         const plan = planCapacity(settings);
-        process.stdout.write(renderCapacityTable(settings, plan, planCosts(settings, plan)));
+        print(renderCapacityTable(settings, plan, planCosts(settings, plan)));
         return 0;
     } catch (error) {
         if (error instanceof ConfigValidationError || (error instanceof Error && error.message.startsWith("no stack file"))) {
-            process.stderr.write(`${error.message}\n`);
+            output.err(error.message);
             return 1;
         }
         throw error;
     }
 }
 
-process.exitCode = main();
+if (require.main === module) runAsScript(capacityCommand);

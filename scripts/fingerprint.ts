@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import { recordStack, shippedStacks } from "../test/harness/program";
 import type { StackRecording } from "../test/harness/recording";
+import { runAsScript, type Output } from "./cli";
 
 /** Serialises with sorted object keys so property order does not change the digest. */
 function canonical(value: unknown): string {
@@ -37,20 +38,21 @@ export function fingerprint(recording: StackRecording): string {
     return createHash("sha256").update(canonical({ resources, outputs: recording.outputs })).digest("hex");
 }
 
-async function main(): Promise<number> {
-    const index = process.argv.indexOf("--stack");
-    const stacks = index >= 0 ? [process.argv[index + 1]] : [...shippedStacks];
+/** The command: prints each stack's resource count and fingerprint; 1 if a program fails. */
+export async function fingerprintCommand(args: readonly string[], output: Output): Promise<number> {
+    const index = args.indexOf("--stack");
+    const stacks = index >= 0 ? [args[index + 1]] : [...shippedStacks];
     let failed = 0;
     for (const stack of stacks) {
         const recording = await recordStack(stack);
         if (recording.error) {
-            console.error(`${stack}: the program failed: ${recording.error}`);
+            output.err(`${stack}: the program failed: ${recording.error}`);
             failed++;
             continue;
         }
-        console.log(`${stack} ${recording.resources.length} resources ${fingerprint(recording)}`);
+        output.out(`${stack} ${recording.resources.length} resources ${fingerprint(recording)}`);
     }
     return failed ? 1 : 0;
 }
 
-if (require.main === module) main().then((code) => process.exit(code));
+if (require.main === module) runAsScript(fingerprintCommand);

@@ -15,6 +15,7 @@ import { stackConfig } from "../test/harness/stack-config";
 import { errorSummary } from "./preflight/aws-errors";
 import { kubeConfigFromFile } from "./preflight/kubernetes";
 import { runPreflight } from "./preflight/run";
+import { runAsScript, type Output } from "./cli";
 
 const usage = "usage: npm run preflight -- --stack <dev|test|prod> [--kubeconfig <file>] [--context <name>]";
 
@@ -27,17 +28,11 @@ function readSettings(stack: string): Settings | string {
     }
 }
 
-/** Where the command writes: stdout for the report, stderr for usage and configuration errors. */
-export interface Output {
-    readonly out: (line: string) => void;
-    readonly err: (line: string) => void;
-}
-
 /** The command: parses `args`, reads the stack, runs the checks, returns the exit code. */
-export async function preflightCommand(args: string[], output: Output): Promise<number> {
+export async function preflightCommand(args: readonly string[], output: Output): Promise<number> {
     let values: { stack?: string; kubeconfig?: string; context?: string };
     try {
-        ({ values } = parseArgs({ args, options: { stack: { type: "string" }, kubeconfig: { type: "string" }, context: { type: "string" } } }));
+        ({ values } = parseArgs({ args: [...args], options: { stack: { type: "string" }, kubeconfig: { type: "string" }, context: { type: "string" } } }));
     } catch (error) {
         output.err(`${errorSummary(error)}\n${usage}`);
         return 2;
@@ -72,12 +67,4 @@ export async function preflightCommand(args: string[], output: Output): Promise<
     return exitCode;
 }
 
-if (require.main === module) {
-    preflightCommand(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(`✘ preflight stopped: ${errorSummary(error)}`);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runAsScript(preflightCommand, (error) => `✘ preflight stopped: ${errorSummary(error)}`);

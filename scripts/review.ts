@@ -13,8 +13,9 @@ import * as yaml from "yaml";
 import { readPolicyConfig } from "../policies/enforcement";
 import { runPolicies } from "../policies/runner";
 import { renderReview, reviewExitCode } from "./review-report";
+import { runAsScript, type Output } from "./cli";
 
-function overridesFromArgs(args: string[]): Record<string, unknown> {
+function overridesFromArgs(args: readonly string[]): Record<string, unknown> {
     const overrides: Record<string, unknown> = {};
     args.forEach((arg, i) => {
         if (arg !== "--set") return;
@@ -25,32 +26,27 @@ function overridesFromArgs(args: string[]): Record<string, unknown> {
     return overrides;
 }
 
-async function main(): Promise<number> {
-    const index = process.argv.indexOf("--stack");
-    const stack = index >= 0 ? process.argv[index + 1] : undefined;
+/** The command: prints the review of the stack; 1 on a program error or mandatory violation, 2 on bad usage. */
+export async function reviewCommand(args: readonly string[], output: Output): Promise<number> {
+    const index = args.indexOf("--stack");
+    const stack = index >= 0 ? args[index + 1] : undefined;
     if (!stack) {
-        console.error("usage: npm run review -- --stack <dev|prod|test>");
+        output.err("usage: npm run review -- --stack <dev|prod|test>");
         return 2;
     }
     if (!fs.existsSync(path.join(projectRoot, `Pulumi.${stack}.yaml`))) {
         const stacks = fs.readdirSync(projectRoot).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
-        console.error(`There is no Pulumi.${stack}.yaml; stacks: ${stacks.join(", ")}`);
+        output.err(`There is no Pulumi.${stack}.yaml; stacks: ${stacks.join(", ")}`);
         return 2;
     }
-    const recording = await recordStack(stack, overridesFromArgs(process.argv));
+    const recording = await recordStack(stack, overridesFromArgs(args));
     if (recording.error) {
-        console.error(`The ${stack} program failed before deploying anything:\n${recording.error}`);
+        output.err(`The ${stack} program failed before deploying anything:\n${recording.error}`);
         return 1;
     }
     const policies = await runPolicies(recording.resources, { config: readPolicyConfig(stack) });
-    process.stdout.write(renderReview(recording, policies));
+    output.out(renderReview(recording, policies));
     return reviewExitCode(policies);
 }
 
-main().then(
-    (code) => process.exit(code),
-    (error) => {
-        console.error(error instanceof Error ? error.message : error);
-        process.exit(1);
-    },
-);
+if (require.main === module) runAsScript(reviewCommand);

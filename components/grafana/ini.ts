@@ -42,6 +42,12 @@ export const grafanaPaths = {
 /** File names inside the TLS Secrets (kubernetes.io/tls) and the CA bundle Secret. */
 export const tlsFileNames = { certificate: "tls.crt", privateKey: "tls.key", ca: "ca.crt" } as const;
 
+/** Grafana's own Secret: admin password, secret_key and the OAuth client secret. */
+export const grafanaSecretName = "grafana-secrets";
+
+/** Annotation whose change rolls the pod when any rendered configuration changes. */
+export const configHashAnnotation = "tracing.platform/config-hash";
+
 /** Keys of Grafana's own Kubernetes Secret, mounted as files under grafanaPaths.secrets. */
 export const grafanaSecretKeys = { adminPassword: "admin-password", secretKey: "secret-key", oauthClientSecret: "oauth-client-secret" } as const;
 

@@ -7,8 +7,18 @@ import { grafanaAlerting, renderAlerting } from "./alerts";
 import { dashboardProvider, grafanaDashboards, renderDashboards } from "./dashboards";
 import { grafanaDatasources, renderDatasources } from "./datasources";
 import { grafanaDestinations } from "./destinations";
-import { GrafanaImage, grafanaImagePlatform } from "./image";
-import { grafanaAdminUser, grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "./ini";
+import { GrafanaImage } from "./image";
+import { grafanaImagePlatform } from "./image-tag";
+import {
+    configHashAnnotation,
+    grafanaAdminUser,
+    grafanaIni,
+    grafanaPaths,
+    grafanaSecretFileEnvironment,
+    grafanaSecretKeys,
+    grafanaSecretName,
+    renderIni,
+} from "./ini";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
 import { awsResourceNames, namespaces, partOf, ports, standardLabels, tlsHashAnnotation, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
@@ -35,12 +45,6 @@ export interface GrafanaArgs {
     /** The platform's encrypted StorageClass, for Grafana's database volume. */
     readonly storageClassName: pulumi.Input<string>;
 }
-
-/** Grafana's own Secret: admin password, secret_key and the OAuth client secret. */
-export const grafanaSecretName = "grafana-secrets";
-
-/** Annotation whose change rolls the pod when any rendered configuration changes. */
-export const configHashAnnotation = "tracing.platform/config-hash";
 
 /** Mounts a ConfigMap read-only. */
 function configMapVolume(name: string, configMapName: pulumi.Input<string>, mountPath: string): { volume: Volume; mount: VolumeMount } {

@@ -23,6 +23,7 @@ import { s3AccessRules } from "./s3-access";
 import { s3RetentionRules } from "./s3-retention";
 import { tempoRules } from "./tempo";
 import { securityRules, type ControlId, type RuleArea, type RuleDefinition, type SecurityRuleNumber } from "./types";
+import { vpcEndpointRules } from "./vpc-endpoints";
 import { vpnRules } from "./vpn";
 
 export { securityRules };
@@ -42,6 +43,7 @@ export const ruleDefinitions: readonly RuleDefinition[] = [
     ...vpnRules,
     ...identityRules,
     ...networkRules,
+    ...vpcEndpointRules,
     ...iamRules,
     ...kubernetesPodRules,
     ...kubernetesNamespaceRules,

@@ -1,13 +1,14 @@
 /**
  * KMS: the customer-managed keys that encrypt traces, audit logs and log groups rotate yearly, are
- * never open to anyone, and cannot vanish before a recovery window.
+ * never open to anyone, grant each use only through the service that needs it, and cannot vanish
+ * before a recovery window.
  */
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { rulesFor } from "./lib/define";
-import { editDocument, mutation, pick } from "./lib/mutate";
-import { grantsPublicAccess, policyStatements } from "./lib/policy-document";
+import { editDocument, mutation, MutationTargetMissing, pick } from "./lib/mutate";
+import { actionCovers, conditionKeys, grantsPublicAccess, isServiceWildcard, policyStatements, type PolicyStatement } from "./lib/policy-document";
 import { asList, isSet, isTrue } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
@@ -70,6 +71,69 @@ const keyPolicyNotPublic = resourceRule({
     }),
 });
 
+/**
+ * Actions that use a key's material (or hand it to someone through a grant). Granted to an account
+ * principal, they reach every identity in the account whose IAM policy allows them, so only a
+ * kms:ViaService condition ties the use to the service it is for.
+ */
+const keyUseActions = [
+    "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant",
+    "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:Sign", "kms:Verify", "kms:GenerateMac", "kms:VerifyMac", "kms:DeriveSharedSecret",
+];
+
+/** Condition keys that tie a service principal's use to one resource or account (the confused-deputy guard). */
+function pinsServiceCaller(statement: PolicyStatement): boolean {
+    return [...conditionKeys(statement)].some((key) => key === "aws:sourcearn" || key === "aws:sourceaccount" || key.startsWith("kms:encryptioncontext:"));
+}
+
+/** Why an Allow statement of a key policy grants more than one named use; none when it does not. */
+function overbroadGrants(statement: PolicyStatement): string[] {
+    // A statement open to anyone is kms-key-policy-no-public-principals' to report.
+    if (statement.effect !== "Allow" || !statement.principals || grantsPublicAccess(statement)) return [];
+    const problems: string[] = [];
+    const wildcards = statement.actions.filter(isServiceWildcard);
+    if (wildcards.length > 0) problems.push(`grants ${wildcards.join(", ")}; list the administration and use actions separately`);
+    if (statement.notActions.length > 0) problems.push(`grants everything except ${statement.notActions.join(", ")} (NotAction)`);
+    const services = statement.principals.service;
+    if (services.length > 0 && !pinsServiceCaller(statement)) {
+        problems.push(`lets ${services.join(", ")} use the key for anyone; add aws:SourceArn or aws:SourceAccount (or an encryption-context condition)`);
+    }
+    const accountWide = statement.principals.aws.length > 0 || statement.principals.federated.length > 0;
+    const uses = statement.actions.filter((pattern) => keyUseActions.some((action) => actionCovers(pattern, action)));
+    if (accountWide && uses.length > 0 && !conditionKeys(statement).has("kms:viaservice")) {
+        problems.push(`lets ${[...statement.principals.aws, ...statement.principals.federated].join(", ")} call ${uses.join(", ")} directly; name the service with kms:ViaService`);
+    }
+    return problems;
+}
+
+const keyPolicyLeastPrivilege = resourceRule({
+    name: "kms-key-policy-grants-named-uses",
+    description:
+        "A KMS key policy never grants kms:* (or '*', or NotAction), pins every service principal to this account or " +
+        "resource (aws:SourceArn, aws:SourceAccount or the encryption context), and lets account principals use the key's " +
+        "material only through a named service (kms:ViaService). Fix: give the account root the administration actions " +
+        "only, and one statement per use naming its service and data.",
+    severity: "high",
+    securityRule: 1,
+    controls: [],
+    appliesTo: [...awsTypes.kmsKey, ...awsTypes.kmsKeyPolicy],
+    validate: ({ type, name, props }, report) => {
+        const kind = awsTypes.kmsKey.includes(type as "aws:kms/key:Key") ? "KMS key" : "KMS key policy";
+        for (const statement of policyStatements(props.policy) ?? []) {
+            for (const problem of overbroadGrants(statement)) report(`${kind} '${name}' statement '${statement.sid ?? "(no Sid)"}' ${problem}.`);
+        }
+    },
+    violate: mutation("grant kms:* to the account in the first key policy's first statement", (resources) => {
+        const key = pick(resources, [...awsTypes.kmsKey, ...awsTypes.kmsKeyPolicy], "KMS key with a policy", (r) => r.inputs.policy !== undefined);
+        editDocument(key, "policy", (document) => {
+            const [first] = asList(document.Statement);
+            if (!first) throw new MutationTargetMissing(`statement in ${key.name}'s policy`);
+            first.Action = "kms:*";
+        });
+    }),
+});
+
 const keyDeletionSafeguarded = resourceRule<{ minimumDeletionWindowDays: number }>({
     name: "kms-key-deletion-window",
     description:
@@ -97,4 +161,4 @@ const keyDeletionSafeguarded = resourceRule<{ minimumDeletionWindowDays: number 
     }),
 });
 
-export const kmsRules: readonly RuleDefinition[] = [keyRotationEnabled, keyPolicyNotPublic, keyDeletionSafeguarded];
+export const kmsRules: readonly RuleDefinition[] = [keyRotationEnabled, keyPolicyNotPublic, keyPolicyLeastPrivilege, keyDeletionSafeguarded];

@@ -44,6 +44,7 @@ export type RuleArea =
     | "cloudtrail"
     | "vpn"
     | "network"
+    | "vpc-endpoints"
     | "iam"
     | "kubernetes-pods"
     | "kubernetes-namespaces"

@@ -8,6 +8,8 @@ import { capacitySummary, renderCapacityTable } from "../../components/capacity/
 import { renderSweep, sweep } from "../../components/capacity/sweep";
 import { projectRoot, stackConfig } from "../harness/stack-config";
 import { shippedStacks, stackRecording } from "../harness/program";
+import { capacityCommand } from "../../scripts/capacity";
+import { capturedOutput } from "../../scripts/cli";
 
 const run = promisify(execFile);
 
@@ -23,19 +25,22 @@ describe("capacity plan outputs", () => {
         });
 
         it(`${stack}: npm run capacity prints the same table docs/capacity.md carries`, async () => {
-            const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", stack], { cwd: projectRoot });
-            assert.equal(stdout, renderCapacityTable(settings, plan, costs));
+            const output = capturedOutput();
+            assert.equal(capacityCommand(["--stack", stack], output), 0);
+            assert.equal(output.stdout(), renderCapacityTable(settings, plan, costs));
         });
     }
 
     it("npm run capacity -- --sweep prints prod's sweep for both durability settings", async () => {
-        const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--sweep"], { cwd: projectRoot });
+        const output = capturedOutput();
+        assert.equal(capacityCommand(["--sweep"], output), 0);
+        const stdout = output.stdout();
         const prod = parseSettings(stackConfig("prod"), "prod");
         assert.equal(stdout, renderSweep(prod, sweep(prod)));
         for (const durability of ["replicated", "single-node"]) assert.equal(stdout.split(`| \`${durability}\` |`).length - 1, 3, `three loads for ${durability}`);
     });
 
-    it("npm run capacity names the problem for an unknown stack", async () => {
+    it("npm run capacity, as a script, exits 1 naming the problem for an unknown stack", async () => {
         await assert.rejects(
             run(process.execPath, ["--import", "tsx", "scripts/capacity.ts", "--stack", "staging"], { cwd: projectRoot }),
             (error: { code?: number; stderr?: string }) => error.code === 1 && /no stack file .*Pulumi\.staging\.yaml/.test(error.stderr ?? ""),

@@ -34,47 +34,42 @@ interface SimSpan {
 type Luck = "worst" | "best";
 
 type Predicate = (span: SimSpan) => boolean;
-const compiledAtoms = new Map<string, Predicate>();
 
-function atom(text: string, span: SimSpan): boolean {
-    let predicate = compiledAtoms.get(text);
-    if (!predicate) {
-        let m: RegExpExecArray | null;
-        if ((m = /^resource\.attributes\["service\.name"\] (==|!=) "([^"]+)"$/.exec(text))) {
-            const [equal, service] = [m[1] === "==", m[2]];
-            predicate = (s) => (s.service === service) === equal;
-        } else if ((m = /^span\.kind == (SPAN_KIND_[A-Z]+)$/.exec(text))) {
-            const kind = m[1];
-            predicate = (s) => (s.kind ?? "SPAN_KIND_SERVER") === kind;
-        } else if ((m = /^span\.attributes\["db\.system\.name"\] == "([^"]+)"$/.exec(text))) {
-            const dbSystem = m[1];
-            predicate = (s) => s.dbSystem === dbSystem;
-        } else if (text === "span.status.code == STATUS_CODE_ERROR") {
-            predicate = (s) => s.error === true;
-        } else if ((m = /^span\.end_time_unix_nano - span\.start_time_unix_nano > (\d+)$/.exec(text))) {
-            const nanoseconds = Number(m[1]);
-            predicate = (s) => s.durationMs * 1_000_000 > nanoseconds;
-        } else {
-            throw new Error(`the simulator does not know the OTTL condition '${text}'`);
-        }
-        compiledAtoms.set(text, predicate);
+/** One OTTL atom as a predicate; throws on a form the simulator does not know. */
+function compileAtom(text: string): Predicate {
+    let m: RegExpExecArray | null;
+    if ((m = /^resource\.attributes\["service\.name"\] (==|!=) "([^"]+)"$/.exec(text))) {
+        const [equal, service] = [m[1] === "==", m[2]];
+        return (s) => (s.service === service) === equal;
     }
-    return predicate(span);
+    if ((m = /^span\.kind == (SPAN_KIND_[A-Z]+)$/.exec(text))) {
+        const kind = m[1];
+        return (s) => (s.kind ?? "SPAN_KIND_SERVER") === kind;
+    }
+    if ((m = /^span\.attributes\["db\.system\.name"\] == "([^"]+)"$/.exec(text))) {
+        const dbSystem = m[1];
+        return (s) => s.dbSystem === dbSystem;
+    }
+    if (text === "span.status.code == STATUS_CODE_ERROR") return (s) => s.error === true;
+    if ((m = /^span\.end_time_unix_nano - span\.start_time_unix_nano > (\d+)$/.exec(text))) {
+        const nanoseconds = Number(m[1]);
+        return (s) => s.durationMs * 1_000_000 > nanoseconds;
+    }
+    throw new Error(`the simulator does not know the OTTL condition '${text}'`);
 }
 
 const compiledConditions = new Map<string, Predicate>();
 
-/** Parses a condition once (a conjunction of known atoms) into a predicate. */
-function conditionHolds(condition: string, span: SimSpan): boolean {
+/** A condition (a conjunction of known atoms) as a predicate, compiled once: the simulator walks traces of thousands of spans. */
+function conditionPredicate(condition: string): Predicate {
     let predicate = compiledConditions.get(condition);
     if (!predicate) {
         assert.ok(!condition.includes(" or "), `unexpected 'or' in ${condition}`);
-        const atoms = condition.split(" and ");
-        atoms.forEach((a) => atom(a, { service: "", durationMs: 0 }));
-        predicate = (s) => atoms.every((a) => atom(a, s));
+        const atoms = condition.split(" and ").map(compileAtom);
+        predicate = (s) => atoms.every((holds) => holds(s));
         compiledConditions.set(condition, predicate);
     }
-    return predicate(span);
+    return predicate;
 }
 
 function subPolicySamples(policy: SubPolicy, trace: SimSpan[], luck: Luck): boolean {
@@ -99,7 +94,10 @@ function policySamples(policy: TailSamplingPolicy, trace: SimSpan[], luck: Luck)
     switch (policy.type) {
         case "ottl_condition":
             assert.equal(Object.keys(policy.ottl_condition).sort().join(), "error_mode,span", "only span conditions are simulated");
-            return trace.some((span) => policy.ottl_condition.span.some((c) => conditionHolds(c, span)));
+        {
+            const conditions = policy.ottl_condition.span.map(conditionPredicate);
+            return trace.some((span) => conditions.some((holds) => holds(span)));
+        }
         case "and":
             return policy.and.and_sub_policy.every((p) => subPolicySamples(p, trace, luck));
         default:

@@ -13,7 +13,7 @@ import { parseSettings } from "../../components/platform/settings";
 import { stackConfig } from "../harness/stack-config";
 import { outcomeSeries, requestLabels, systemScenarios, scenario } from "./alert-scenarios";
 import { componentScenarios } from "./platform-scenarios";
-import { promtoolBinary, testRules, type PromtoolTestCase } from "./promtool";
+import { promtoolBinary, testRuleUnits, testRules, type PromtoolTestCase } from "./promtool";
 import { substituteGrafanaMacros } from "./query-languages";
 import { boundsMs, counter, evalTime, gauge, spanCounter, spanHistogram, type InputSeries } from "./synthetic-series";
 
@@ -21,19 +21,14 @@ const settings = parseSettings(stackConfig("prod"), "prod");
 const alerts = allAlerts(settings.systems);
 
 /**
- * Runs each rule group's scenarios against that group's rules only (promtool evaluates every rule
- * of the file in every scenario), the groups in parallel.
+ * Runs each rule's scenarios against that rule alone (promtool evaluates every rule of a file at
+ * every step of every scenario, and an alert_rule_test reads only its own alert), all in one run.
  */
-async function testByGroup(definitions: readonly AlertDefinition[], cases: readonly PromtoolTestCase[]): Promise<{ ok: boolean; output: string }> {
-    const groups = [...new Set(definitions.map((a) => a.group))];
-    const results = await Promise.all(
-        groups.map((group) => {
-            const members = definitions.filter((a) => a.group === group);
-            const mine = cases.filter((c) => members.some((a) => c.name.startsWith(`${a.name}:`)));
-            return testRules(prometheusRules(members), mine);
-        }),
-    );
-    return { ok: results.every((r) => r.ok), output: results.map((r) => r.output).join("\n") };
+async function testByRule(definitions: readonly AlertDefinition[], cases: readonly PromtoolTestCase[]): Promise<{ ok: boolean; output: string }> {
+    const owner = (c: PromtoolTestCase) => definitions.filter((alert) => c.name.startsWith(`${alert.name}:`));
+    const orphan = cases.find((c) => owner(c).length !== 1);
+    if (orphan) throw new Error(`scenario "${orphan.name}" belongs to ${owner(orphan).length} rules, not one`);
+    return testRuleUnits(definitions.map((alert) => ({ rules: prometheusRules([alert]), cases: cases.filter((c) => owner(c)[0] === alert) })));
 }
 
 const systemOf = (alert: AlertDefinition) =>
@@ -149,14 +144,14 @@ describe("alert behaviour under the Prometheus rule engine (promtool test rules)
             assert.ok(mine.some((c) => c.alert_rule_test![0].exp_alerts.length > 0), `${alert.name}: no firing scenario`);
             assert.ok(mine.some((c) => c.alert_rule_test![0].exp_alerts.length === 0), `${alert.name}: no quiet scenario`);
         }
-        const result = await testByGroup(alerts, cases);
+        const result = await testByRule(alerts, cases);
         assert.ok(result.ok, result.output);
     });
 
     it("a rule with its threshold loosened no longer fires in the firing scenarios (the test can fail)", async () => {
         const loosened = alerts.map((a) => ({ ...a, threshold: a.threshold * 1000 + 1e9 }));
         const firing = alerts.flatMap(scenariosFor).filter((c) => c.alert_rule_test![0].exp_alerts.length > 0);
-        const result = await testByGroup(loosened, firing);
+        const result = await testByRule(loosened, firing);
         assert.ok(!result.ok, "loosened rules still fired");
         for (const alert of alerts) assert.ok(result.output.includes(alert.name), `${alert.name} did not fail when loosened`);
     });

@@ -7,7 +7,7 @@
  * expires only untagged leftovers ("Lifecycle policies": tagStatus untagged).
  */
 import { strict as assert } from "assert";
-import { grafanaImageTag } from "../../components/grafana/image";
+import { grafanaImageTag } from "../../components/grafana/image-tag";
 import { amazonPrometheusPlugin } from "../../components/grafana/ini";
 import { ofType, shippedStacks, stackRecording, type RecordedResource, type StackRecording } from "../harness/program";
 import { dependencyOfType, isSecretInput, settingsOf } from "../harness/recorded";

@@ -9,7 +9,7 @@
 import { strict as assert } from "assert";
 import * as ini from "ini";
 import { amazonPrometheusPlugin, grafanaPaths } from "../../components/grafana/ini";
-import { grafanaImageContext, grafanaImagePlatform } from "../../components/grafana/image";
+import { grafanaImageContext, grafanaImagePlatform } from "../../components/grafana/image-tag";
 import { allowedFlows, describeFlow } from "../../components/network/policy-graph";
 import { runAsIds } from "../../components/platform/pod-hardening";
 import { addressInBlock } from "../../components/platform/cidr";

@@ -55,20 +55,39 @@ export interface PromtoolTestCase {
     }[];
 }
 
+/** One rules file and the cases run against it. */
+export interface PromtoolUnit {
+    readonly rules: string;
+    readonly cases: readonly PromtoolTestCase[];
+}
+
 /** `promtool test rules` with the given rules and cases; the output names every failing case. */
 export async function testRules(rules: string, cases: readonly PromtoolTestCase[], evaluationInterval = "1m"): Promise<PromtoolResult> {
+    return testRuleUnits([{ rules, cases }], evaluationInterval);
+}
+
+/**
+ * Several rules files, each with its own cases, in one `promtool test rules` run (promtool goes on
+ * after a failing file). promtool evaluates every rule of a file at every step of every case, so a
+ * unit of one alert and its scenarios costs a fraction of a file holding many alerts, and one
+ * process saves a start per unit.
+ */
+export async function testRuleUnits(units: readonly PromtoolUnit[], evaluationInterval = "1m"): Promise<PromtoolResult> {
     const binary = promtoolBinary();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
-    fs.writeFileSync(path.join(dir, "rules.yml"), rules);
-    fs.writeFileSync(
-        path.join(dir, "tests.yml"),
-        yaml.stringify({ rule_files: ["rules.yml"], evaluation_interval: evaluationInterval, tests: cases }, { lineWidth: 0 }),
-    );
+    const testFiles = units.map((unit, index) => {
+        fs.writeFileSync(path.join(dir, `rules-${index}.yml`), unit.rules);
+        const file = `tests-${index}.yml`;
+        fs.writeFileSync(
+            path.join(dir, file),
+            yaml.stringify({ rule_files: [`rules-${index}.yml`], evaluation_interval: evaluationInterval, tests: unit.cases }, { lineWidth: 0 }),
+        );
+        return file;
+    });
     return new Promise((resolve) => {
-        execFile(binary, ["test", "rules", "tests.yml"], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(binary, ["test", "rules", ...testFiles], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             fs.rmSync(dir, { recursive: true, force: true });
             resolve({ ok: !error, output: `${stdout}\n${stderr}` });
         });
     });
 }
-

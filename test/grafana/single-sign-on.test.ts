@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import * as ini from "ini";
-import { grafanaAdminUser, grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, renderIni } from "../../components/grafana/ini";
-import { grafanaSecretName } from "../../components/grafana/server";
+import { grafanaAdminUser, grafanaIni, grafanaPaths, grafanaSecretFileEnvironment, grafanaSecretKeys, grafanaSecretName, renderIni } from "../../components/grafana/ini";
 import { genericOauthSection, mappedGroups, roleAttributePath } from "../../components/grafana/single-sign-on";
 import { awsResourceNames, namespaces, workloads } from "../../components/platform/names";
 import { kubernetesObject, oneOfType, shippedStacks, stackRecording, type StackRecording } from "../harness/program";

@@ -2,7 +2,7 @@
  * Child-process entry: runs the real program for one stack under Pulumi mocks and writes what it
  * registered as JSON. Pulumi's runtime state is global to a process, hence one process per stack.
  *
- *   node --import tsx test/harness/record-stack.ts --stack dev --out rec.json [--overrides file.json] [--stack-file dev]
+ *   node --require tsx/cjs test/harness/record-stack.ts --stack dev --out rec.json [--overrides file.json] [--stack-file dev]
  *
  * --stack-file names the Pulumi.<name>.yaml to start from when the stack has no file of its own
  * (a test stack derived from dev, for example).
@@ -47,6 +47,9 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
+    // Pulumi captures a stack trace for every resource; mapping each through tsx's source maps
+    // costs a fifth of a recording, and recordings report error messages, not stack frames.
+    process.setSourceMapsEnabled(false);
     const stack = argument("stack");
     const out = argument("out");
     if (!stack || !out) throw new Error("usage: record-stack --stack <name> --out <file> [--overrides <file>] [--stack-file <name>]");

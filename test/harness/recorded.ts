@@ -81,3 +81,23 @@ export function expectedTlsHash(recording: StackRecording, ...certificateSecrets
     });
     return createHash("sha256").update([...bundles, ...certificates].join("\0")).digest("hex");
 }
+
+/** Where each AWS type the program names carries its physical name (buckets, aliases, roles, log groups, trails, topics, workspaces, repositories). */
+const physicalNameInputs: Readonly<Record<string, string>> = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:kms/alias:Alias": "name",
+    "aws:iam/role:Role": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudtrail/trail:Trail": "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:amp/workspace:Workspace": "alias",
+    "aws:ecr/repository:Repository": "name",
+};
+
+/** The physical names the program gives the AWS resources it creates: what two environments must never share. */
+export function awsPhysicalNames(resources: readonly { readonly type: string; readonly inputs: Record<string, any> }[]): string[] {
+    return resources.flatMap((r) => {
+        const input = physicalNameInputs[r.type];
+        return input && typeof r.inputs[input] === "string" ? [r.inputs[input] as string] : [];
+    });
+}

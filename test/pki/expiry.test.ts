@@ -14,6 +14,8 @@ import { vpnServerAlarmDays } from "../../components/pki/rotation";
 import { oneOfType, shippedStacks, stackRecording } from "../harness/program";
 import { dependencyOfType, settingsOf } from "../harness/recorded";
 import { projectRoot } from "../harness/stack-config";
+import { certificatesCommand } from "../../scripts/certificates";
+import { capturedOutput } from "../../scripts/cli";
 
 const leafType = "tls:index/locallySignedCert:LocallySignedCert";
 const caType = "tls:index/selfSignedCert:SelfSignedCert";
@@ -70,11 +72,14 @@ describe("certificate check: the decision", () => {
 });
 
 describe("certificate check: npm run certificates", () => {
-    const run = (args: string[]) =>
-        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-            execFile(process.execPath, ["--import", "tsx", "scripts/certificates.ts", ...args], { cwd: projectRoot }, (error, stdout, stderr) =>
-                resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-            );
+    const run = async (args: string[]) => {
+        const output = capturedOutput();
+        const code = certificatesCommand(args, output);
+        return { code, stdout: output.stdout(), stderr: output.stderr() };
+    };
+    const runScript = (args: string[]) =>
+        new Promise<number>((resolve) => {
+            execFile(process.execPath, ["--import", "tsx", "scripts/certificates.ts", ...args], { cwd: projectRoot }, (error) => resolve(error ? Number(error.code) : 0));
         });
     let dir: string;
     const write = (name: string, content: unknown) => {
@@ -102,7 +107,13 @@ describe("certificate check: npm run certificates", () => {
 
     it("exits 2 on bad usage or a file that is not a stack export", async () => {
         assert.equal((await run([])).code, 2);
-        assert.equal((await run(["--state", write("other.json", { hello: "world" })])).code, 2);
+        const notExport = await run(["--state", write("other.json", { hello: "world" })]);
+        assert.equal(notExport.code, 2);
+        assert.match(notExport.stderr, /not a `pulumi stack export` document/);
+    });
+
+    it("as a script, exits with the command's code (1 for a certificate past its renewal date)", async () => {
+        assert.equal(await runScript(["--state", write("overdue-script.json", stackExport(exported)), "--now", now.toISOString()]), 1);
     });
 });
 

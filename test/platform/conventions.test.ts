@@ -1,19 +1,6 @@
 import { strict as assert } from "assert";
 import { recordStack, stackRecording, shippedStacks, byUrn } from "../harness/program";
-
-/** Physical names the program gives the AWS resources it creates (buckets, key aliases, roles, log groups, trails, repositories). */
-const namedTypes: Record<string, string> = {
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:kms/alias:Alias": "name",
-    "aws:iam/role:Role": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudtrail/trail:Trail": "name",
-    "aws:ecr/repository:Repository": "name",
-};
-
-function awsPhysicalNames(resources: readonly { type: string; inputs: Record<string, any> }[]): string[] {
-    return resources.flatMap((r) => (r.type in namedTypes && typeof r.inputs[namedTypes[r.type]] === "string" ? [r.inputs[namedTypes[r.type]]] : []));
-}
+import { awsPhysicalNames } from "../harness/recorded";
 
 describe("conventions: components follow the pulumi-eks/awsx shape", () => {
     for (const stack of shippedStacks) {

@@ -10,21 +10,7 @@ import { cidrsOverlap, parseCidr, type Cidr } from "../../components/platform/ci
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { recordStack, shippedStacks, stackRecording, type StackRecording } from "../harness/program";
 import { stackConfig } from "../harness/stack-config";
-
-/** Physical names the program gives the AWS resources it creates. */
-const namedTypes: Record<string, string> = {
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:kms/alias:Alias": "name",
-    "aws:iam/role:Role": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudtrail/trail:Trail": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:amp/workspace:Workspace": "alias",
-};
-
-function physicalNames(recording: StackRecording): string[] {
-    return recording.resources.flatMap((r) => (r.type in namedTypes && typeof r.inputs[namedTypes[r.type]] === "string" ? [r.inputs[namedTypes[r.type]]] : []));
-}
+import { awsPhysicalNames } from "../harness/recorded";
 
 function networks(settings: Settings): Cidr[] {
     return [settings.network.vpcCidr, settings.network.vpnClientCidr, ...settings.network.appOtlpCidrs].map((text) => parseCidr(text) as Cidr);
@@ -47,7 +33,7 @@ describe("the test stack (Pulumi.test.yaml), recorded once", function () {
     });
 
     it("shares no account, network or AWS physical name with dev or prod", async () => {
-        const testNames = physicalNames(recording);
+        const testNames = awsPhysicalNames(recording.resources);
         assert.ok(testNames.length >= 5, testNames.join(", "));
         for (const stack of shippedStacks) {
             const other = parseSettings(stackConfig(stack), stack);
@@ -57,7 +43,7 @@ describe("the test stack (Pulumi.test.yaml), recorded once", function () {
             }
             assert.notEqual(test.cluster.name, other.cluster.name);
             assert.notEqual(test.grafana.hostname, other.grafana.hostname);
-            const theirNames = new Set(physicalNames(await stackRecording(stack)));
+            const theirNames = new Set(awsPhysicalNames((await stackRecording(stack)).resources));
             assert.deepEqual(testNames.filter((n) => theirNames.has(n)), [], `test and ${stack} share AWS physical names`);
         }
     });

@@ -1,10 +1,18 @@
 import * as assert from "assert";
 import { securityMetrics } from "../../components/data-plane/detections";
 import { defaultRequiredSecurityMetrics } from "../../policies/rules/alarms";
-import { describeRule, ofType } from "./helpers";
+import type { EditableResource } from "../../policies/resource-shape";
+import { describeRule, describeRuleOnRecordings, named, ofType, removeNamed } from "./helpers";
 
 const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const filterType = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+
+/** The DaysToExpiry alarm of a stack (golden or recorded). */
+const expiryAlarm = (rs: readonly EditableResource[]) => {
+    const found = rs.find((r) => r.type === alarmType && r.inputs.metricName === "DaysToExpiry");
+    assert.ok(found, "no DaysToExpiry alarm");
+    return found;
+};
 
 describe("policies: security alarms", () => {
     it("require by default exactly the metrics the SecurityAlarms component counts", () => {
@@ -54,6 +62,54 @@ describe("policies: security alarms", () => {
                 alarm.propertyDependencies = { ...alarm.propertyDependencies, alarmActions: [] };
             },
             expect: [],
+        },
+    ]);
+
+    describeRule("acm-imported-certificates-expiry-alarmed", [
+        {
+            title: "an imported certificate without an expiry alarm",
+            change: removeNamed("tracing-vpn-server-expiry"),
+            expect: ["imported certificate 'tracing-vpn-server-certificate' has no DaysToExpiry alarm; add one with its ARN as the CertificateArn dimension."],
+        },
+        {
+            title: "an alarm that fires only while many days remain",
+            change: (rs) => (expiryAlarm(rs).inputs.comparisonOperator = "GreaterThanThreshold"),
+            expect: ["the DaysToExpiry alarm of 'tracing-vpn-server-certificate' never fires before expiry; use LessThanThreshold with a positive threshold."],
+        },
+        {
+            title: "an alarm whose actions are disabled",
+            change: (rs) => (expiryAlarm(rs).inputs.actionsEnabled = false),
+            expect: ["the DaysToExpiry alarm of 'tracing-vpn-server-certificate' notifies nobody; set alarmActions to the alert topic and keep actionsEnabled."],
+        },
+        {
+            title: "compliant: a certificate ACM issues renews itself and needs no alarm",
+            change: (rs) => {
+                const certificate = named(rs, "tracing-vpn-server-certificate");
+                certificate.inputs = { domainName: "vpn.example.com", validationMethod: "DNS" };
+                removeNamed("tracing-vpn-server-expiry")(rs);
+            },
+            expect: [],
+        },
+    ]);
+
+    describeRuleOnRecordings("acm-imported-certificates-expiry-alarmed", [
+        {
+            title: "the VPN server certificate's alarm watches another certificate",
+            change: (rs) => {
+                const alarm = expiryAlarm(rs);
+                alarm.inputs.dimensions = { CertificateArn: "arn:aws:acm:eu-west-1:333333333333:certificate/other" };
+                alarm.propertyDependencies = { ...alarm.propertyDependencies, dimensions: [] };
+            },
+            expect: () => ["imported certificate 'tracing-server-certificate' has no DaysToExpiry alarm; add one with its ARN as the CertificateArn dimension."],
+        },
+        {
+            title: "the VPN server certificate's alarm notifies nobody",
+            change: (rs) => {
+                const alarm = expiryAlarm(rs);
+                alarm.inputs.alarmActions = [];
+                alarm.propertyDependencies = { ...alarm.propertyDependencies, alarmActions: [] };
+            },
+            expect: () => ["the DaysToExpiry alarm of 'tracing-server-certificate' notifies nobody; set alarmActions to the alert topic and keep actionsEnabled."],
         },
     ]);
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { EditableResource } from "../../policies/resource-shape";
-import { configMapData, describeRule, grafanaDeployment } from "./helpers";
+import { configMapData, describeRule, describeRuleOnRecordings, grafanaDeployment, kubernetesObject } from "./helpers";
 
 const grafanaIni = (rs: EditableResource[], from: string, to: string) => {
     const data = configMapData(rs, "grafana-config");
@@ -44,6 +44,69 @@ describe("policies: Grafana configuration", () => {
             title: "the protocol overridden to http through the environment",
             change: (rs) => grafanaDeployment(rs).inputs.spec.template.spec.containers[0].env.push({ name: "GF_SERVER_PROTOCOL", value: "http" }),
             expect: ["Deployment 'tracing-grafana/grafana' env GF_SERVER_PROTOCOL is 'http'; serve https."],
+        },
+    ]);
+
+    describeRule("grafana-requests-logged-and-logins-limited", [
+        {
+            title: "no request log, logs only to a file, everything below warn hidden",
+            change: (rs) => {
+                grafanaIni(rs, "router_logging = true", "router_logging = false");
+                grafanaIni(rs, "[users]", "[log]\nmode = file\nlevel = warn\n\n[users]");
+            },
+            expect: [
+                `${iniFile}: [server] router_logging is not true; requests go unlogged.`,
+                `${iniFile}: [log] mode is 'file'; without console nothing leaves the pod.`,
+                `${iniFile}: [log] level hides context (requests) and authn.service (failed sign-ins); keep them at info, in [log] filters if the level is raised.`,
+            ],
+        },
+        {
+            title: "compliant: the level raised with filters keeping the audit loggers at info",
+            change: (rs) => grafanaIni(rs, "[users]", "[log]\nmode = console file\nlevel = error\nfilters = context:info authn.service:debug\n\n[users]"),
+            expect: [],
+        },
+        {
+            title: "failed logins unlimited: protection off, too many attempts, IP-address protection left at Grafana's default",
+            change: (rs) => {
+                grafanaIni(rs, "brute_force_login_protection_max_attempts = 5", "brute_force_login_protection_max_attempts = 50\ndisable_brute_force_login_protection = true");
+                grafanaIni(rs, "disable_ip_address_login_protection = false\n", "");
+            },
+            expect: [
+                `${iniFile}: [security] disable_brute_force_login_protection leaves failed logins unlimited.`,
+                `${iniFile}: [security] disable_ip_address_login_protection leaves failed logins unlimited.`,
+                `${iniFile}: [security] brute_force_login_protection_max_attempts is 50; allow at most 5 failed logins.`,
+            ],
+        },
+        {
+            title: "the environment raises the log level and turns user-name protection off",
+            change: (rs) =>
+                grafanaDeployment(rs).inputs.spec.template.spec.containers[0].env.push(
+                    { name: "GF_LOG_LEVEL", value: "error" },
+                    { name: "GF_SECURITY_DISABLE_USERNAME_LOGIN_PROTECTION", value: "true" },
+                ),
+            expect: [
+                "Deployment 'tracing-grafana/grafana' env GF_LOG_LEVEL hides context (requests) and authn.service (failed sign-ins); keep them at info, in [log] filters if the level is raised.",
+                "Deployment 'tracing-grafana/grafana' env GF_SECURITY_DISABLE_USERNAME_LOGIN_PROTECTION leaves failed logins unlimited.",
+            ],
+        },
+    ]);
+
+    describeRuleOnRecordings("grafana-requests-logged-and-logins-limited", [
+        {
+            title: "the real grafana.ini quiets failed sign-ins and allows ten attempts",
+            change: (rs) => {
+                grafanaIni(rs, "authn.service:info", "authn.service:warn");
+                grafanaIni(rs, "brute_force_login_protection_max_attempts = 5", "brute_force_login_protection_max_attempts = 10");
+            },
+            expect: () => [
+                `${iniFile}: [log] level hides authn.service (failed sign-ins); keep them at info, in [log] filters if the level is raised.`,
+                `${iniFile}: [security] brute_force_login_protection_max_attempts is 10; allow at most 5 failed logins.`,
+            ],
+        },
+        {
+            title: "the real Grafana Deployment filters request logs out through the environment",
+            change: (rs) => kubernetesObject(rs, "Deployment", "grafana").inputs.spec.template.spec.containers[0].env.push({ name: "GF_LOG_FILTERS", value: "context:error" }),
+            expect: () => ["Deployment 'tracing-grafana/grafana' env GF_LOG_FILTERS hides context (requests); keep them at info, in [log] filters if the level is raised."],
         },
     ]);
 });

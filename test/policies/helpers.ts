@@ -6,6 +6,7 @@ import type { EditableResource } from "../../policies/resource-shape";
 import { ruleNamed } from "../../policies/rules/index";
 import { runPolicies, type PolicyRunResult } from "../../policies/runner";
 import { goldenStack } from "./golden/index";
+import { shippedStacks, stackRecording } from "../harness/program";
 import type { RecordedResource } from "../harness/recording";
 
 export type Stack = "dev" | "prod";
@@ -120,5 +121,35 @@ export function describeRule(rule: string, cases: readonly RuleCase[]): void {
             });
         }
         it("has at least one violating case", () => assert.ok(cases.some((c) => c.expect.length > 0)));
+    });
+}
+
+/** A test case on the real program's recording: an edit of each shipped stack and the exact messages it must produce there. */
+export interface RecordedRuleCase {
+    readonly title: string;
+    readonly change: (resources: EditableResource[], stack: Stack) => void;
+    readonly expect: (stack: Stack) => readonly string[];
+}
+
+/**
+ * Declares mocha tests for a rule on the real dev and prod recordings: untouched, the rule passes
+ * and finds something to check; each case's edit gives exactly its messages.
+ */
+export function describeRuleOnRecordings(rule: string, cases: readonly RecordedRuleCase[]): void {
+    describe(`${rule} on the real program`, () => {
+        for (const stack of shippedStacks) {
+            it(`passes on the real ${stack} stack, with something to check`, async () => {
+                const result = await runRule(rule, (await stackRecording(stack)).resources, stack);
+                assert.deepStrictEqual(result.violations.map((v) => v.message), []);
+                assert.ok(result.outcomes.every((o) => o.applicable), `${rule} found nothing to check on ${stack}`);
+            });
+            for (const c of cases) {
+                it(`${c.title} (${stack})`, async () => {
+                    const resources = structuredClone((await stackRecording(stack)).resources) as unknown as EditableResource[];
+                    c.change(resources, stack);
+                    assert.deepStrictEqual(await messages(rule, resources as unknown as RecordedResource[], stack), [...c.expect(stack)].sort());
+                });
+            }
+        }
     });
 }

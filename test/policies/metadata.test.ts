@@ -47,7 +47,7 @@ describe("policies: pack metadata", () => {
 
     it("every area module contributes rules, and every mutation is described", () => {
         const areas = new Set(ruleDefinitions.map((r) => r.area));
-        assert.deepStrictEqual([...areas].sort(), ["alarms", "cloudtrail", "collectors", "grafana", "iam", "identity", "isolation", "kms", "kubernetes-helm", "kubernetes-namespaces", "kubernetes-network", "kubernetes-pods", "kubernetes-volumes", "network", "pki", "s3-access", "s3-retention", "tempo", "vpn"]);
+        assert.deepStrictEqual([...areas].sort(), ["alarms", "cloudtrail", "collectors", "grafana", "iam", "identity", "isolation", "kms", "kubernetes-helm", "kubernetes-namespaces", "kubernetes-network", "kubernetes-pods", "kubernetes-volumes", "network", "pki", "s3-access", "s3-retention", "tempo", "vpc-endpoints", "vpn"]);
         for (const rule of ruleDefinitions) assert.ok(rule.violate.description.length > 10, rule.policy.name);
     });
 

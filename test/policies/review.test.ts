@@ -6,6 +6,8 @@ import { projectRoot } from "../harness/stack-config";
 import { readPolicyConfig } from "../../policies/enforcement";
 import { runPolicies } from "../../policies/runner";
 import { renderReview, resourcesByType, reviewExitCode } from "../../scripts/review-report";
+import { reviewCommand } from "../../scripts/review";
+import { capturedOutput } from "../../scripts/cli";
 
 const run = promisify(execFile);
 
@@ -46,27 +48,24 @@ describe("offline review", () => {
     });
 
     it("exits non-zero with the validation message on bad configuration", async () => {
-        await assert.rejects(
-            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:traceDurability=eventual"], { cwd: projectRoot }),
-            (error: any) => error.code === 1 && /tracing-platform:traceDurability: 'eventual'; allowed: one of replicated, single-node/.test(error.stderr),
-        );
+        const output = capturedOutput();
+        assert.equal(await reviewCommand(["--stack", "prod", "--set", "tracing-platform:traceDurability=eventual"], output), 1);
+        assert.match(output.stderr(), /tracing-platform:traceDurability: 'eventual'; allowed: one of replicated, single-node/);
     });
 
     it("exits non-zero naming the replacement of a retired key", async () => {
-        await assert.rejects(
-            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], { cwd: projectRoot }),
-            (error: any) => error.code === 1 && /tracing-platform:tempoReplicas: '2'; allowed: no value; the key is retired, replaced by traceDurability/.test(error.stderr),
-        );
+        const output = capturedOutput();
+        assert.equal(await reviewCommand(["--stack", "prod", "--set", "tracing-platform:tempoReplicas=2"], output), 1);
+        assert.match(output.stderr(), /tracing-platform:tempoReplicas: '2'; allowed: no value; the key is retired, replaced by traceDurability/);
     });
 
     it("exits non-zero when a configured size cannot carry the load, before anything is created", async () => {
-        await assert.rejects(
-            run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "prod", "--set", "tracing-platform:mskVolumeGb=1"], { cwd: projectRoot }),
-            (error: any) => error.code === 1 && /failed before deploying anything:[\s\S]*tracing-platform:mskVolumeGb: 1; allowed: at least \d+ GiB/.test(error.stderr),
-        );
+        const output = capturedOutput();
+        assert.equal(await reviewCommand(["--stack", "prod", "--set", "tracing-platform:mskVolumeGb=1"], output), 1);
+        assert.match(output.stderr(), /failed before deploying anything:[\s\S]*tracing-platform:mskVolumeGb: 1; allowed: at least \d+ GiB/);
     });
 
-    it("exits non-zero for a stack without a stack file", async () => {
+    it("as a script, exits 2 for a stack without a stack file", async () => {
         await assert.rejects(
             run(process.execPath, ["--import", "tsx", "scripts/review.ts", "--stack", "nope"], { cwd: projectRoot }),
             (error: any) => error.code === 2 && /There is no Pulumi\.nope\.yaml; stacks: dev, prod/.test(error.stderr),

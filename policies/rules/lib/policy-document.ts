@@ -111,3 +111,18 @@ export function isServiceWildcard(action: string): boolean {
 export function actionService(action: string): string {
     return action === "*" ? "*" : (action.split(":")[0] ?? "").toLowerCase();
 }
+
+function wildcardCovers(pattern: string, value: string, flags: string): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, flags).test(value);
+}
+
+/** True when an action pattern (`kms:GenerateDataKey*`, `kms:*`, `*`) covers `action`; IAM matches actions case-insensitively. */
+export function actionCovers(pattern: string, action: string): boolean {
+    return wildcardCovers(pattern, action, "i");
+}
+
+/** True when a statement's Resource pattern (`arn:aws:s3:::bucket/*`, `*`) covers the ARN `arn`. */
+export function resourceCovers(pattern: string, arn: string): boolean {
+    return wildcardCovers(pattern, arn, "");
+}

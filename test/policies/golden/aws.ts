@@ -27,8 +27,9 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
     const root = `arn:aws:iam::${accountId}:root`;
 
     // KMS keys.
+    const keyAdministration = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"];
     const keyPolicy = (extra: object[]) =>
-        json({ Version: "2012-10-17", Statement: [{ Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" }, ...extra] });
+        json({ Version: "2012-10-17", Statement: [{ Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: root }, Action: keyAdministration, Resource: "*" }, ...extra] });
     const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${names.trail}`;
     const traceKey = b.add(
         "aws:kms/key:Key",
@@ -51,6 +52,14 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
                     Action: ["kms:GenerateDataKey*", "kms:DescribeKey"],
                     Resource: "*",
                     Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+                },
+                {
+                    Sid: "AccountReadsTrailLogsThroughS3",
+                    Effect: "Allow",
+                    Principal: { AWS: root },
+                    Action: "kms:Decrypt",
+                    Resource: "*",
+                    Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:CallerAccount": accountId } },
                 },
             ]),
         },
@@ -212,6 +221,53 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
         "tracing-vpn-platform-vpc",
         { clientVpnEndpointId: "tracing-vpn-id", targetNetworkCidr: settings.network.vpcCidr, accessGroupId: "tracing-grafana-users", description: "Grafana users may reach the platform VPC" },
         { ...onAws, from: { clientVpnEndpointId: [endpoint] } },
+    );
+
+    // The VPN server certificate, imported into ACM, and the alarm that warns before it expires.
+    const serverCertificate = b.add("aws:acm/certificate:Certificate", "tracing-vpn-server-certificate", { certificateBody: "[pem]", certificateChain: "[pem]", privateKey: "[secret]" }, onAws);
+    b.add(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "tracing-vpn-server-expiry",
+        {
+            namespace: "AWS/CertificateManager",
+            metricName: "DaysToExpiry",
+            dimensions: { CertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/vpn-server` },
+            statistic: "Minimum",
+            period: 86400,
+            evaluationPeriods: 1,
+            comparisonOperator: "LessThanThreshold",
+            threshold: 24,
+            alarmActions: [alertTopicArn],
+        },
+        { ...onAws, from: { dimensions: [serverCertificate], alarmActions: [alertTopic] } },
+    );
+
+    // The S3 gateway endpoint: everything as without it, except other accounts on the platform's buckets and writes to the audit logs.
+    const anyone = { Effect: "Deny", Principal: "*" };
+    b.add(
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "tracing-s3",
+        {
+            vpcId: settings.network.vpcId,
+            serviceName: `com.amazonaws.${region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: settings.network.privateRouteTableIds,
+            policy: json({
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "AllowAsWithoutEndpoint", Effect: "Allow", Principal: "*", Action: "*", Resource: "*" },
+                    {
+                        Sid: "DenyPlatformResourcesToOtherAccounts",
+                        ...anyone,
+                        Action: "s3:*",
+                        Resource: [names.traceBucket, names.auditBucket].flatMap((bucket) => [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]),
+                        Condition: { StringNotEquals: { "aws:PrincipalAccount": accountId } },
+                    },
+                    { Sid: "DenyLogWritesFromVpc", ...anyone, Action: ["s3:PutObject*", "s3:DeleteObject*"], Resource: `arn:aws:s3:::${names.auditBucket}/*` },
+                ],
+            }),
+        },
+        onAws,
     );
 
     // Tempo's workload identity.
