@@ -285,6 +285,9 @@ for (const stack of shippedStacks) {
             assert.equal(groups.length, 1, `the stack creates ${exporter.log_group_name}`);
             assert.equal(groups[0].inputs.retentionInDays, settings.retention.logDays);
             assert.equal(groups[0].inputs.kmsKeyId, recording.outputs.auditKeyArn, "encrypted with the audit key");
+            // Grafana logs JSON to the console (what the agents parse), with a line per request.
+            const ini = kubernetesObject(recording, "core/v1", "ConfigMap", "grafana-config").inputs.data["grafana.ini"] as string;
+            for (const line of ["mode = console", "format = json", "router_logging = true"]) assert.ok(ini.split("\n").includes(line), line);
             const filter = ofType(recording, "aws:cloudwatch/logMetricFilter:LogMetricFilter").find((f) => f.inputs.name === `FailedGrafanaLogins-${settings.environment}`)!;
             assert.equal(filter.inputs.logGroupName, exporter.log_group_name, "the failed-login alarm reads the group the logs go to");
         });
