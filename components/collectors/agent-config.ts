@@ -2,10 +2,12 @@
  * The agents' config (one per node, otelcol-k8s): OTLP over TLS from applications -> memory_limiter ->
  * k8s_attributes -> resource_detection -> PII scrubbing -> batch -> load_balancing by trace id to
  * the gateways over mutual TLS. Its own metrics and those of the Tempo and Grafana pods on its node
- * go to the gateways too, which remote-write them.
+ * go to the gateways too, which remote-write them, and so do the container logs of the platform's
+ * pods on its node, which the gateways ship to CloudWatch Logs.
  */
 import { piiTraceStatements } from "./pii-scrubbing";
 import { platformScrapeReceiver } from "./platform-scrape";
+import { logOffsetsDir, platformLogReceiver } from "./platform-logs";
 import { assertImageSupportsConfig } from "./components";
 import { ports, services } from "../platform/names";
 import type { ImageRef } from "../platform/settings";
@@ -43,6 +45,10 @@ export const agentIds = {
     selfMetricsReceiver: "prometheus/self",
     platformReceiver: "prometheus/platform",
     selfMetricsExporter: "load_balancing/self_metrics",
+    logsReceiver: "file_log/platform",
+    logOffsets: "file_storage/offsets",
+    logsExporter: "load_balancing/logs",
+    logsPipeline: "logs/platform",
 } as const;
 
 export interface AgentConfigInput {
@@ -54,12 +60,17 @@ export interface AgentConfigInput {
 
 export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
     const config: CollectorConfig = {
-        extensions: { health_check: healthCheck },
+        extensions: {
+            health_check: healthCheck,
+            [agentIds.logOffsets]: { directory: logOffsetsDir, create_directory: false, timeout: "1s" },
+        },
         receivers: {
             otlp: otlpReceiver(false),
             [agentIds.selfMetricsReceiver]: selfMetricsReceiver(selfMetricsJobs.agent),
             // Tempo's and Grafana's own metrics, from the pods on this node.
             [agentIds.platformReceiver]: platformScrapeReceiver(),
+            // The platform's own container logs on this node (Grafana's access log among them).
+            [agentIds.logsReceiver]: platformLogReceiver(agentIds.logOffsets),
         },
         processors: {
             memory_limiter: memoryLimiter,
@@ -96,9 +107,14 @@ export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
             [agentIds.pii]: { error_mode: "ignore", trace_statements: piiTraceStatements({ dropClientAddress: input.dropClientAddress }) },
             batch,
         },
-        exporters: { [agentIds.tracesExporter]: loadBalancing("traceID"), [agentIds.selfMetricsExporter]: loadBalancing("resource") },
+        exporters: {
+            [agentIds.tracesExporter]: loadBalancing("traceID"),
+            [agentIds.selfMetricsExporter]: loadBalancing("resource"),
+            // By resource: each container's lines reach one gateway, so its log stream has one writer.
+            [agentIds.logsExporter]: loadBalancing("resource"),
+        },
         service: {
-            extensions: ["health_check"],
+            extensions: ["health_check", agentIds.logOffsets],
             telemetry,
             pipelines: {
                 traces: {
@@ -110,6 +126,12 @@ export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
                     receivers: [agentIds.selfMetricsReceiver, agentIds.platformReceiver],
                     processors: ["memory_limiter", "batch"],
                     exporters: [agentIds.selfMetricsExporter],
+                },
+                // Scrubbed by the gateways, which ship them (the logs stay in the cluster until then).
+                [agentIds.logsPipeline]: {
+                    receivers: [agentIds.logsReceiver],
+                    processors: ["memory_limiter", "batch"],
+                    exporters: [agentIds.logsExporter],
                 },
             },
         },

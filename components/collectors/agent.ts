@@ -4,7 +4,7 @@ import type { CollectorTierArgs, HashSaltArgs, TrustBundleArgs } from "./base-ar
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
-import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
+import { collectorPodSpec, podLogReader, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 
@@ -97,6 +97,8 @@ export class CollectorAgent extends pulumi.ComponentResource {
             parent,
         );
 
+        // The platform's container logs: the narrow host access the policy pack admits for this DaemonSet alone.
+        const logReader = podLogReader();
         const podSpec = collectorPodSpec({
             workload: workload.name,
             image: settings.images.collector.reference,
@@ -118,8 +120,9 @@ export class CollectorAgent extends pulumi.ComponentResource {
                     }),
                 },
             ],
-            extraMounts: [],
-            extraVolumes: [],
+            extraMounts: logReader.mounts,
+            extraVolumes: logReader.volumes,
+            supplementalGroups: logReader.supplementalGroups,
         });
 
         this.daemonSet = new k8s.apps.v1.DaemonSet(

@@ -39,6 +39,13 @@ export const componentSupport: Readonly<Record<ComponentKind, Readonly<Record<st
     receivers: {
         otlp: { since: v(100), distributions: both, source: `${k8sManifest}; the otlp receiver kept its name (collector#14396)` },
         prometheus: { since: v(100), distributions: both, source: k8sManifest },
+        file_log: {
+            since: v(150),
+            distributions: both,
+            source:
+                `${k8sManifest} (filelogreceiver); contrib#46750 (merged 2026-03-30) renamed filelog to file_log, deprecated ` +
+                "since contrib 0.150.0 (Graylog2/graylog2-server#25669; dash0-operator#994 says 0.149.0, so the later one is the floor)",
+        },
     },
     processors: {
         memory_limiter: { since: v(100), distributions: both, source: k8sManifest },
@@ -57,6 +64,13 @@ export const componentSupport: Readonly<Record<ComponentKind, Readonly<Record<st
             since: v(154),
             distributions: ["contrib"],
             source: "contrib#48705 (released in v0.154.0); otelcol-k8s admits only OTLP exporters (maintainers cite that rule on releases#942)",
+        },
+        awscloudwatchlogs: {
+            since: v(100),
+            distributions: ["contrib"],
+            source:
+                "ecosystem-explorer registry collector/contrib/v0.161.0/exporter.yaml and v0.162.1-SNAPSHOT: type awscloudwatchlogs, " +
+                "distributions [contrib] (not renamed); otelcol-k8s admits only OTLP exporters (releases#942)",
         },
     },
     connectors: {

@@ -71,6 +71,30 @@ export interface PrometheusReceiverConfig {
     readonly config: { readonly scrape_configs: readonly PrometheusScrapeConfig[] };
 }
 
+/** A stanza operator of the file_log receiver: the container log parser or a JSON parser. */
+export type StanzaOperator =
+    | { readonly type: "container"; readonly id: string }
+    | {
+          readonly type: "json_parser";
+          readonly id: string;
+          /** An expr-lang condition; the operator passes other entries on untouched. */
+          readonly if: string;
+          readonly parse_from: string;
+          readonly parse_to: string;
+          readonly on_error: "send_quiet";
+      };
+
+/** file_log receiver: tails files matching `include`, with offsets in a storage extension. */
+export interface FileLogReceiverConfig {
+    readonly include: readonly string[];
+    readonly start_at: "end" | "beginning";
+    readonly include_file_path: boolean;
+    readonly include_file_name: boolean;
+    readonly storage: string;
+    readonly retry_on_failure: { readonly enabled: boolean };
+    readonly operators: readonly StanzaOperator[];
+}
+
 export interface MemoryLimiterConfig {
     readonly check_interval: string;
     readonly limit_percentage: number;
@@ -103,6 +127,7 @@ export interface TransformConfig {
     readonly error_mode: "ignore";
     readonly trace_statements?: readonly TransformStatementGroup[];
     readonly metric_statements?: readonly TransformStatementGroup[];
+    readonly log_statements?: readonly TransformStatementGroup[];
 }
 
 export interface ResourceProcessorConfig {
@@ -118,6 +143,7 @@ export interface FilterConfig {
     readonly error_mode: "ignore";
     readonly metric_conditions?: readonly string[];
     readonly trace_conditions?: readonly string[];
+    readonly log_conditions?: readonly string[];
 }
 
 export interface QueueSettings {
@@ -174,6 +200,19 @@ export interface PrometheusRemoteWriteExporterConfig {
     readonly retry_on_failure: RetrySettings;
 }
 
+/**
+ * awscloudwatchlogs exporter: records to one log group, a stream per `log_stream_name` (its
+ * `{Placeholder}`s read resource attributes); credentials from the AWS SDK's default chain.
+ */
+export interface AwsCloudWatchLogsExporterConfig {
+    readonly log_group_name: string;
+    readonly log_stream_name: string;
+    readonly region: string;
+    readonly endpoint: string;
+    readonly raw_log: false;
+    readonly sending_queue: { readonly queue_size: number; readonly num_consumers: number };
+}
+
 export interface SpanMetricsConnectorConfig {
     readonly namespace: string;
     readonly histogram: { readonly unit: string; readonly explicit: { readonly buckets: readonly string[] } };
@@ -215,6 +254,13 @@ export interface FileStorageConfig {
     };
 }
 
+/** file_storage for small state (file offsets): no queue, so no compaction. */
+export interface OffsetStorageConfig {
+    readonly directory: string;
+    readonly create_directory: false;
+    readonly timeout: string;
+}
+
 export interface SigV4AuthConfig {
     readonly region: string;
     readonly service: "aps";
@@ -234,7 +280,7 @@ export interface TelemetryConfig {
     };
 }
 
-export type ReceiverConfig = OtlpReceiverConfig | PrometheusReceiverConfig;
+export type ReceiverConfig = OtlpReceiverConfig | PrometheusReceiverConfig | FileLogReceiverConfig;
 export type ProcessorConfig =
     | MemoryLimiterConfig
     | BatchConfig
@@ -244,9 +290,9 @@ export type ProcessorConfig =
     | ResourceProcessorConfig
     | FilterConfig
     | TailSamplingConfig;
-export type ExporterConfig = OtlpGrpcExporterConfig | LoadBalancingExporterConfig | PrometheusRemoteWriteExporterConfig;
+export type ExporterConfig = OtlpGrpcExporterConfig | LoadBalancingExporterConfig | PrometheusRemoteWriteExporterConfig | AwsCloudWatchLogsExporterConfig;
 export type ConnectorConfig = SpanMetricsConnectorConfig | ServiceGraphConnectorConfig | Record<string, never>;
-export type ExtensionConfig = HealthCheckConfig | FileStorageConfig | SigV4AuthConfig;
+export type ExtensionConfig = HealthCheckConfig | FileStorageConfig | OffsetStorageConfig | SigV4AuthConfig;
 
 export interface CollectorConfig {
     readonly extensions: Readonly<Record<string, ExtensionConfig>>;

@@ -11,6 +11,10 @@
  *    Kubernetes API and, with return_hostnames, dials each backend pod by its hostname on `ports`;
  *  - prometheus_remote_write: HTTPS to `endpoint`; with the sigv4auth authenticator the AWS SDK's
  *    default chain fetches credentials (EKS Pod Identity here);
+ *  - awscloudwatchlogs: HTTPS to `endpoint` (else the regional `logs.<region>.amazonaws.com`), with
+ *    credentials from the AWS SDK's default chain (README: "AWS credentials are retrieved from the
+ *    default credential chain");
+ *  - file_log receiver: reads files on the node, dials nothing;
  *  - k8s_attributes: watches pods (and replica sets, namespaces) through the Kubernetes API;
  *  - resource_detection: the env detector reads the environment only; every other detector calls
  *    an API (EC2/EKS metadata, ...), so any other is refused here until it is mapped;
@@ -20,6 +24,7 @@
  *    one container port; any wider job is refused.
  */
 import type {
+    AwsCloudWatchLogsExporterConfig,
     CollectorConfig,
     LoadBalancingExporterConfig,
     PrometheusReceiverConfig,
@@ -39,7 +44,7 @@ import {
 
 /** Component kinds that only listen or transform in-process, by type (the id up to `/`). */
 const dialsNothing = {
-    receivers: ["otlp"],
+    receivers: ["otlp", "file_log"],
     processors: ["memory_limiter", "batch", "transform", "resource", "filter", "tail_sampling"],
     connectors: ["forward", "span_metrics", "service_graph"],
     extensions: ["health_check", "file_storage"],
@@ -90,6 +95,13 @@ function remoteWriteDestinations(id: string, exporter: PrometheusRemoteWriteExpo
     ];
 }
 
+function cloudWatchLogsDestinations(id: string, exporter: AwsCloudWatchLogsExporterConfig): Destination[] {
+    const via = `exporters.${id}`;
+    const endpoint = exporter.endpoint || (exporter.region ? `https://logs.${exporter.region}.amazonaws.com` : undefined);
+    if (!endpoint) throw new Error(`${via} sets neither endpoint nor region, so where it sends depends on the pod's AWS environment`);
+    return [urlDestination(endpoint.includes("://") ? endpoint : `https://${endpoint}`, `${via}.endpoint`), awsCredentials(via)];
+}
+
 function exporterDestinations(id: string, config: CollectorConfig, env: Readonly<Record<string, string>>): Destination[] {
     const exporter = config.exporters[id];
     if (!exporter) throw new Error(`a pipeline uses exporter ${id}, which the config does not define`);
@@ -103,6 +115,8 @@ function exporterDestinations(id: string, config: CollectorConfig, env: Readonly
             return loadBalancingDestinations(id, exporter as LoadBalancingExporterConfig);
         case "prometheus_remote_write":
             return remoteWriteDestinations(id, exporter as PrometheusRemoteWriteExporterConfig, config, env);
+        case "awscloudwatchlogs":
+            return cloudWatchLogsDestinations(id, exporter as AwsCloudWatchLogsExporterConfig);
         default:
             return refuse("exporters", id);
     }

@@ -6,10 +6,12 @@
  * span_metrics instance;
  * the other runs tail_sampling -> batch -> otlp_grpc to Tempo over mutual TLS with a persistent,
  * never-expiring retry queue. Span metrics and the fleet's own otelcol_* metrics go to Amazon
- * Managed Prometheus by remote write signed with SigV4.
+ * Managed Prometheus by remote write signed with SigV4. The platform's own logs, which the agents
+ * forward, are scrubbed and written to the workload log group in CloudWatch Logs.
  */
 import { capacityAssumptions } from "../capacity/plan";
-import { ottlString, piiTraceStatements } from "./pii-scrubbing";
+import { ottlString, piiLogStatements, piiTraceStatements } from "./pii-scrubbing";
+import { logStreamProcessor, platformLogsFilter, workloadLogExporter } from "./platform-logs";
 import {
     collectorInstanceAttribute,
     spanMetricsBucketsMs,
@@ -25,7 +27,7 @@ import { buildTailSampling, type TailSamplingInput } from "./tail-sampling";
 import { assertImageSupportsConfig } from "./components";
 import { platformMetricPrefixes } from "./platform-scrape";
 import { kafkaMetricPrefixes, kafkaScrapeReceiver } from "./kafka-scrape";
-import { ports, serviceDnsNames } from "../platform/names";
+import { awsResourceNames, ports, serviceDnsNames } from "../platform/names";
 import type { CapacityPlan } from "../capacity/plan";
 import type { ImageRef, Settings } from "../platform/settings";
 import {
@@ -87,6 +89,11 @@ export const gatewayIds = {
     tracesSampling: "traces/sampling",
     metricsSpanMetrics: "metrics/span_metrics",
     metricsSelf: "metrics/self",
+    logsFilter: "filter/platform_logs",
+    logsPii: "transform/pii_logs",
+    logStream: "transform/log_stream",
+    logsExporter: "awscloudwatchlogs",
+    logsPipeline: "logs/platform",
 } as const;
 
 /**
@@ -114,6 +121,8 @@ export interface GatewayConfigInput {
     readonly queueVolumeGb: number;
     /** MSK brokers whose metrics one gateway scrapes (distributed Tempo); 0: no MSK. */
     readonly kafkaBrokerCount: number;
+    /** The workload log group the platform's logs are shipped to (created by the data plane). */
+    readonly workloadLogGroup: string;
 }
 
 /** The gateway inputs a stack's settings and capacity plan determine. */
@@ -131,6 +140,7 @@ export function gatewayConfigInput(settings: Settings, plan: CapacityPlan, regio
         queueVolumeGb: plan.gateway.queueVolumeGb,
         // The brokers the capacity plan gives MSK (distributed Tempo only).
         kafkaBrokerCount: plan.tempo.distributed?.msk.brokerCount ?? 0,
+        workloadLogGroup: awsResourceNames(settings.environment, settings.aws.accountId, region).workloadLogGroup,
     };
 }
 
@@ -177,6 +187,9 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 error_mode: "ignore",
                 metric_conditions: [`not IsMatch(metric.name, ${ottlString(selfMetricsKeptPattern)}) and metric.name != "up"`],
             },
+            [ids.logsFilter]: platformLogsFilter(),
+            [ids.logsPii]: { error_mode: "ignore", log_statements: piiLogStatements() },
+            [ids.logStream]: logStreamProcessor(),
             batch,
         },
         connectors: {
@@ -234,6 +247,7 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                 remote_write_queue: { enabled: true, queue_size: 10_000, num_consumers: 5 },
                 retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "600s" },
             },
+            [ids.logsExporter]: workloadLogExporter({ logGroupName: input.workloadLogGroup, region: input.region }),
         },
         service: {
             extensions: ["health_check", ids.queueStorage, "sigv4auth"],
@@ -261,6 +275,12 @@ export function buildGatewayConfig(input: GatewayConfigInput): CollectorConfig {
                     receivers: ["otlp", ids.selfMetricsReceiver, ...(kafka ? [ids.kafkaReceiver] : [])],
                     processors: ["memory_limiter", ids.selfMetricsFilter, "batch"],
                     exporters: [ids.remoteWrite],
+                },
+                // Only the platform's namespaces, scrubbed, one stream per container.
+                [ids.logsPipeline]: {
+                    receivers: ["otlp"],
+                    processors: ["memory_limiter", ids.logsFilter, ids.logsPii, ids.logStream, "batch"],
+                    exporters: [ids.logsExporter],
                 },
             },
         },

@@ -204,6 +204,42 @@ export function piiTraceStatements(options: PiiScrubbingOptions): TransformState
     ];
 }
 
+/**
+ * Keys of a log record's map body the masking leaves alone: `uname`, the signed-in login on each of
+ * Grafana's request log lines. An access log must say who acted (rule 4), and that login is a
+ * member of staff's name at the identity provider, possibly an e-mail address, not a customer's data.
+ */
+export const identityLogKeys: readonly string[] = ["uname"];
+
+/**
+ * The transform processor's log statements (log context): the dropped attribute keys go, and the
+ * masking rules run over a string body, every value of a map body (JSON lines parsed by the
+ * agents) and the record's attributes. The identity keys are set aside in the record's cache
+ * before the masking and put back after it.
+ */
+export function piiLogStatements(): TransformStatementGroup[] {
+    const cached = (key: string) => `log.cache[${ottlString(key)}]`;
+    const inBody = (key: string) => `log.body[${ottlString(key)}]`;
+    return [
+        {
+            statements: [
+                ...droppedAttributeKeys.map((key) => `delete_key(log.attributes, ${ottlString(key)})`),
+                ...droppedAttributeKeyPatterns.map((pattern) => `delete_matching_keys(log.attributes, ${ottlString(pattern)})`),
+                ...identityLogKeys.map((key) => `set(${cached(key)}, ${inBody(key)}) where IsMap(log.body)`),
+                ...maskingRules.flatMap((rule) => {
+                    const [pattern, replacement] = [ottlString(rule.pattern), ottlString(rule.replacement)];
+                    return [
+                        `replace_pattern(log.body, ${pattern}, ${replacement}) where IsString(log.body)`,
+                        `replace_all_patterns(log.body, "value", ${pattern}, ${replacement}) where IsMap(log.body)`,
+                        `replace_all_patterns(log.attributes, "value", ${pattern}, ${replacement})`,
+                    ];
+                }),
+                ...identityLogKeys.map((key) => `set(${inBody(key)}, ${cached(key)}) where ${cached(key)} != nil`),
+            ],
+        },
+    ];
+}
+
 /** Every regular expression the scrubbing hands to the collector (for RE2 validation). */
 export function piiPatterns(): string[] {
     return [...maskingRules.map((rule) => rule.pattern), ...droppedAttributeKeyPatterns, hashedValuePattern];

@@ -10,6 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PodResources } from "../capacity/plan";
 import { collectorEnv, collectorPaths } from "./config";
 import { hashSaltEnvVar } from "./pii-scrubbing";
+import { logOffsetsDir, podLogsDir } from "./platform-logs";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, runAsIds, scratchVolume, secretVolume } from "../platform/pod-hardening";
 import { partOf, ports, tlsHashAnnotation, tlsSecrets } from "../platform/names";
 
@@ -83,6 +84,26 @@ export interface CollectorPodInput {
     /** Tier-specific volumes and their mounts (the gateway's queue volume comes from a claim template). */
     readonly extraMounts: readonly VolumeMount[];
     readonly extraVolumes: readonly Volume[];
+    /** Extra groups of the pod's processes (the agents read the node's container logs as group root). */
+    readonly supplementalGroups?: readonly number[];
+}
+
+/** Volume name of the node's pod log directory: a read-only hostPath, on the agents only. */
+export const podLogsVolumeName = "pod-logs";
+
+/**
+ * What an agent needs to tail the platform's container logs: the kubelet's pod log directory,
+ * mounted read-only, and group root, because containerd writes each log file 0640 root:root (the
+ * agent keeps its non-root UID); its file offsets go to an emptyDir, which survives a container
+ * restart (platform-logs.ts explains why a new pod starts at the end).
+ */
+export function podLogReader(): { volumes: Volume[]; mounts: VolumeMount[]; supplementalGroups: number[] } {
+    const offsets = scratchVolume("log-offsets", logOffsetsDir, "16Mi");
+    return {
+        volumes: [{ name: podLogsVolumeName, hostPath: { path: podLogsDir, type: "Directory" } }, offsets.volume],
+        mounts: [{ name: podLogsVolumeName, mountPath: podLogsDir, readOnly: true }, offsets.mount],
+        supplementalGroups: [0],
+    };
 }
 
 export function collectorContainer(input: CollectorPodInput, mounts: readonly VolumeMount[]): Container {
@@ -129,7 +150,10 @@ export function collectorPodSpec(input: CollectorPodInput): PodSpec {
     return {
         serviceAccountName: input.serviceAccountName,
         automountServiceAccountToken: input.automountServiceAccountToken,
-        securityContext: restrictedPodSecurityContext(runAsIds.collector),
+        securityContext: {
+            ...restrictedPodSecurityContext(runAsIds.collector),
+            ...(input.supplementalGroups ? { supplementalGroups: [...input.supplementalGroups] } : {}),
+        },
         containers: [collectorContainer(input, [...mounted.map((m) => m.mount), ...input.extraMounts])],
         volumes: [...mounted.map((m) => m.volume), ...input.extraVolumes],
     };

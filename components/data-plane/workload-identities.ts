@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { eksClusterArn } from "../platform/iam-policy";
+import { eksClusterArn, logGroupArn } from "../platform/iam-policy";
 import type { PolicyDocument } from "../platform/iam-policy";
 import {
     gatewayPermissionPolicy,
@@ -54,7 +54,9 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
             tempo: pulumi
                 .output(args.traceKeyArn)
                 .apply((traceKeyArn) => tempoPermissionPolicy({ traceBucketName: args.names.traceBucket, traceKeyArn })),
-            gateway: pulumi.output(args.metricsWorkspaceArn).apply(gatewayPermissionPolicy),
+            gateway: pulumi.output(args.metricsWorkspaceArn).apply((metricsWorkspaceArn) =>
+                gatewayPermissionPolicy({ metricsWorkspaceArn, workloadLogGroupArn: logGroupArn(args.region, args.accountId, args.names.workloadLogGroup) }),
+            ),
             grafana: pulumi
                 .all([args.metricsWorkspaceArn, args.alertTopicArn, args.alertTopicKeyArn])
                 .apply(([metricsWorkspaceArn, alertTopicArn, alertTopicKeyArn]) =>

@@ -2,7 +2,7 @@
  * Trust and permission policies of the workloads' EKS Pod Identity roles. Each role can be assumed
  * only by its own service account in its own namespace on the environment's cluster, and may do
  * only what that workload does: Tempo reads and writes trace blocks, the gateway remote-writes
- * span metrics, Grafana queries them and publishes alert notifications.
+ * span metrics and writes the platform's logs, Grafana queries them and publishes alert notifications.
  */
 import { policyDocument, s3BucketArn, viaService, type PolicyDocument } from "../platform/iam-policy";
 import { snsTopicEncryptionContext, sseKmsActions } from "./key-policies";
@@ -68,6 +68,14 @@ export const tempoObjectActions = [
 /** Remote write of the gateway's span metrics. */
 export const gatewayMetricsActions = ["aps:RemoteWrite"] as const;
 
+/**
+ * What the awscloudwatchlogs exporter calls on a group that exists (internal/aws/cwlogs
+ * cwlog_client.go): PutLogEvents, and CreateLogStream when PutLogEvents answers
+ * ResourceNotFound. Not CreateLogGroup (nor PutRetentionPolicy, which follows it): the program
+ * owns the group with its key and retention, and a missing group must fail, not appear unencrypted.
+ */
+export const gatewayLogActions = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+
 /** The Prometheus query API Grafana's data source uses. */
 export const grafanaMetricsActions = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"] as const;
 
@@ -92,10 +100,19 @@ export function tempoPermissionPolicy(args: TempoPermissionArgs): PolicyDocument
     ]);
 }
 
-/** Collector gateway: remote-write span metrics into the one workspace. */
-export function gatewayPermissionPolicy(metricsWorkspaceArn: string): PolicyDocument {
+export interface GatewayPermissionArgs {
+    /** The span metrics workspace. */
+    readonly metricsWorkspaceArn: string;
+    /** The workload log group (its ARN without the `:*` suffix). */
+    readonly workloadLogGroupArn: string;
+}
+
+/** Collector gateway: remote-write span metrics into the one workspace, write streams of the one workload log group. */
+export function gatewayPermissionPolicy(args: GatewayPermissionArgs): PolicyDocument {
     return policyDocument([
-        { Sid: "RemoteWriteSpanMetrics", Effect: "Allow", Action: gatewayMetricsActions, Resource: metricsWorkspaceArn },
+        { Sid: "RemoteWriteSpanMetrics", Effect: "Allow", Action: gatewayMetricsActions, Resource: args.metricsWorkspaceArn },
+        // Both are authorised on the log-stream resource type (Service Authorization Reference, Amazon CloudWatch Logs).
+        { Sid: "WriteWorkloadLogStreams", Effect: "Allow", Action: gatewayLogActions, Resource: `${args.workloadLogGroupArn}:log-stream:*` },
     ]);
 }
 

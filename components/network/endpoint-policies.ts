@@ -72,6 +72,11 @@ export function snsEndpointPolicy(accountId: string, alertTopicArn: string): Pol
     return policyDocument([asWithoutEndpoint, denyOtherAccounts("sns", accountId, [alertTopicArn])]);
 }
 
+/** The CloudWatch Logs interface endpoint's policy: everything, except the platform's workload log group (and its streams) for principals of other accounts. */
+export function logsEndpointPolicy(accountId: string, workloadLogGroupArn: string): PolicyDocument {
+    return policyDocument([asWithoutEndpoint, denyOtherAccounts("logs", accountId, [workloadLogGroupArn, `${workloadLogGroupArn}:*`])]);
+}
+
 /** The Managed Prometheus interface endpoint's policy: everything, except the platform's workspace for principals of other accounts. */
 export function prometheusEndpointPolicy(accountId: string, workspaceArn: string): PolicyDocument {
     return policyDocument([asWithoutEndpoint, denyOtherAccounts("aps", accountId, [workspaceArn])]);

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ec2Description } from "../platform/aws-constraints";
 import { addressInBlock } from "../platform/cidr";
-import { prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy } from "./endpoint-policies";
-import { snsTopicArn, type PolicyDocument } from "../platform/iam-policy";
+import { logsEndpointPolicy, prometheusEndpointPolicy, s3GatewayEndpointPolicy, snsEndpointPolicy } from "./endpoint-policies";
+import { logGroupArn, snsTopicArn, type PolicyDocument } from "../platform/iam-policy";
 import { awsResourceNames, ports } from "../platform/names";
 import type { Settings } from "../platform/settings";
 
@@ -50,8 +50,9 @@ interface RuleSpec {
  *    inline, never 0.0.0.0/0 or ::/0); egress is explicit too, because the provider removes the
  *    allow-all egress rule AWS adds to a new group.
  *  - the S3 gateway endpoint on the private route tables, and interface endpoints (private DNS)
- *    for Managed Prometheus and SNS, so Tempo's blocks, the gateway's remote write, Grafana's
- *    queries and Grafana's alert notifications stay inside the VPC (the interface endpoints'
+ *    for Managed Prometheus, SNS and CloudWatch Logs, so Tempo's blocks, the gateway's remote
+ *    write and log shipping, Grafana's queries and Grafana's alert notifications stay inside the
+ *    VPC (the interface endpoints'
  *    addresses are in the VPC CIDR, which is all those NetworkPolicies allow on 443).
  *    An EKS VPC often has these already, and AWS refuses a second one: a route table takes one
  *    route per gateway endpoint service ("you cannot have multiple endpoint routes to the same
@@ -89,6 +90,8 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
     public readonly prometheusEndpointId: pulumi.Output<string>;
     /** The SNS interface endpoint (Grafana's alert notifications), created or reused. */
     public readonly snsEndpointId: pulumi.Output<string>;
+    /** The CloudWatch Logs interface endpoint (the gateways ship the platform's logs), created or reused. */
+    public readonly logsEndpointId: pulumi.Output<string>;
 
     private readonly resourceName: string;
 
@@ -175,10 +178,12 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
             );
         const prometheusPolicy = pulumi.output(args.metricsWorkspaceArn).apply((arn) => prometheusEndpointPolicy(args.accountId, arn));
         const snsPolicy = snsEndpointPolicy(args.accountId, snsTopicArn(args.region, args.accountId, names.alertTopic));
+        const logsPolicy = logsEndpointPolicy(args.accountId, logGroupArn(args.region, args.accountId, names.workloadLogGroup));
 
         this.s3GatewayEndpointId = reuseOrCreate(reused.s3, s3Endpoint);
         this.prometheusEndpointId = reuseOrCreate(reused.aps, interfaceEndpoint("aps-workspaces", prometheusPolicy));
         this.snsEndpointId = reuseOrCreate(reused.sns, interfaceEndpoint("sns", snsPolicy));
+        this.logsEndpointId = reuseOrCreate(reused.logs, interfaceEndpoint("logs", logsPolicy));
         this.vpnEndpointSecurityGroupId = vpnSg.id;
         this.grafanaLoadBalancerSecurityGroupId = grafanaSg.id;
         this.gatewayLoadBalancerSecurityGroupId = gatewaySg.id;
@@ -189,6 +194,7 @@ export class NetworkPerimeter extends pulumi.ComponentResource {
             s3GatewayEndpointId: this.s3GatewayEndpointId,
             prometheusEndpointId: this.prometheusEndpointId,
             snsEndpointId: this.snsEndpointId,
+            logsEndpointId: this.logsEndpointId,
         });
     }
 

@@ -20,6 +20,19 @@ export function platformNamespaceKey(namespace: string): PlatformNamespace {
     return key;
 }
 
+/**
+ * The Pod Security level each platform namespace enforces. The collectors' namespace enforces
+ * `privileged`: its agents mount the node's pod log directory to ship the platform's own logs, a
+ * hostPath that even `baseline` refuses, and EKS offers no admission exemption per workload. Audit
+ * and warn stay `restricted` there (the API server records and warns of every pod that is not), and
+ * the policy pack holds every pod to `restricted` except that one read-only mount on the agents.
+ */
+export const podSecurityEnforcement: Readonly<Record<PlatformNamespace, "restricted" | "privileged">> = {
+    collectors: "privileged",
+    tempo: "restricted",
+    grafana: "restricted",
+};
+
 /** Value of `app.kubernetes.io/part-of` on every platform object. */
 export const partOf = "tracing-platform";
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { namespaces, partOf, type PlatformNamespace } from "./names";
+import { namespaces, partOf, podSecurityEnforcement, type PlatformNamespace } from "./names";
 
 export interface PlatformNamespacesArgs {
     /** Environment name, written as a label on every namespace. */
@@ -9,7 +9,9 @@ export interface PlatformNamespacesArgs {
 
 /**
  * The namespaces the platform owns, each enforcing the restricted Pod Security Standard so that no
- * workload in them can run privileged, as root or with extra capabilities.
+ * workload in them can run privileged, as root or with extra capabilities; the collectors' namespace
+ * audits and warns at restricted but enforces privileged, for the agents' read-only pod log mount
+ * (names.ts, podSecurityEnforcement).
  */
 export class PlatformNamespaces extends pulumi.ComponentResource {
     public readonly namespaces: Readonly<Record<PlatformNamespace, k8s.core.v1.Namespace>>;
@@ -27,7 +29,7 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
                             "app.kubernetes.io/part-of": partOf,
                             "app.kubernetes.io/managed-by": "pulumi",
                             environment: args.environment,
-                            "pod-security.kubernetes.io/enforce": "restricted",
+                            "pod-security.kubernetes.io/enforce": podSecurityEnforcement[key],
                             "pod-security.kubernetes.io/enforce-version": "latest",
                             "pod-security.kubernetes.io/audit": "restricted",
                             "pod-security.kubernetes.io/warn": "restricted",

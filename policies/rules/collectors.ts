@@ -1,9 +1,11 @@
 /**
  * The collectors' own configuration, parsed from the ConfigMaps that carry it: every trace pipeline
- * fed from outside scrubs personal data, OTLP receivers serve TLS and exporters send over verified TLS.
+ * fed from outside scrubs personal data, OTLP receivers serve TLS and exporters send over verified
+ * TLS, and the platform's own logs are shipped, scrubbed, to a KMS-encrypted log group with a retention.
  */
 import { collectorConfigs, componentType, isCollectorConfig, normalisedComponentType } from "./lib/config-documents";
-import { configFileRules } from "./lib/config-file-rules";
+import { configFileRules, configFiles, configMapTypes } from "./lib/config-file-rules";
+import { rulesFor } from "./lib/define";
 import { editConfigMapYaml, ensurePath, mutation } from "./lib/mutate";
 import { otlpProtocols, serverTlsProblems } from "./lib/otlp-receivers";
 import { asList, isRecord, isTrue, stringList } from "./lib/values";
@@ -126,4 +128,67 @@ const collectorExportersTls = configRule({
     ),
 });
 
-export const collectorRules: readonly RuleDefinition[] = [collectorScrubsPii, collectorReceiversTls, collectorExportersTls];
+const { stackRule } = rulesFor("collectors");
+const logGroupType = "aws:cloudwatch/logGroup:LogGroup";
+
+/** The exporter type that writes to CloudWatch Logs. */
+const cloudWatchLogsExporter = "awscloudwatchlogs";
+
+/** Logs pipelines of a collector config that export to CloudWatch Logs, with those exporters' ids. */
+function cloudWatchLogPipelines(document: Record<string, any>): { id: string; pipeline: Record<string, any>; exporters: string[] }[] {
+    return Object.entries(document.service.pipelines as Record<string, any>)
+        .filter(([id, pipeline]) => componentType(id) === "logs" && isRecord(pipeline))
+        .map(([id, pipeline]) => ({ id, pipeline, exporters: stringList(pipeline.exporters).filter((e) => normalisedComponentType(e) === cloudWatchLogsExporter) }))
+        .filter((p) => p.exporters.length > 0);
+}
+
+const platformLogsShipped = stackRule({
+    name: "collector-platform-logs-shipped-encrypted",
+    description:
+        "The platform's own logs (Grafana's access and sign-in log, Tempo's and the collectors' logs) leave the pods: a " +
+        "collector config ships a logs pipeline with the awscloudwatchlogs exporter, that pipeline scrubs personal data, " +
+        "and every log group it writes is one the stack creates (which cloudwatch-log-groups-encrypted and " +
+        "cloudwatch-log-groups-retention-bounded hold to a KMS key and a finite retention). Fix: keep the gateways' logs " +
+        "pipeline and point its exporter's log_group_name at the EncryptedLogGroup of the workload logs.",
+    severity: "high",
+    securityRule: 4,
+    controls: [],
+    appliesTo: [...configMapTypes, logGroupType],
+    validate: ({ view }, report) => {
+        const groups = view.ofType([logGroupType]);
+        const maps = view.ofType(configMapTypes).filter((map) => collectorConfigs(map.props).length > 0);
+        if (maps.length === 0) return;
+        let shipping = 0;
+        view.each(maps, (map) => {
+            for (const { where, document } of configFiles(map.props, map.name, collectorConfigs)) {
+                const processors = isRecord(document.processors) ? document.processors : {};
+                const exporters = isRecord(document.exporters) ? document.exporters : {};
+                for (const { id, pipeline, exporters: used } of cloudWatchLogPipelines(document)) {
+                    shipping++;
+                    if (!stringList(pipeline.processors).some((p) => p in processors && scrubs(p, processors[p]))) {
+                        report(`${where}: logs pipeline '${id}' writes to CloudWatch Logs without a PII scrubbing processor.`, map.urn);
+                    }
+                    for (const exporter of used) {
+                        const groupName = String(isRecord(exporters[exporter]) ? exporters[exporter].log_group_name : undefined);
+                        const group = groups.find((g) => g.props.name === groupName);
+                        const writes = `${where}: exporter '${exporter}' writes log group '${groupName}'`;
+                        // The stack's log groups are held to a key and a retention by the log-group rules.
+                        if (!group) report(`${writes}, which this stack does not create (so nothing sets its key and retention).`, map.urn);
+                    }
+                }
+            }
+        });
+        if (shipping === 0) {
+            report("no collector config ships the platform's logs: Grafana's access and sign-in log stays on the nodes; add the gateways' logs pipeline to CloudWatch Logs.", maps[0].urn);
+        }
+    },
+    violate: mutation("remove the logs pipelines that write to CloudWatch Logs from the collector configs", (resources) =>
+        editConfigMapYaml(resources, "collector config shipping logs to CloudWatch Logs", isCollectorConfig, (document) => {
+            const shipped = cloudWatchLogPipelines(document);
+            for (const { id } of shipped) delete document.service.pipelines[id];
+            return shipped.length > 0;
+        }),
+    ),
+});
+
+export const collectorRules: readonly RuleDefinition[] = [collectorScrubsPii, collectorReceiversTls, collectorExportersTls, platformLogsShipped];

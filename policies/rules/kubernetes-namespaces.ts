@@ -21,6 +21,7 @@ import {
     workloadTypes,
 } from "./lib/kubernetes";
 import { ensurePath, mutation, pick } from "./lib/mutate";
+import { podLogReader } from "./lib/pod-logs";
 import { holdsLiteralSecret, literalCredentials, secretShapeIn } from "./lib/secrets";
 import { asList, isRecord, isSet } from "./lib/values";
 import type { RuleDefinition } from "./types";
@@ -102,14 +103,21 @@ const namespacesRestricted = resourceRule({
     name: "kubernetes-namespaces-enforce-restricted-pss",
     description:
         "Every namespace the stack creates enforces the restricted Pod Security Standard, so the API server itself refuses " +
-        "non-compliant pods. Fix: label the Namespace pod-security.kubernetes.io/enforce: restricted (plus audit and warn).",
+        `non-compliant pods; only ${podLogReader.namespace}, whose agents mount the node's pod logs (a hostPath even baseline ` +
+        "refuses), may enforce privileged, and then audits and warns at restricted. Fix: label the Namespace " +
+        "pod-security.kubernetes.io/enforce: restricted (plus audit and warn).",
     severity: "high",
     securityRule: 7,
     controls: ["PSS restricted: Pod Security Admission enforce label", "CIS Kubernetes 5.2.1"],
     appliesTo: kubernetesTypes.namespace,
     validate: ({ name, props }, report) => {
-        const level = (props as NamespaceInputs).metadata?.labels?.["pod-security.kubernetes.io/enforce"];
-        if (level !== "restricted") report(`namespace '${metadataOf(props).name ?? name}' enforces Pod Security level '${level ?? "none"}'; label it pod-security.kubernetes.io/enforce: restricted.`);
+        const labels = (props as NamespaceInputs).metadata?.labels ?? {};
+        const level = labels["pod-security.kubernetes.io/enforce"];
+        const namespace = metadataOf(props).name ?? name;
+        // The pod log reader's namespace: the pod rules hold each of its pods to restricted but that one read-only mount.
+        const logReaderException =
+            namespace === podLogReader.namespace && level === "privileged" && labels["pod-security.kubernetes.io/audit"] === "restricted" && labels["pod-security.kubernetes.io/warn"] === "restricted";
+        if (level !== "restricted" && !logReaderException) report(`namespace '${metadataOf(props).name ?? name}' enforces Pod Security level '${level ?? "none"}'; label it pod-security.kubernetes.io/enforce: restricted.`);
     },
     violate: mutation("lower the first namespace's Pod Security enforcement to baseline", (resources) => {
         const namespace = pick(resources, kubernetesTypes.namespace, "namespace");

@@ -5,6 +5,7 @@
 import { rulesFor } from "./lib/define";
 import { containerLabel, containersOf, firstWorkload, podRule, podSpecOf, workloadTypes, type NamedContainer, type PodSpec } from "./lib/kubernetes";
 import { ensurePath, mutation, MutationTargetMissing } from "./lib/mutate";
+import { isPodLogReader, podLogMountProblem, podLogReader } from "./lib/pod-logs";
 import { asList, isRecord, isSet, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
@@ -113,8 +114,9 @@ const noHostAccess = resourceRule({
     name: "kubernetes-pods-no-host-access",
     description:
         "Pods share nothing with the node: no host network, PID or IPC namespace (which bypass NetworkPolicies), no host " +
-        "ports, and only restricted volume types (no hostPath). Fix: remove hostNetwork/hostPID/hostIPC, hostPort and " +
-        "hostPath; use Services, emptyDir, ConfigMap/Secret or PVC volumes.",
+        "ports, and only restricted volume types (no hostPath), except that the collector agent DaemonSet may mount the " +
+        `kubelet's pod log directory ${podLogReader.path} read-only (it ships the platform's own logs). Fix: remove ` +
+        "hostNetwork/hostPID/hostIPC, hostPort and hostPath; use Services, emptyDir, ConfigMap/Secret or PVC volumes.",
     severity: "critical",
     securityRule: 2,
     controls: [
@@ -133,7 +135,7 @@ const noHostAccess = resourceRule({
         "CIS Kubernetes 5.2.13",
     ],
     appliesTo: workloadTypes,
-    validate: podRule((spec, owner, report) => {
+    validate: podRule((spec, owner, report, { type, props }) => {
         for (const field of ["hostNetwork", "hostPID", "hostIPC"] as const) if (spec[field] === true) report(`${owner} sets ${field}: true.`);
         for (const entry of containersOf(spec)) {
             for (const port of asList(entry.container.ports)) {
@@ -142,6 +144,11 @@ const noHostAccess = resourceRule({
         }
         for (const volume of asList(spec.volumes)) {
             const kinds = Object.keys(volume).filter((key) => key !== "name");
+            if (kinds.length === 1 && kinds[0] === "hostPath" && isPodLogReader(type, props)) {
+                const problem = podLogMountProblem(spec, volume);
+                if (problem) report(`${owner} volume '${volume.name}' ${problem}.`);
+                continue;
+            }
             const forbidden = kinds.filter((kind) => !restrictedVolumeTypes.includes(kind));
             if (forbidden.length > 0) report(`${owner} volume '${volume.name}' is of type ${forbidden.join(", ")}; use ${restrictedVolumeTypes.join(", ")}.`);
         }

@@ -6,6 +6,8 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { awsTypes } from "./lib/aws-types";
+import { collectorConfigs, normalisedComponentType } from "./lib/config-documents";
+import { kubernetesTypes } from "./lib/kubernetes";
 import { rulesFor } from "./lib/define";
 import { editDocument, mutation, pick } from "./lib/mutate";
 import { actionCovers, conditionKeys, policyStatements, resourceCovers, type PolicyStatement } from "./lib/policy-document";
@@ -33,6 +35,18 @@ function endpointService(endpoint: PolicyResource): { region: string; service: s
     return match ? { region: match[1], service: match[2] } : undefined;
 }
 
+/** Log groups the stack's collectors write through CloudWatch Logs (awscloudwatchlogs exporters' log_group_name). */
+function shippedLogGroups(view: StackView): Set<string> {
+    const names = view.ofType(kubernetesTypes.configMap).flatMap((map) =>
+        collectorConfigs(map.props).flatMap(({ document }) =>
+            Object.entries(isRecord(document.exporters) ? document.exporters : {})
+                .filter(([id, settings]) => normalisedComponentType(id) === "awscloudwatchlogs" && isRecord(settings))
+                .map(([, settings]) => (settings as Record<string, unknown>).log_group_name),
+        ),
+    );
+    return new Set(names.filter((name): name is string => typeof name === "string"));
+}
+
 /** The platform's resources behind each service it creates endpoints for (the IAM action prefix, then what to guard). */
 function guardedResources(view: StackView, endpoint: PolicyResource, region: string): Record<string, { actionPrefix: string; guarded: Guarded[] }> {
     return {
@@ -56,6 +70,17 @@ function guardedResources(view: StackView, endpoint: PolicyResource, region: str
             guarded: view.ofType(awsTypes.metricsWorkspace).map((workspace) => ({
                 what: `metrics workspace '${workspace.props.alias ?? workspace.name}'`,
                 covered: (resources, account) => view.dependsThrough(endpoint, "policy", workspace) && resources.some((r) => r.startsWith(`arn:aws:aps:${region}:${account}:workspace/`)),
+            })),
+        },
+        // The log groups the collectors ship the platform's logs to, and their streams.
+        logs: {
+            actionPrefix: "logs",
+            guarded: [...shippedLogGroups(view)].map((name) => ({
+                what: `log group '${name}'`,
+                covered: (resources, account) => {
+                    const group = `arn:aws:logs:${region}:${account}:log-group:${name}`;
+                    return [group, `${group}:log-stream:x`].every((arn) => resources.some((r) => resourceCovers(r, arn)));
+                },
             })),
         },
     };
@@ -96,9 +121,9 @@ function logWritesDenied(statements: readonly PolicyStatement[], bucket: string)
 const endpointPoliciesGuardPlatform = stackRule({
     name: "vpc-endpoint-policies-keep-other-accounts-out",
     description:
-        "Each S3, SNS and Managed Prometheus VPC endpoint the stack creates has a policy that denies principals of other " +
-        "accounts (StringNotEquals aws:PrincipalAccount, the environment's account) every action of that service on the " +
-        "stack's buckets and their objects, topics and workspaces, and an S3 endpoint also denies writing and deleting " +
+        "Each S3, SNS, Managed Prometheus and CloudWatch Logs VPC endpoint the stack creates has a policy that denies principals " +
+        "of other accounts (StringNotEquals aws:PrincipalAccount, the environment's account) every action of that service on " +
+        "the stack's buckets and their objects, topics, workspaces and the log groups its collectors ship to, and an S3 endpoint also denies writing and deleting " +
         "objects of the buckets AWS delivers logs to (trail and access-log targets). Fix: build endpoint policies with " +
         "components/network/endpoint-policies.ts, or reuse an existing endpoint through the existing*EndpointId settings.",
     severity: "high",

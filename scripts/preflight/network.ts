@@ -28,7 +28,12 @@ export async function listVpcEndpoints(ec2: EC2Client, vpcId: string): Promise<V
 
 /** The settings key that names an endpoint to reuse, and the id it holds (empty: the program creates one). */
 function reuseSetting(settings: Settings, service: EndpointService): { key: string; id: string | undefined } {
-    const keys: Record<EndpointService, string> = { s3: "existingS3EndpointId", sns: "existingSnsEndpointId", aps: "existingApsEndpointId" };
+    const keys: Record<EndpointService, string> = {
+        s3: "existingS3EndpointId",
+        sns: "existingSnsEndpointId",
+        aps: "existingApsEndpointId",
+        logs: "existingLogsEndpointId",
+    };
     return { key: `tracing-platform:${keys[service]}`, id: settings.network.existingEndpointIds[service] };
 }
 
@@ -72,6 +77,7 @@ export function checkS3GatewayEndpoint(endpoints: readonly VpcEndpoint[], settin
 const interfaceServices = {
     sns: { label: "SNS", setting: "sns" },
     "aps-workspaces": { label: "Managed Prometheus (aps-workspaces)", setting: "aps" },
+    logs: { label: "CloudWatch Logs", setting: "logs" },
 } as const satisfies Record<string, { label: string; setting: EndpointService }>;
 
 export function checkInterfaceEndpoint(endpoints: readonly VpcEndpoint[], settings: Settings, serviceSuffix: keyof typeof interfaceServices): CheckResult {
@@ -140,5 +146,6 @@ export async function checkVpcEndpoints(ec2: EC2Client, settings: Settings, targ
         checkS3GatewayEndpoint(endpoints, settings),
         checkInterfaceEndpoint(endpoints, settings, "sns"),
         checkInterfaceEndpoint(endpoints, settings, "aps-workspaces"),
+        checkInterfaceEndpoint(endpoints, settings, "logs"),
     ];
 }

@@ -43,12 +43,38 @@ describe("collector destinations, read from the rendered configs", () => {
         assert.match(api.via, /resolver\.k8s/);
     });
 
-    it("gateways: Tempo's ingest Service, the remote-write URL from the pod's environment with SigV4 credentials, their own loopback metrics, MSK's exporters", () => {
+    it("gateways: Tempo's ingest Service, the remote-write URL from the pod's environment with SigV4 credentials, CloudWatch Logs, their own loopback metrics, MSK's exporters", () => {
         const exporters = Array.from({ length: brokerCount }, (_, i) => [ports.mskJmxExporter, ports.mskNodeExporter].map((port) => `${brokerHost(i + 1)}:${port}/TCP`)).flat();
         assert.deepEqual(
             listed(gateway, { [collectorEnv.remoteWriteUrl]: remoteWrite, ...brokerEnv }),
-            ["127.0.0.1:8888/TCP", "169.254.170.23:80/TCP", "aps-workspaces.eu-west-1.amazonaws.com:443/TCP", ...exporters, "tempo-ingest.tracing-tempo.svc.cluster.local:4317/TCP"].sort(),
+            [
+                "127.0.0.1:8888/TCP",
+                "169.254.170.23:80/TCP",
+                "aps-workspaces.eu-west-1.amazonaws.com:443/TCP",
+                "logs.eu-west-1.amazonaws.com:443/TCP",
+                ...exporters,
+                "tempo-ingest.tracing-tempo.svc.cluster.local:4317/TCP",
+            ].sort(),
         );
+        const logs = collectorDestinations(gateway, { [collectorEnv.remoteWriteUrl]: remoteWrite, ...brokerEnv }).find((d) => d.host.startsWith("logs."))!;
+        assert.match(logs.via, /exporters\.awscloudwatchlogs\.endpoint/);
+    });
+
+    it("agents ship logs over the same OTLP port to the same gateway pods: the file_log receiver and the logs exporter add no destination", () => {
+        const withoutLogs = {
+            ...agent,
+            service: { ...agent.service, pipelines: Object.fromEntries(Object.entries(agent.service.pipelines).filter(([name]) => !name.startsWith("logs"))) },
+        } as CollectorConfig;
+        assert.deepEqual(listed(agent), listed(withoutLogs));
+    });
+
+    it("an awscloudwatchlogs exporter without an endpoint dials the regional name; with neither endpoint nor region it is refused", () => {
+        const exporter = gateway.exporters.awscloudwatchlogs as unknown as Record<string, unknown>;
+        const { endpoint: _endpoint, ...regional } = exporter;
+        const { region: _region, ...nowhere } = regional;
+        const swap = (settings: object) => ({ ...gateway, exporters: { ...gateway.exporters, awscloudwatchlogs: settings } }) as unknown as CollectorConfig;
+        assert.ok(listed(swap(regional), { [collectorEnv.remoteWriteUrl]: remoteWrite, ...brokerEnv }).includes("logs.eu-west-1.amazonaws.com:443/TCP"));
+        assert.throws(() => collectorDestinations(swap(nowhere), { [collectorEnv.remoteWriteUrl]: remoteWrite, ...brokerEnv }), /neither endpoint nor region/);
     });
 
     it("needs every ${env:...} the dialled settings read", () => {

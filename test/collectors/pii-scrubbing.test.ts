@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import * as yaml from "yaml";
 import { RE2 } from "re2-wasm";
+import { literals, re2 } from "./ottl";
 import {
     hashSaltEnvVar,
     hashedAttributeKeys,
@@ -14,23 +15,6 @@ import { agentIds } from "../../components/collectors/agent-config";
 import type { CollectorConfig } from "../../components/collectors/config-types";
 import { gatewayIds } from "../../components/collectors/gateway-config";
 import { fleetConfigs } from "./fixtures";
-
-const compiled = new Map<string, RE2>();
-
-/**
- * Go's regexp and re2-wasm share RE2 syntax; the `u` flag is how re2-wasm runs (always Unicode).
- * Compiled once per pattern: re2-wasm never frees a compiled regex and its heap is 16 MiB.
- */
-function re2(pattern: string, global = false): RE2 {
-    const flags = global ? "gu" : "u";
-    const key = `${flags}/${pattern}`;
-    let regex = compiled.get(key);
-    if (!regex) {
-        regex = new RE2(pattern, flags);
-        compiled.set(key, regex);
-    }
-    return regex;
-}
 
 function mask(value: string): string {
     return maskingRules.reduce((text, rule) => text.replace(re2(rule.pattern, true), rule.replacement), value);
@@ -115,10 +99,6 @@ interface FakeSpan {
     resource: Record<string, unknown>;
 }
 
-const literal = /"((?:[^"\\]|\\.)*)"/g;
-function literals(statement: string): string[] {
-    return [...statement.matchAll(literal)].map((m) => m[1].replace(/\\(.)/g, "$1"));
-}
 
 /** Simulates the collector's env expansion, then returns the PII statement groups as the transform processor reads them. */
 function renderedPiiStatements(configYaml: string, processorId: string, salt: string): string[][] {

@@ -20,6 +20,7 @@ export const endpointId = "vpce-0a1b2c3d4e5f60718";
 export const traceKeyArn = `arn:aws:kms:${region}:${accountId}:key/0b1c2d3e-aaaa-bbbb-cccc-000000000001`;
 export const workspaceArn = `arn:aws:aps:${region}:${accountId}:workspace/ws-00000000-0000-0000-0000-000000000001`;
 export const clusterArn = `arn:aws:eks:${region}:${accountId}:cluster/apps-dev`;
+export const workloadLogGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${names.workloadLogGroup}`;
 export const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${names.trail}`;
 export const roleArn = (name: string, account = accountId) => `arn:aws:iam::${account}:role/${name}`;
 
@@ -35,7 +36,7 @@ export const traceKeyPolicyDocument = traceKeyPolicy({
 
 export const identity = {
     tempo: tempoPermissionPolicy({ traceBucketName: traceBucket, traceKeyArn }),
-    gateway: gatewayPermissionPolicy(workspaceArn),
+    gateway: gatewayPermissionPolicy({ metricsWorkspaceArn: workspaceArn, workloadLogGroupArn }),
     grafana: grafanaPermissionPolicy({ region, metricsWorkspaceArn: workspaceArn, alertTopicArn: `arn:aws:sns:${region}:${accountId}:${names.alertTopic}`, alertTopicKeyArn: `arn:aws:kms:${region}:${accountId}:key/0b1c2d3e-aaaa-bbbb-cccc-000000000002` }),
 };
 

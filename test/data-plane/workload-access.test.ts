@@ -9,7 +9,7 @@ import { podIdentityTrustPolicy } from "../../components/data-plane/workload-pol
 import { alertTopicPolicy } from "../../components/data-plane/alert-topic-policy";
 import { workloads } from "../../components/platform/names";
 import { checkPodIdentityTrust } from "./checks";
-import { accountId, otherAccountId, region, names, workspaceArn, clusterArn, roleArn, identity, decide } from "./simulator";
+import { accountId, otherAccountId, region, names, workspaceArn, workloadLogGroupArn, clusterArn, roleArn, identity, decide } from "./simulator";
 
 describe("data plane policies under the IAM simulator", () => {
     describe("metrics workspace", () => {
@@ -40,6 +40,39 @@ describe("data plane policies under the IAM simulator", () => {
                 await decide({ principal: roleArn(names.workloadRoles.gateway), action: "aps:RemoteWrite", resource: other, identityPolicies: [identity.gateway] }),
                 "ImplicitlyDenied",
             );
+        });
+    });
+
+    describe("workload log group", () => {
+        const stream = `${workloadLogGroupArn}:log-stream:tracing-grafana.grafana-7d9f8-x2x4q.grafana`;
+        const otherGroup = `arn:aws:logs:${region}:${accountId}:log-group:/aws/eks/apps-dev/cluster`;
+        const ask = (workload: keyof typeof identity, action: string, resource: string) =>
+            decide({ principal: roleArn(names.workloadRoles[workload]), action, resource, identityPolicies: [identity[workload]] });
+
+        it("lets the gateway create streams in the workload log group and put events into them, nothing more", async () => {
+            const cases: [keyof typeof identity, string, string, string][] = [
+                // CreateLogStream is authorised on the stream it creates (log-stream resource type).
+                ["gateway", "logs:CreateLogStream", stream, "Allowed"],
+                ["gateway", "logs:PutLogEvents", stream, "Allowed"],
+                // The program owns the group (key, retention): the exporter may not create, re-key or expire it.
+                ["gateway", "logs:CreateLogGroup", workloadLogGroupArn, "ImplicitlyDenied"],
+                ["gateway", "logs:PutRetentionPolicy", workloadLogGroupArn, "ImplicitlyDenied"],
+                ["gateway", "logs:DeleteLogGroup", workloadLogGroupArn, "ImplicitlyDenied"],
+                ["gateway", "logs:DeleteLogStream", stream, "ImplicitlyDenied"],
+                ["gateway", "logs:GetLogEvents", stream, "ImplicitlyDenied"],
+                ["gateway", "logs:FilterLogEvents", workloadLogGroupArn, "ImplicitlyDenied"],
+                ["gateway", "logs:AssociateKmsKey", workloadLogGroupArn, "ImplicitlyDenied"],
+                ["tempo", "logs:PutLogEvents", stream, "ImplicitlyDenied"],
+                ["grafana", "logs:PutLogEvents", stream, "ImplicitlyDenied"],
+            ];
+            for (const [workload, action, resource, expected] of cases) {
+                assert.equal(await ask(workload, action, resource), expected, `${workload} ${action} on ${resource}`);
+            }
+        });
+
+        it("does not let the gateway write to any other log group", async () => {
+            assert.equal(await ask("gateway", "logs:CreateLogStream", `${otherGroup}:log-stream:x`), "ImplicitlyDenied");
+            assert.equal(await ask("gateway", "logs:PutLogEvents", `${otherGroup}:log-stream:x`), "ImplicitlyDenied");
         });
     });
 

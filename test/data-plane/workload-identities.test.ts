@@ -65,7 +65,11 @@ describeEachStack(({ s, account, region }) => {
                     [`${bucket}/*`]: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging"],
                     [traceKeyArn]: ["kms:Decrypt", "kms:GenerateDataKey"],
                 },
-                gateway: { [workspaceArn]: ["aps:RemoteWrite"] },
+                // The workload log group's streams only: no CreateLogGroup, no other group.
+                gateway: {
+                    [workspaceArn]: ["aps:RemoteWrite"],
+                    [`arn:aws:logs:${region()}:${account()}:log-group:${s.names.workloadLogGroup}:log-stream:*`]: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                },
                 grafana: {
                     [workspaceArn]: [
                         "aps:GetLabels",

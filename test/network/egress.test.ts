@@ -36,7 +36,8 @@ function expectedDestinations(recording: StackRecording, settings: Settings): Re
             `pods tracing-tempo/tempo:${ports.tempoHttp}/TCP`,
             `pods tracing-grafana/grafana:${ports.grafanaHttps}/TCP`,
         ],
-        gateway: ["127.0.0.1:8888/TCP", credentials, metrics, tempo("tempo-ingest", 4317), ...mskExporters],
+        // The platform's logs go to CloudWatch Logs (awscloudwatchlogs, through the logs interface endpoint).
+        gateway: ["127.0.0.1:8888/TCP", credentials, metrics, `logs.${region}.amazonaws.com:443/TCP`, tempo("tempo-ingest", 4317), ...mskExporters],
         tempo:
             settings.tempo.mode === "monolithic"
                 ? ["127.0.0.1:9095/TCP", credentials, `s3.${region}.amazonaws.com:443/TCP`, tempo("tempo-memberlist", 9095)]

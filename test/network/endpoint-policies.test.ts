@@ -124,10 +124,30 @@ describe("VPC endpoints the platform creates", () => {
                 assert.equal(await decide("sns:Publish", `arn:aws:sns:${region}:${otherAccount}:central-alerts`, accountId, otherAccount), "Allowed", "another account's topic: its topic policy decides");
             });
 
+            it("CloudWatch Logs interface endpoint (private DNS): every log group use of the VPC passes; other accounts never reach the workload log group", async () => {
+                const settings = settingsOf(recording);
+                const { accountId, region } = settings.aws;
+                const endpoint = interfaceEndpointFor(recording, "logs");
+                const names = awsResourceNames(settings.environment, accountId, region);
+                const decide = decider(recording, endpoint, names.workloadRoles.gateway);
+                const group = `arn:aws:logs:${region}:${accountId}:log-group:${names.workloadLogGroup}`;
+                const stream = `${group}:log-stream:tracing-grafana.grafana-7d9f8-x2x4q.grafana`;
+
+                assert.equal(await decide("logs:PutLogEvents", stream), "Allowed");
+                assert.equal(await decide("logs:CreateLogStream", stream), "Allowed");
+                assert.equal(await decide("logs:PutLogEvents", stream, otherAccount), "ExplicitlyDenied", "no other account's principals on the platform's log group");
+                assert.equal(await decide("logs:DescribeLogStreams", group, otherAccount), "ExplicitlyDenied");
+
+                // Other workloads of the VPC ship their own logs through the same private DNS name.
+                const unrelated = `arn:aws:logs:${region}:${accountId}:log-group:/aws/containerinsights/apps/application`;
+                for (const action of ["logs:CreateLogGroup", "logs:DescribeLogStreams"]) assert.equal(await decide(action, unrelated), "Allowed", `${action} on another team's group`);
+                assert.equal(await decide("logs:PutLogEvents", `${unrelated}:log-stream:node-1`), "Allowed");
+            });
+
             it("every endpoint policy is one AWS accepts: a Principal in each statement, \"*\" on the gateway endpoint, at most 20,480 characters, no wildcard in aws:PrincipalAccount values", () => {
                 // AWS PrivateLink Guide, Control access to VPC endpoints using endpoint policies (Considerations; Principals for gateway endpoints).
                 const endpoints = ofType(recording, endpointType);
-                assert.equal(endpoints.length, 3);
+                assert.equal(endpoints.length, 4);
                 for (const endpoint of endpoints) {
                     assert.ok(endpoint.inputs.policy.length <= 20_480, `${endpoint.name} policy size`);
                     for (const statement of JSON.parse(endpoint.inputs.policy).Statement) {

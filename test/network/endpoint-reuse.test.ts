@@ -16,9 +16,19 @@ import { settingsOf } from "../harness/recorded";
 import { bucketPolicy, conditionValues, statement } from "../data-plane/checks";
 
 const endpointType = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const existing: Readonly<Record<EndpointService, string>> = { s3: "vpce-05a3c1d2e3f4a5b60", sns: "vpce-0b4e5f6a7b8c9d0e1", aps: "vpce-0c7d8e9f0a1b2c3d4" };
-const configKeys: Readonly<Record<EndpointService, string>> = { s3: "existingS3EndpointId", sns: "existingSnsEndpointId", aps: "existingApsEndpointId" };
-const serviceNames: Readonly<Record<EndpointService, string>> = { s3: "s3", sns: "sns", aps: "aps-workspaces" };
+const existing: Readonly<Record<EndpointService, string>> = {
+    s3: "vpce-05a3c1d2e3f4a5b60",
+    sns: "vpce-0b4e5f6a7b8c9d0e1",
+    aps: "vpce-0c7d8e9f0a1b2c3d4",
+    logs: "vpce-0d8e9f0a1b2c3d4e5",
+};
+const configKeys: Readonly<Record<EndpointService, string>> = {
+    s3: "existingS3EndpointId",
+    sns: "existingSnsEndpointId",
+    aps: "existingApsEndpointId",
+    logs: "existingLogsEndpointId",
+};
+const serviceNames: Readonly<Record<EndpointService, string>> = { s3: "s3", sns: "sns", aps: "aps-workspaces", logs: "logs" };
 
 interface ReuseCase {
     readonly stack: "dev" | "prod";
@@ -26,10 +36,10 @@ interface ReuseCase {
 }
 
 const cases: readonly ReuseCase[] = [
-    { stack: "dev", reused: ["s3", "sns", "aps"] },
-    { stack: "prod", reused: ["s3", "sns", "aps"] },
-    // The usual EKS VPC: S3 and SNS endpoints exist, Managed Prometheus has none yet.
-    { stack: "dev", reused: ["s3", "sns"] },
+    { stack: "dev", reused: ["s3", "sns", "aps", "logs"] },
+    { stack: "prod", reused: ["s3", "sns", "aps", "logs"] },
+    // The usual EKS VPC: S3, SNS and CloudWatch Logs endpoints exist, Managed Prometheus has none yet.
+    { stack: "dev", reused: ["s3", "sns", "logs"] },
 ];
 
 describe("VPC endpoints that already exist are reused", () => {
@@ -45,14 +55,14 @@ describe("VPC endpoints that already exist are reused", () => {
             it("creates no endpoint for a reused service, and the endpoints of the others as before", () => {
                 const { region } = settingsOf(recording).aws;
                 const created = ofType(recording, endpointType).map((e) => e.inputs.serviceName).sort();
-                const expected = (["s3", "sns", "aps"] as const).filter((s) => !c.reused.includes(s)).map((s) => `com.amazonaws.${region}.${serviceNames[s]}`).sort();
+                const expected = (["s3", "sns", "aps", "logs"] as const).filter((s) => !c.reused.includes(s)).map((s) => `com.amazonaws.${region}.${serviceNames[s]}`).sort();
                 assert.deepEqual(created, expected);
             });
 
             it("keeps the interface endpoints' security group only while it creates an interface endpoint (a reused one has its own)", () => {
                 // An interface endpoint's own security groups decide who reaches its network interfaces
                 // (AWS PrivateLink Guide, Access an AWS service using an interface VPC endpoint).
-                const needed = !c.reused.includes("sns") || !c.reused.includes("aps");
+                const needed = (["sns", "aps", "logs"] as const).some((service) => !c.reused.includes(service));
                 const groups = ofType(recording, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.name === "tracing-aws-endpoints");
                 const rules = ofType(recording, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name === "tracing-endpoints-from-nodes");
                 assert.equal(groups.length, needed ? 1 : 0);

@@ -37,13 +37,17 @@ describe("program: both stacks load under mocks", () => {
                 }
             });
 
-            it("platform namespaces enforce the restricted Pod Security Standard", async () => {
+            it("platform namespaces enforce the restricted Pod Security Standard; the collectors' enforces privileged for the agents' pod log mount, auditing and warning at restricted", async () => {
                 const recording = await stackRecording(stack);
                 const namespaces = ofType(recording, "kubernetes:core/v1:Namespace");
                 assert.ok(namespaces.length >= 3);
                 for (const ns of namespaces) {
-                    assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
-                    assert.equal(ns.inputs.metadata.labels.environment, stack);
+                    const labels = ns.inputs.metadata.labels;
+                    const expected = ns.inputs.metadata.name === "tracing-collectors" ? "privileged" : "restricted";
+                    assert.equal(labels["pod-security.kubernetes.io/enforce"], expected, ns.inputs.metadata.name);
+                    assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
+                    assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
+                    assert.equal(labels.environment, stack);
                 }
             });
         });

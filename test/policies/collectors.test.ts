@@ -1,5 +1,5 @@
 import type { EditableResource } from "../../policies/resource-shape";
-import { describeRule, editYaml } from "./helpers";
+import { describeRule, editYaml, named } from "./helpers";
 
 const collector = (rs: EditableResource[], change: (document: any) => void) => editYaml(rs, "otel-gateway-config", "config.yaml", change);
 const gatewayFile = "ConfigMap 'tracing-collectors/otel-gateway-config' file 'config.yaml'";
@@ -39,6 +39,31 @@ describe("policies: collector configuration", () => {
                     d.service.pipelines.traces.processors = ["memory_limiter", "attributes/pii", "batch"];
                 }),
             expect: [],
+        },
+    ]);
+
+    describeRule("collector-platform-logs-shipped-encrypted", [
+        {
+            title: "no collector ships logs (the pipeline removed)",
+            change: (rs) => collector(rs, (d) => delete d.service.pipelines.logs),
+            expect: ["no collector config ships the platform's logs: Grafana's access and sign-in log stays on the nodes; add the gateways' logs pipeline to CloudWatch Logs."],
+        },
+        {
+            title: "the logs pipeline unscrubbed, to a log group the stack does not create",
+            change: (rs) =>
+                collector(rs, (d) => {
+                    d.service.pipelines.logs.processors = ["memory_limiter", "batch"];
+                    d.exporters.awscloudwatchlogs.log_group_name = "/aws/eks/shared/application";
+                }),
+            expect: [
+                `${gatewayFile}: logs pipeline 'logs' writes to CloudWatch Logs without a PII scrubbing processor.`,
+                `${gatewayFile}: exporter 'awscloudwatchlogs' writes log group '/aws/eks/shared/application', which this stack does not create (so nothing sets its key and retention).`,
+            ],
+        },
+        {
+            title: "the log group removed from the stack",
+            change: (rs) => void rs.splice(rs.indexOf(named(rs, "tracing-workload-logs")), 1),
+            expect: [`${gatewayFile}: exporter 'awscloudwatchlogs' writes log group '/tracing/prod/workloads', which this stack does not create (so nothing sets its key and retention).`],
         },
     ]);
 

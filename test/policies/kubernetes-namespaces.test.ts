@@ -46,6 +46,25 @@ describe("policies: Kubernetes namespaces, tokens and secrets", () => {
                 "namespace 'tracing-grafana' enforces Pod Security level 'none'; label it pod-security.kubernetes.io/enforce: restricted.",
             ],
         },
+        {
+            title: "compliant: the collectors' namespace enforcing privileged for the agents' pod log mount, auditing and warning at restricted",
+            change: (rs) => Object.assign(kubernetesObject(rs, "Namespace", "tracing-collectors").inputs.metadata.labels, { "pod-security.kubernetes.io/enforce": "privileged" }),
+            expect: [],
+        },
+        {
+            title: "privileged in another namespace, or in the collectors' namespace without restricted audit and warn",
+            change: (rs) => {
+                Object.assign(kubernetesObject(rs, "Namespace", "tracing-collectors").inputs.metadata.labels, {
+                    "pod-security.kubernetes.io/enforce": "privileged",
+                    "pod-security.kubernetes.io/warn": "baseline",
+                });
+                kubernetesObject(rs, "Namespace", "tracing-tempo").inputs.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
+            },
+            expect: [
+                "namespace 'tracing-collectors' enforces Pod Security level 'privileged'; label it pod-security.kubernetes.io/enforce: restricted.",
+                "namespace 'tracing-tempo' enforces Pod Security level 'privileged'; label it pod-security.kubernetes.io/enforce: restricted.",
+            ],
+        },
     ]);
 
     describeRule("kubernetes-workloads-in-dedicated-namespaces", [

@@ -1,5 +1,24 @@
 import * as assert from "assert";
-import { describeRule, edited, gatewayContainer, gatewayLabel, gatewayPod, grafanaDeployment, runRule } from "./helpers";
+import type { EditableResource } from "../../policies/resource-shape";
+import { describeRule, edited, gatewayContainer, gatewayDeployment, gatewayLabel, gatewayPod, grafanaDeployment, runRule } from "./helpers";
+
+/**
+ * Adds the collector agents' DaemonSet (a copy of the golden gateway's pod, as the program's agents
+ * share it) reading the node's pod logs through `mount`; returns its pod spec.
+ */
+function addLogReader(rs: EditableResource[], volume: Record<string, any>, mount: Record<string, any>, name = "otel-agent"): Record<string, any> {
+    const agent = structuredClone(gatewayDeployment(rs));
+    Object.assign(agent, { type: "kubernetes:apps/v1:DaemonSet", name: `${name}-daemonset`, urn: agent.urn.replace(/Deployment::[^:]+$/, `DaemonSet::${name}-daemonset`) });
+    Object.assign(agent.inputs, { kind: "DaemonSet", metadata: { ...agent.inputs.metadata, name } });
+    delete agent.inputs.spec.replicas;
+    const spec = agent.inputs.spec.template.spec;
+    spec.volumes.push(volume);
+    spec.containers[0].volumeMounts = [...(spec.containers[0].volumeMounts ?? []), mount];
+    rs.push(agent);
+    return spec;
+}
+const podLogs = { name: "pod-logs", hostPath: { path: "/var/log/pods", type: "Directory" } };
+const agentLabel = "DaemonSet 'tracing-collectors/otel-agent'";
 
 describe("policies: Kubernetes workloads", () => {
     describeRule("kubernetes-pods-run-as-non-root", [
@@ -77,6 +96,36 @@ describe("policies: Kubernetes workloads", () => {
                 `${gatewayLabel} sets hostPID: true.`,
                 `${gatewayLabel} container 'main' binds host port 4317.`,
                 `${gatewayLabel} volume 'varlog' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
+            ],
+        },
+        {
+            title: "compliant: the agent DaemonSet mounting the node's pod logs read-only",
+            change: (rs) => void addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods", readOnly: true }),
+            expect: [],
+        },
+        {
+            title: "the agent DaemonSet mounting the pod logs writable, or another host path",
+            change: (rs) => {
+                const spec = addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods" });
+                spec.volumes.push({ name: "varlog", hostPath: { path: "/var/log" } }, { name: "escape", hostPath: { path: "/var/log/pods/../../../etc" } });
+                spec.containers[0].volumeMounts.push({ name: "varlog", mountPath: "/var/log", readOnly: true }, { name: "escape", mountPath: "/host-etc", readOnly: true });
+            },
+            expect: [
+                `${agentLabel} volume 'pod-logs' mounts /var/log/pods writable at /var/log/pods; set readOnly: true.`,
+                `${agentLabel} volume 'varlog' mounts host path '/var/log'; only /var/log/pods (read-only) is admitted.`,
+                `${agentLabel} volume 'escape' mounts host path '/var/log/pods/../../../etc'; only /var/log/pods (read-only) is admitted.`,
+            ],
+        },
+        {
+            title: "the pod logs read-only, but in any other workload (the gateway, a DaemonSet of another name)",
+            change: (rs) => {
+                addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods", readOnly: true }, "log-shipper");
+                gatewayPod(rs).volumes.push(podLogs);
+                gatewayContainer(rs).volumeMounts.push({ name: "pod-logs", mountPath: "/var/log/pods", readOnly: true });
+            },
+            expect: [
+                `${gatewayLabel} volume 'pod-logs' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
+                `DaemonSet 'tracing-collectors/log-shipper' volume 'pod-logs' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
             ],
         },
     ]);

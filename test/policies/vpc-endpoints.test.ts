@@ -65,6 +65,13 @@ describe("policies: VPC endpoint policies", () => {
             ],
         },
         {
+            title: "the CloudWatch Logs endpoint keeps other accounts off the workload log group but not off its streams",
+            change: (rs) => statements(rs, "tracing-logs", (st) => st.map((s) => (sid("DenyPlatformResourcesToOtherAccounts")(s) ? { ...s, Resource: [s.Resource[0]] } : s))),
+            expect: (stack) => [
+                `VPC endpoint 'tracing-logs' (logs) does not deny other accounts logs:* on log group '/tracing/${stack}/workloads'; add a Deny for Principal '*' with StringNotEquals aws:PrincipalAccount ${settingsOf(stack).aws.accountId}.`,
+            ],
+        },
+        {
             title: "the S3 endpoint lets the VPC overwrite the access logs",
             change: (rs) => statements(rs, "tracing-s3", (st) => st.map((s) => (sid("DenyLogWritesFromVpc")(s) ? { ...s, Action: ["s3:DeleteObject*"] } : s))),
             expect: (stack) => {

@@ -32,6 +32,7 @@ export const declaredKeys = [
     "existingS3EndpointId",
     "existingSnsEndpointId",
     "existingApsEndpointId",
+    "existingLogsEndpointId",
     "eksClusterName",
     "eksNodeSecurityGroupId",
     "kubernetesServiceCidr",

@@ -12,6 +12,7 @@ const existingEndpointKeys: Readonly<Record<EndpointService, DeclaredKey>> = {
     s3: "existingS3EndpointId",
     sns: "existingSnsEndpointId",
     aps: "existingApsEndpointId",
+    logs: "existingLogsEndpointId",
 };
 
 const labelKeyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

@@ -29,8 +29,8 @@ export class SecretText {
         return "[secret]";
     }
 }
-/** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS and Managed Prometheus (interface). */
-export const endpointServices = ["s3", "sns", "aps"] as const;
+/** AWS services the platform reaches through VPC endpoints: S3 (gateway), SNS, Managed Prometheus and CloudWatch Logs (interface). */
+export const endpointServices = ["s3", "sns", "aps", "logs"] as const;
 export type EndpointService = (typeof endpointServices)[number];
 /**
  * What a stack promises about acknowledged spans. `replicated`: none is lost on any single pod, node

@@ -157,6 +157,13 @@ export function addAwsResources(b: StackBuilder, settings: Settings, aws: Record
         { name: `/tracing/${stack}/client-vpn`, kmsKeyId: auditKeyArn, retentionInDays: settings.retention.logDays },
         { ...onAws, from: { kmsKeyId: [auditKey] } },
     );
+    // The platform's own logs, which the golden collector config ships.
+    b.add(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "tracing-workload-logs",
+        { name: `/tracing/${stack}/workloads`, kmsKeyId: auditKeyArn, retentionInDays: settings.retention.logDays },
+        { ...onAws, from: { kmsKeyId: [auditKey] } },
+    );
     // Suspicious-activity alarms: a filter and a notifying alarm per required metric.
     const alertTopic = b.add("aws:sns/topic:Topic", "tracing-alerts", { name: `tracing-alerts-${stack}`, kmsMasterKeyId: auditKeyArn }, { ...onAws, from: { kmsMasterKeyId: [auditKey] } });
     const alertTopicArn = `arn:aws:sns:${region}:${accountId}:tracing-alerts-${stack}`;

@@ -43,6 +43,7 @@ function collectorConfig(settings: Settings): string {
             memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
             "redaction/pii": { allow_all_keys: true, blocked_key_patterns: ["^user\\.", "^enduser\\."], blocked_values: ["[\\w.+-]+@[\\w-]+\\.[\\w.]+"] },
             "transform/pii": { trace_statements: ['delete_key(span.attributes, "http.request.header.authorization")'] },
+            "transform/pii_logs": { log_statements: ['delete_key(log.attributes, "http.request.header.authorization")'] },
             tail_sampling: { decision_wait: "10s", policies: [{ name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } }] },
             batch: {},
         },
@@ -54,6 +55,7 @@ function collectorConfig(settings: Settings): string {
             },
             prometheusremotewrite: { endpoint: `https://aps-workspaces.${settings.aws.region}.amazonaws.com/workspaces/ws-golden/api/v1/remote_write`, auth: { authenticator: "sigv4auth" } },
             debug: {},
+            awscloudwatchlogs: { log_group_name: `/tracing/${settings.environment}/workloads`, log_stream_name: "{InstanceId}", region: settings.aws.region },
         },
         extensions: { sigv4auth: { region: settings.aws.region }, health_check: { endpoint: `\${env:POD_IP}:${ports.collectorHealth}` } },
         service: {
@@ -62,6 +64,7 @@ function collectorConfig(settings: Settings): string {
                 traces: { receivers: ["otlp"], processors: ["memory_limiter", "redaction/pii", "transform/pii", "batch"], exporters: ["span_metrics", "forward"] },
                 "traces/sampled": { receivers: ["forward"], processors: ["tail_sampling", "batch"], exporters: ["otlp_grpc/tempo"] },
                 metrics: { receivers: ["span_metrics"], processors: ["batch"], exporters: ["prometheusremotewrite"] },
+                logs: { receivers: ["otlp"], processors: ["memory_limiter", "transform/pii_logs", "batch"], exporters: ["awscloudwatchlogs"] },
             },
         },
     });
