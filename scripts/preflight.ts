@@ -49,7 +49,7 @@ export async function preflightCommand(args: readonly string[], output: Output):
     let kubeConfig: KubeConfig | undefined;
     if (values.kubeconfig || values.context) {
         try {
-            kubeConfig = kubeConfigFromFile(values.kubeconfig, values.context);
+            kubeConfig = await kubeConfigFromFile(values.kubeconfig, values.context);
         } catch (error) {
             output.err(`✘ kubeconfig: ${errorSummary(error)}`);
             return 2;

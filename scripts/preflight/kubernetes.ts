@@ -5,10 +5,20 @@
  * `--context` replace it, and tests inject one pointing at a local server.
  */
 import { STATUS_CODES } from "http";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { eksKubeconfig } from "../../components/platform/kubeconfig";
 import { errorCode, errorSummary, networkErrorCodes } from "./aws-errors";
 import { fail, skip, type CheckResult } from "./result";
+
+let client: Promise<typeof k8s> | undefined;
+
+/**
+ * The Kubernetes client, loaded on first use. It is an ES module: Node's own import() loads it in
+ * about a third of the time a require() through tsx's ES-module-to-CommonJS transform takes.
+ */
+export function kubernetesClient(): Promise<typeof k8s> {
+    return (client ??= import("@kubernetes/client-node"));
+}
 
 /** What DescribeCluster tells about reaching the cluster's API server. */
 export interface ClusterEndpoint {
@@ -24,8 +34,8 @@ export interface ClusterEndpoint {
  * A kubeconfig for the stack's cluster that authenticates as the caller's AWS identity: the same
  * one the program's Kubernetes provider builds, so the preflight checks the path `pulumi up` takes.
  */
-export function kubeConfigForCluster(cluster: ClusterEndpoint): k8s.KubeConfig {
-    const kubeConfig = new k8s.KubeConfig();
+export async function kubeConfigForCluster(cluster: ClusterEndpoint): Promise<k8s.KubeConfig> {
+    const kubeConfig = new (await kubernetesClient()).KubeConfig();
     kubeConfig.loadFromString(
         eksKubeconfig({ name: cluster.name, arn: cluster.arn, region: cluster.region, endpoint: cluster.endpoint ?? "", certificateAuthorityData: cluster.certificateAuthority ?? "" }),
     );
@@ -33,8 +43,8 @@ export function kubeConfigForCluster(cluster: ClusterEndpoint): k8s.KubeConfig {
 }
 
 /** A kubeconfig from a file (or the default locations), optionally switched to another context. */
-export function kubeConfigFromFile(file: string | undefined, context: string | undefined): k8s.KubeConfig {
-    const kubeConfig = new k8s.KubeConfig();
+export async function kubeConfigFromFile(file: string | undefined, context: string | undefined): Promise<k8s.KubeConfig> {
+    const kubeConfig = new (await kubernetesClient()).KubeConfig();
     if (file) kubeConfig.loadFromFile(file);
     else kubeConfig.loadFromDefault();
     if (context) {
@@ -67,9 +77,9 @@ function statusMessage(body: unknown): string | undefined {
     }
 }
 
-function describeFailure(error: unknown, timeoutMs: number): KubernetesError {
+async function describeFailure(error: unknown, timeoutMs: number): Promise<KubernetesError> {
     if (error instanceof KubernetesError) return error;
-    if (error instanceof k8s.ApiException) {
+    if (error instanceof (await kubernetesClient()).ApiException) {
         const status = `HTTP ${error.code} ${STATUS_CODES[error.code] ?? ""}`.trim();
         const detail = statusMessage(error.body);
         return new KubernetesError(detail ? `${status}: ${detail}` : status, false, error.code);
@@ -115,7 +125,7 @@ export class ClusterApi {
         try {
             return await withTimeout(request(), this.timeoutMs);
         } catch (error) {
-            throw describeFailure(error, this.timeoutMs);
+            throw await describeFailure(error, this.timeoutMs);
         }
     }
 
@@ -140,13 +150,15 @@ export class ClusterApi {
     }
 
     async version(): Promise<string> {
-        const info = await this.call(() => this.kubeConfig.makeApiClient(k8s.VersionApi).getCode());
+        const { VersionApi } = await kubernetesClient();
+        const info = await this.call(() => this.kubeConfig.makeApiClient(VersionApi).getCode());
         return info.gitVersion;
     }
 
     async allowed(permission: Permission): Promise<boolean> {
+        const { AuthorizationV1Api } = await kubernetesClient();
         const review = await this.call(() =>
-            this.kubeConfig.makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectAccessReview({
+            this.kubeConfig.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
                 body: {
                     apiVersion: "authorization.k8s.io/v1",
                     kind: "SelfSubjectAccessReview",
@@ -157,24 +169,29 @@ export class ClusterApi {
         return review.status?.allowed === true;
     }
 
-    deployment(namespace: string, name: string): Promise<k8s.V1Deployment | undefined> {
-        return this.read(() => this.kubeConfig.makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ namespace, name }));
+    async deployment(namespace: string, name: string): Promise<k8s.V1Deployment | undefined> {
+        const { AppsV1Api } = await kubernetesClient();
+        return this.read(() => this.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name }));
     }
 
-    daemonSet(namespace: string, name: string): Promise<k8s.V1DaemonSet | undefined> {
-        return this.read(() => this.kubeConfig.makeApiClient(k8s.AppsV1Api).readNamespacedDaemonSet({ namespace, name }));
+    async daemonSet(namespace: string, name: string): Promise<k8s.V1DaemonSet | undefined> {
+        const { AppsV1Api } = await kubernetesClient();
+        return this.read(() => this.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDaemonSet({ namespace, name }));
     }
 
-    configMap(namespace: string, name: string): Promise<k8s.V1ConfigMap | undefined> {
-        return this.read(() => this.kubeConfig.makeApiClient(k8s.CoreV1Api).readNamespacedConfigMap({ namespace, name }));
+    async configMap(namespace: string, name: string): Promise<k8s.V1ConfigMap | undefined> {
+        const { CoreV1Api } = await kubernetesClient();
+        return this.read(() => this.kubeConfig.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace, name }));
     }
 
-    csiDriver(name: string): Promise<k8s.V1CSIDriver | undefined> {
-        return this.read(() => this.kubeConfig.makeApiClient(k8s.StorageV1Api).readCSIDriver({ name }));
+    async csiDriver(name: string): Promise<k8s.V1CSIDriver | undefined> {
+        const { StorageV1Api } = await kubernetesClient();
+        return this.read(() => this.kubeConfig.makeApiClient(StorageV1Api).readCSIDriver({ name }));
     }
 
-    storageClass(name: string): Promise<k8s.V1StorageClass | undefined> {
-        return this.read(() => this.kubeConfig.makeApiClient(k8s.StorageV1Api).readStorageClass({ name }));
+    async storageClass(name: string): Promise<k8s.V1StorageClass | undefined> {
+        const { StorageV1Api } = await kubernetesClient();
+        return this.read(() => this.kubeConfig.makeApiClient(StorageV1Api).readStorageClass({ name }));
     }
 }
 

@@ -28,7 +28,7 @@ export interface PreflightOptions {
     readonly settings: Settings;
     readonly clients: AwsClients;
     /** The kubeconfig for the cluster; by default built from DescribeCluster with `aws eks get-token`. */
-    readonly kubeConfig?: (cluster: ClusterEndpoint) => KubeConfig;
+    readonly kubeConfig?: (cluster: ClusterEndpoint) => KubeConfig | Promise<KubeConfig>;
     /** How long one Kubernetes request may take before the API counts as unreachable. */
     readonly kubernetesTimeoutMs?: number;
     /** Receives each line as soon as its check has run. */
@@ -47,7 +47,7 @@ async function checkApi(options: PreflightOptions, endpoint: ClusterEndpoint, cl
         const reason = `cluster ${endpoint.name} has no API endpoint yet`;
         return { result: skip("Kubernetes API", reason), access: { unavailable: reason } };
     }
-    const api = new ClusterApi((options.kubeConfig ?? kubeConfigForCluster)(endpoint), options.kubernetesTimeoutMs);
+    const api = new ClusterApi(await (options.kubeConfig ?? kubeConfigForCluster)(endpoint), options.kubernetesTimeoutMs);
     return checkKubernetesApi(api, cluster);
 }
 

@@ -10,8 +10,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DescribeAddonCommand, DescribeClusterCommand, EKSClient, ListAccessEntriesCommand, type Addon, type Cluster } from "@aws-sdk/client-eks";
 import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, EC2Client, type Subnet, type VpcEndpoint } from "@aws-sdk/client-ec2";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { parseSettings, type Settings } from "../../components/platform/settings";
+import { kubernetesClient } from "../../scripts/preflight/kubernetes";
 import { runPreflight, type PreflightReport } from "../../scripts/preflight/run";
 import { stackConfig } from "../harness/stack-config";
 
@@ -164,8 +165,8 @@ export async function serveKubernetes(account: FakeAccount): Promise<{ server: h
 }
 
 /** A kubeconfig for a plain-HTTP test server, no credentials. */
-export function localKubeConfig(url: string): KubeConfig {
-    const kubeConfig = new KubeConfig();
+export async function localKubeConfig(url: string): Promise<KubeConfig> {
+    const kubeConfig = new (await kubernetesClient()).KubeConfig();
     kubeConfig.loadFromOptions({
         clusters: [{ name: "local", server: url, skipTLSVerify: true }],
         users: [{ name: "anonymous" }],

@@ -69,8 +69,8 @@ describe("preflight: Kubernetes versions", () => {
 });
 
 describe("preflight: the kubeconfig built from DescribeCluster", () => {
-    it("targets the cluster endpoint with its CA and authenticates with aws eks get-token for that cluster and region", () => {
-        const kubeConfig = kubeConfigForCluster({ name: "apps-dev", arn: "arn:aws:eks:eu-central-1:111111111111:cluster/apps-dev", region: "eu-central-1", endpoint: "https://ABC.gr7.eu-central-1.eks.amazonaws.com", certificateAuthority: "LS0tLS1C" });
+    it("targets the cluster endpoint with its CA and authenticates with aws eks get-token for that cluster and region", async () => {
+        const kubeConfig = await kubeConfigForCluster({ name: "apps-dev", arn: "arn:aws:eks:eu-central-1:111111111111:cluster/apps-dev", region: "eu-central-1", endpoint: "https://ABC.gr7.eu-central-1.eks.amazonaws.com", certificateAuthority: "LS0tLS1C" });
         const cluster = kubeConfig.getCurrentCluster();
         assert.equal(cluster?.server, "https://ABC.gr7.eu-central-1.eks.amazonaws.com");
         assert.equal(cluster?.caData, "LS0tLS1C");

@@ -188,7 +188,7 @@ describe("preflight command line", () => {
         assert.match(noFile.err.join("\n"), /^✘ kubeconfig: .*no-kubeconfig\.yaml/);
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-"));
         const file = path.join(directory, "config");
-        fs.writeFileSync(file, localKubeConfig("http://127.0.0.1:1").exportConfig());
+        fs.writeFileSync(file, (await localKubeConfig("http://127.0.0.1:1")).exportConfig());
         let noContext;
         try {
             noContext = await preflight(["--stack", "dev", "--kubeconfig", file, "--context", "apps-dev"]);
