@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { auditKeyPolicy, traceKeyPolicy } from "./key-policies";
 import { iamRoleArn, snsTopicArn, type PolicyDocument } from "../platform/iam-policy";

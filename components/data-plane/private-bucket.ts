@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LifecycleRule } from "./bucket-lifecycle";
 import { accessLogPrefix } from "./bucket-policies";

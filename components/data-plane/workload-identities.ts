@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { eksClusterArn, logGroupArn } from "../platform/iam-policy";
 import type { PolicyDocument } from "../platform/iam-policy";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { grafanaImageContext, grafanaImagePlatform, grafanaImageTag, untaggedImageExpiryDays } from "./image-tag";

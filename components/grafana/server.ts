@@ -1,5 +1,5 @@
 import * as crypto from "crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ec2Description } from "../platform/aws-constraints";
 import { addressInBlock } from "../platform/cidr";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../platform/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterService } from "./egress-routes";

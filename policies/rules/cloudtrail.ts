@@ -3,7 +3,7 @@
  * a customer-managed key and records object-level access to the data buckets; the CloudWatch log
  * groups audit records land in are encrypted and kept for a bounded time.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";

@@ -3,7 +3,7 @@
  * workspace), no administrator managed policies, workload roles assumable only by their own service
  * account, and no IAM users or access keys at all.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { EditableResource } from "../resource-shape";
 import { awsTypes } from "./lib/aws-types";

@@ -3,7 +3,7 @@
  * connection log names them) and admits only members of the groups allowed to reach Grafana, and
  * Grafana signs people in through single sign-on, with no shared local passwords in production.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { iniDocuments } from "./lib/config-documents";

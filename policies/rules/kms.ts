@@ -3,7 +3,7 @@
  * never open to anyone, grant each use only through the service that needs it, and cannot vanish
  * before a recovery window.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { rulesFor } from "./lib/define";

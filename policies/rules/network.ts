@@ -3,7 +3,7 @@
  * allow-list (VPC, VPN clients, application networks), no unrestricted egress, every rule described
  * and each group managed one way only (inline or standalone rules, never both).
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { effectiveAllowList, isAllowListed, isOpenCidr } from "./lib/cidrs";

@@ -5,7 +5,7 @@
  * most rules are stack rules that link each side resource to its bucket through
  * `propertyDependencies.bucket`.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { accessLogTargets, bucketLabel, bucketsOf, bucketSettingRules, companionsOf } from "./lib/buckets";

@@ -4,7 +4,7 @@
  * keys cannot be deleted by accident; and S3 is declared with current v7 resources, whose side
  * resources these rules (and the access rules) read.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes, deprecatedS3Types } from "./lib/aws-types";
 import { accessLogTargets, auditBucketUrns, bucketLabel, bucketsOf, bucketSettingRules, companionsOf, refersToBucket, trailDestinations } from "./lib/buckets";

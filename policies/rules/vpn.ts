@@ -3,7 +3,7 @@
  * connections (successful and failed), short sessions with a usage banner, its own security group,
  * and authorisation only to the platform's private networks.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./lib/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { awsTypes } from "./lib/aws-types";
 import { effectiveAllowList, isAllowListed, isOpenCidr } from "./lib/cidrs";
