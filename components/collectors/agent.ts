@@ -4,7 +4,7 @@ import type { CollectorTierArgs, HashSaltArgs, TrustBundleArgs } from "./base-ar
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
-import { collectorPodSpec, podLogReader, podTemplateAnnotations, selectorLabels } from "./pod";
+import { collectorPodSpec, nodeCollectorSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 
@@ -97,8 +97,6 @@ export class CollectorAgent extends pulumi.ComponentResource {
             parent,
         );
 
-        // The platform's container logs: the narrow host access the policy pack admits for this DaemonSet alone.
-        const logReader = podLogReader();
         const podSpec = collectorPodSpec({
             workload: workload.name,
             image: settings.images.collector.reference,
@@ -120,28 +118,15 @@ export class CollectorAgent extends pulumi.ComponentResource {
                     }),
                 },
             ],
-            extraMounts: logReader.mounts,
-            extraVolumes: logReader.volumes,
-            supplementalGroups: logReader.supplementalGroups,
+            extraMounts: [],
+            extraVolumes: [],
         });
 
         this.daemonSet = new k8s.apps.v1.DaemonSet(
             `${name}-daemonset`,
             {
                 metadata: { name: workload.name, namespace, labels },
-                spec: {
-                    selector: { matchLabels: selector },
-                    updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-                    template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
-                        spec: {
-                            ...podSpec,
-                            // Applications may run on tainted nodes too; their spans still need a local agent.
-                            tolerations: [{ operator: "Exists", effect: "NoSchedule" }],
-                            terminationGracePeriodSeconds: 30,
-                        },
-                    },
-                },
+                spec: nodeCollectorSpec({ labels, selector, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash), podSpec }),
             },
             { parent: this, dependsOn: [serviceAccount] },
         );
