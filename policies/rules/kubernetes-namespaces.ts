@@ -136,7 +136,7 @@ const privilegedNamespaceRunsOnlyLogAgent = stackRule({
         "else. Fix: move the workload to its component's own namespace (components/platform/names.ts).",
     severity: "high",
     securityRule: 7,
-    controls: ["PSS restricted: Pod Security Admission enforce label", "CIS Kubernetes 5.2.1"],
+    controls: ["CIS Kubernetes 5.7.1", "CIS Kubernetes 5.2.1"],
     appliesTo: workloadTypes,
     validate: ({ view }, report) => {
         view.each(view.ofType(workloadTypes), (workload) => {
@@ -149,10 +149,13 @@ const privilegedNamespaceRunsOnlyLogAgent = stackRule({
         });
     },
     violate: mutation("create a bare Pod in the log agent's namespace with a hardened workload's pod spec", (resources) => {
-        // A pod created by hand: the spec of a workload that mounts no token, so only the namespace is wrong.
-        const sibling = pick(resources, workloadTypes, "workload without an API token", (r) =>
-            podSpecOf(r.type, r.inputs)?.automountServiceAccountToken === false && metadataOf(r.inputs).namespace !== podLogReader.namespace,
-        );
+        // A pod created by hand with the spec of a workload that mounts no token and runs digest-pinned
+        // images (advisory in dev), so only the namespace is wrong.
+        const sibling = pick(resources, workloadTypes, "workload without an API token", (r) => {
+            const spec = podSpecOf(r.type, r.inputs);
+            if (spec?.automountServiceAccountToken !== false || metadataOf(r.inputs).namespace === podLogReader.namespace) return false;
+            return containersOf(spec).every((entry) => String(entry.container.image ?? "").includes("@sha256:"));
+        });
         addSibling(resources, sibling, "kubernetes:core/v1:Pod", `${sibling.name}-by-hand`, {
             apiVersion: "v1",
             kind: "Pod",
