@@ -4,7 +4,7 @@ import type { CollectorTierArgs, HashSaltArgs, TrustBundleArgs } from "./base-ar
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
-import { collectorPodSpec, nodeCollectorSpec, podTemplateAnnotations, selectorLabels } from "./pod";
+import { collectorAccountAndConfig, collectorPodSpec, nodeCollectorSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 
@@ -44,11 +44,8 @@ export class CollectorAgent extends pulumi.ComponentResource {
 
         // The token is mounted into the pod only (k8s_attributes and the k8s resolver call the API);
         // the account itself does not hand it to every pod that might use it.
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            { metadata: { name: workload.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
-            parent,
-        );
+        const objects = collectorAccountAndConfig(workload, labels, this.renderedConfig);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, objects.serviceAccount, parent);
 
         // k8s_attributes: read-only pod, namespace and replica-set metadata (deployment names come from replica sets).
         const metadataReader = new k8s.rbac.v1.ClusterRole(
@@ -91,11 +88,7 @@ export class CollectorAgent extends pulumi.ComponentResource {
             parent,
         );
 
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-config`,
-            { metadata: { name: `${workload.name}-config`, namespace, labels }, data: { "config.yaml": this.renderedConfig } },
-            parent,
-        );
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, objects.configMap, parent);
 
         const podSpec = collectorPodSpec({
             workload: workload.name,

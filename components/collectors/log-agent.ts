@@ -4,7 +4,7 @@ import type { CollectorTierArgs, TrustBundleArgs } from "./base-args";
 import { renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
 import { buildLogAgentConfig } from "./log-agent-config";
-import { collectorPodSpec, nodeCollectorSpec, podLogReader, podTemplateAnnotations, selectorLabels } from "./pod";
+import { collectorAccountAndConfig, collectorPodSpec, nodeCollectorSpec, podLogReader, podTemplateAnnotations, selectorLabels } from "./pod";
 import { standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 
@@ -39,16 +39,9 @@ export class CollectorLogAgent extends pulumi.ComponentResource {
         this.destinations = collectorDestinations(config);
 
         // No RBAC and no token: the config calls no Kubernetes API (log-agent-config.ts).
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            { metadata: { name: workload.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
-            parent,
-        );
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-config`,
-            { metadata: { name: `${workload.name}-config`, namespace, labels }, data: { "config.yaml": this.renderedConfig } },
-            parent,
-        );
+        const objects = collectorAccountAndConfig(workload, labels, this.renderedConfig);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, objects.serviceAccount, parent);
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, objects.configMap, parent);
 
         // The narrow host access the policy pack admits for this DaemonSet alone.
         const logReader = podLogReader();

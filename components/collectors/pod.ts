@@ -45,6 +45,22 @@ export function podTemplateAnnotations(renderedConfig: string, tlsHash: pulumi.I
     return { [configHashAnnotation]: configHash(renderedConfig), [tlsHashAnnotation]: tlsHash };
 }
 
+/**
+ * A collector's ServiceAccount and config ConfigMap, as resource arguments. The account never
+ * hands out its token by itself: a pod that calls the API mounts it explicitly.
+ */
+export function collectorAccountAndConfig(
+    workload: { readonly name: string; readonly serviceAccount: string; readonly namespace: string },
+    labels: Record<string, string>,
+    renderedConfig: string,
+): { serviceAccount: k8s.core.v1.ServiceAccountArgs; configMap: k8s.core.v1.ConfigMapArgs } {
+    const { namespace } = workload;
+    return {
+        serviceAccount: { metadata: { name: workload.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
+        configMap: { metadata: { name: `${workload.name}-config`, namespace, labels }, data: { "config.yaml": renderedConfig } },
+    };
+}
+
 /** Labels that select a tier's pods (stable: never include anything that changes between releases). */
 export function selectorLabels(workload: string): Record<string, string> {
     return { "app.kubernetes.io/name": workload, "app.kubernetes.io/part-of": partOf };
