@@ -303,6 +303,7 @@ new PlatformNetworkPolicies(
         identityProvider: { hosts: settings.identity.grafana.providerHosts, cidrs: settings.identity.grafana.providerCidrs },
         destinations: {
             agent: collectors.agent.destinations,
+            logAgent: collectors.logAgent.destinations,
             gateway: collectors.gateway.destinations,
             tempo: tempo.destinations,
             grafana: grafana.destinations,

@@ -135,8 +135,8 @@ export const costAssumptions = {
     },
     clusterNodes: {
         value: 10,
-        unit: "EKS nodes running a collector agent",
-        source: "Our assumption about the existing cluster; the agent DaemonSet runs on every node",
+        unit: "EKS nodes running a collector agent and a log agent",
+        source: "Our assumption about the existing cluster; the agent and log agent DaemonSets run on every node",
     },
     nodeVcpus: {
         value: 2,

@@ -11,7 +11,7 @@ export type PriceKey = keyof typeof prices | "mskBrokerHour" | "ampSamplesIngest
 /** What a line pays for; the comparison swaps the trace backend only. */
 export const costGroups = {
     traceBackend: "Trace backend (Tempo, S3, MSK)",
-    collection: "Collection (agents, gateways)",
+    collection: "Collection (agents, log agents, gateways)",
     metrics: "Span metrics (Managed Prometheus)",
     accessAudit: "Access and audit (VPN, CloudTrail, KMS, logs, Grafana)",
 } as const;

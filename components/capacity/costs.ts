@@ -113,9 +113,13 @@ export function planCosts(settings: Settings, plan: CapacityPlan): CostEstimate 
     add(
         computeLine(
             "collector-compute",
-            `Collectors (${c.clusterNodes.value} agents, ${plan.gateway.replicas} gateways)`,
+            `Collectors (${c.clusterNodes.value} agents, ${c.clusterNodes.value} log agents, ${plan.gateway.replicas} gateways)`,
             "collection",
-            sum([requested(plan.agent.resources, c.clusterNodes.value), requested(plan.gateway.resources, plan.gateway.replicas)]),
+            sum([
+                requested(plan.agent.resources, c.clusterNodes.value),
+                requested(plan.logAgent.resources, c.clusterNodes.value),
+                requested(plan.gateway.resources, plan.gateway.replicas),
+            ]),
             ["clusterNodes"],
         ),
     );

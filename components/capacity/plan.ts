@@ -36,6 +36,8 @@ export interface CapacityPlan {
         readonly perSystem: readonly SystemLoad[];
     };
     readonly agent: { readonly resources: PodResources };
+    /** The node log shippers (one per node), which carry the platform's own log lines, not spans. */
+    readonly logAgent: { readonly resources: PodResources };
     readonly gateway: {
         readonly replicas: number;
         readonly maxReplicas: number;
@@ -119,6 +121,9 @@ export function planCapacity(settings: Settings): CapacityPlan {
     // Agents: one per node, sized for twice the busiest node's share of the peak.
     const agentCores = Math.max(collectorFloor.cores, (peakIngest * a.headroom.value * a.agentNodeShare.value) / a.agentSpansPerCore.value);
     const agentMemory = Math.max(collectorFloor.memoryMiB, agentCores * a.memoryMiBPerCore.value);
+    // Log agents: the platform pods' log lines on one node (a few per second, bursts paused by the
+    // file offsets rather than dropped) are what an idle collector's floor already carries.
+    const logAgent = { resources: podResources(collectorFloor.cores, collectorFloor.memoryMiB) };
     const gateway = gatewayPlan(settings, peakIngest, ingestTraces, storedBytes, problems);
 
     const { durability, mode } = settings.tempo;
@@ -139,6 +144,7 @@ export function planCapacity(settings: Settings): CapacityPlan {
             perSystem,
         },
         agent: { resources: podResources(agentCores, agentMemory) },
+        logAgent,
         gateway,
         tempo: { durability, mode, ...(monolith ? { monolith } : {}), ...(distributed ? { distributed } : {}) },
         storage: {

@@ -44,6 +44,7 @@ function loadTables(plan: CapacityPlan): string[] {
 function workloadTable(plan: CapacityPlan): string[] {
     const rows: string[][] = [
         ["Collector agent", "DaemonSet, one per node", ...requestsAndLimits(plan.agent.resources), "—"],
+        ["Collector log agent", "DaemonSet, one per node", ...requestsAndLimits(plan.logAgent.resources), "—"],
         [
             "Collector gateway",
             `${plan.gateway.replicas} (HPA up to ${plan.gateway.maxReplicas}); num_traces ${number(plan.gateway.numTraces)} each`,
@@ -179,6 +180,7 @@ export function capacitySummary(plan: CapacityPlan, costs: CostEstimate) {
             resources: plan.gateway.resources,
         },
         agent: { resources: plan.agent.resources },
+        logAgent: { resources: plan.logAgent.resources },
         tempo: plan.tempo,
         durability: { setting: plan.tempo.durability, guarantee: durabilityGuarantees[plan.tempo.durability] },
         storage: plan.storage,

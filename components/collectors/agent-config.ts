@@ -2,39 +2,17 @@
  * The agents' config (one per node, otelcol-k8s): OTLP over TLS from applications -> memory_limiter ->
  * k8s_attributes -> resource_detection -> PII scrubbing -> batch -> load_balancing by trace id to
  * the gateways over mutual TLS. Its own metrics and those of the Tempo and Grafana pods on its node
- * go to the gateways too, which remote-write them, and so do the container logs of the platform's
- * pods on its node, which the gateways ship to CloudWatch Logs.
+ * go to the gateways too, which remote-write them. The platform's container logs are not its
+ * business: the log agents in their own namespace read them (log-agent-config.ts), so this pod
+ * needs no host access.
  */
 import { piiTraceStatements } from "./pii-scrubbing";
 import { platformScrapeReceiver } from "./platform-scrape";
-import { logOffsetsDir, platformLogReceiver } from "./platform-logs";
 import { assertImageSupportsConfig } from "./components";
-import { ports, services } from "../platform/names";
 import type { ImageRef } from "../platform/settings";
-import { batch, collectorEnv, healthCheck, memoryLimiter, mutualClientTls, otlpReceiver, selfMetricsJobs, selfMetricsReceiver, telemetry } from "./config";
-import type { CollectorConfig, LoadBalancingExporterConfig } from "./config-types";
-
-/** Exporter-level queue and retry: a failed batch is re-routed to a live gateway, not retried against a departed one. */
-function loadBalancing(routingKey: LoadBalancingExporterConfig["routing_key"]): LoadBalancingExporterConfig {
-    const gateway = services.gatewayHeadless;
-    return {
-        routing_key: routingKey,
-        protocol: {
-            otlp: {
-                tls: mutualClientTls(),
-                compression: "gzip",
-                timeout: "10s",
-                sending_queue: { enabled: false },
-                retry_on_failure: { enabled: false },
-            },
-        },
-        // EndpointSlices of the headless Service (RBAC in the agent component), so scaling is seen at once.
-        resolver: { k8s: { service: `${gateway.name}.${gateway.namespace}`, ports: [ports.otlpGrpc], timeout: "1s", return_hostnames: true } },
-        timeout: "10s",
-        sending_queue: { enabled: true, queue_size: 1000, num_consumers: 10 },
-        retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "300s" },
-    };
-}
+import { batch, collectorEnv, healthCheck, memoryLimiter, otlpReceiver, selfMetricsJobs, selfMetricsReceiver, telemetry } from "./config";
+import type { CollectorConfig } from "./config-types";
+import { loadBalancingToGateways } from "./gateway-routing";
 
 /** The agent's pipelines and processors, named once so tests and policies can look for them. */
 export const agentIds = {
@@ -45,10 +23,6 @@ export const agentIds = {
     selfMetricsReceiver: "prometheus/self",
     platformReceiver: "prometheus/platform",
     selfMetricsExporter: "load_balancing/self_metrics",
-    logsReceiver: "file_log/platform",
-    logOffsets: "file_storage/offsets",
-    logsExporter: "load_balancing/logs",
-    logsPipeline: "logs/platform",
 } as const;
 
 export interface AgentConfigInput {
@@ -60,17 +34,12 @@ export interface AgentConfigInput {
 
 export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
     const config: CollectorConfig = {
-        extensions: {
-            health_check: healthCheck,
-            [agentIds.logOffsets]: { directory: logOffsetsDir, create_directory: false, timeout: "1s" },
-        },
+        extensions: { health_check: healthCheck },
         receivers: {
             otlp: otlpReceiver(false),
             [agentIds.selfMetricsReceiver]: selfMetricsReceiver(selfMetricsJobs.agent),
             // Tempo's and Grafana's own metrics, from the pods on this node.
             [agentIds.platformReceiver]: platformScrapeReceiver(),
-            // The platform's own container logs on this node (Grafana's access log among them).
-            [agentIds.logsReceiver]: platformLogReceiver(agentIds.logOffsets),
         },
         processors: {
             memory_limiter: memoryLimiter,
@@ -108,13 +77,11 @@ export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
             batch,
         },
         exporters: {
-            [agentIds.tracesExporter]: loadBalancing("traceID"),
-            [agentIds.selfMetricsExporter]: loadBalancing("resource"),
-            // By resource: each container's lines reach one gateway, so its log stream has one writer.
-            [agentIds.logsExporter]: loadBalancing("resource"),
+            [agentIds.tracesExporter]: loadBalancingToGateways("traceID", "k8s"),
+            [agentIds.selfMetricsExporter]: loadBalancingToGateways("resource", "k8s"),
         },
         service: {
-            extensions: ["health_check", agentIds.logOffsets],
+            extensions: ["health_check"],
             telemetry,
             pipelines: {
                 traces: {
@@ -126,12 +93,6 @@ export function buildAgentConfig(input: AgentConfigInput): CollectorConfig {
                     receivers: [agentIds.selfMetricsReceiver, agentIds.platformReceiver],
                     processors: ["memory_limiter", "batch"],
                     exporters: [agentIds.selfMetricsExporter],
-                },
-                // Scrubbed by the gateways, which ship them (the logs stay in the cluster until then).
-                [agentIds.logsPipeline]: {
-                    receivers: [agentIds.logsReceiver],
-                    processors: ["memory_limiter", "batch"],
-                    exporters: [agentIds.logsExporter],
                 },
             },
         },

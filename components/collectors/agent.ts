@@ -4,7 +4,7 @@ import type { CollectorTierArgs, HashSaltArgs, TrustBundleArgs } from "./base-ar
 import { buildAgentConfig, clusterResourceAttributes } from "./agent-config";
 import { collectorEnv, renderCollectorConfig } from "./config";
 import { collectorDestinations } from "./destinations";
-import { collectorPodSpec, podLogReader, podTemplateAnnotations, selectorLabels } from "./pod";
+import { collectorAccountAndConfig, collectorPodSpec, nodeCollectorSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { ports, serviceDnsNames, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
 
@@ -44,11 +44,8 @@ export class CollectorAgent extends pulumi.ComponentResource {
 
         // The token is mounted into the pod only (k8s_attributes and the k8s resolver call the API);
         // the account itself does not hand it to every pod that might use it.
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            { metadata: { name: workload.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
-            parent,
-        );
+        const objects = collectorAccountAndConfig(workload, labels, this.renderedConfig);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, objects.serviceAccount, parent);
 
         // k8s_attributes: read-only pod, namespace and replica-set metadata (deployment names come from replica sets).
         const metadataReader = new k8s.rbac.v1.ClusterRole(
@@ -91,14 +88,8 @@ export class CollectorAgent extends pulumi.ComponentResource {
             parent,
         );
 
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-config`,
-            { metadata: { name: `${workload.name}-config`, namespace, labels }, data: { "config.yaml": this.renderedConfig } },
-            parent,
-        );
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, objects.configMap, parent);
 
-        // The platform's container logs: the narrow host access the policy pack admits for this DaemonSet alone.
-        const logReader = podLogReader();
         const podSpec = collectorPodSpec({
             workload: workload.name,
             image: settings.images.collector.reference,
@@ -120,28 +111,15 @@ export class CollectorAgent extends pulumi.ComponentResource {
                     }),
                 },
             ],
-            extraMounts: logReader.mounts,
-            extraVolumes: logReader.volumes,
-            supplementalGroups: logReader.supplementalGroups,
+            extraMounts: [],
+            extraVolumes: [],
         });
 
         this.daemonSet = new k8s.apps.v1.DaemonSet(
             `${name}-daemonset`,
             {
                 metadata: { name: workload.name, namespace, labels },
-                spec: {
-                    selector: { matchLabels: selector },
-                    updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-                    template: {
-                        metadata: { labels: { ...labels, ...selector }, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash) },
-                        spec: {
-                            ...podSpec,
-                            // Applications may run on tainted nodes too; their spans still need a local agent.
-                            tolerations: [{ operator: "Exists", effect: "NoSchedule" }],
-                            terminationGracePeriodSeconds: 30,
-                        },
-                    },
-                },
+                spec: nodeCollectorSpec({ labels, selector, annotations: podTemplateAnnotations(this.renderedConfig, args.tlsHash), podSpec }),
             },
             { parent: this, dependsOn: [serviceAccount] },
         );

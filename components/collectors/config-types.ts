@@ -171,12 +171,19 @@ export interface OtlpGrpcExporterConfig {
     readonly retry_on_failure: RetrySettings;
 }
 
+/**
+ * Where load_balancing finds its backends: the k8s resolver watches a Service's EndpointSlices
+ * through the Kubernetes API; the dns resolver looks up a headless Service's name every
+ * `interval` and dials the addresses (port as a string, as the exporter's config declares it).
+ */
+export type LoadBalancingResolver =
+    | { readonly k8s: { readonly service: string; readonly ports: readonly number[]; readonly timeout: string; readonly return_hostnames: boolean } }
+    | { readonly dns: { readonly hostname: string; readonly port: string; readonly interval: string; readonly timeout: string } };
+
 export interface LoadBalancingExporterConfig {
     readonly routing_key: "traceID" | "resource";
     readonly protocol: { readonly otlp: OtlpGrpcExporterConfig };
-    readonly resolver: {
-        readonly k8s: { readonly service: string; readonly ports: readonly number[]; readonly timeout: string; readonly return_hostnames: boolean };
-    };
+    readonly resolver: LoadBalancingResolver;
     readonly timeout: string;
     readonly sending_queue: QueueSettings;
     readonly retry_on_failure: RetrySettings;

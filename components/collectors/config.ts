@@ -45,7 +45,7 @@ export const collectorEnv = {
 export const selfMetricsAddress = { host: "127.0.0.1", port: ports.collectorMetrics } as const;
 
 /** `job` label of each tier's otelcol_* series in the metrics workspace (`instance` is the pod name). */
-export const selfMetricsJobs = { agent: workloads.agent.name, gateway: workloads.gateway.name } as const;
+export const selfMetricsJobs = { agent: workloads.agent.name, logAgent: workloads.logAgent.name, gateway: workloads.gateway.name } as const;
 
 /** How often every TLS setting re-reads its certificate and key from the mounted Secret. */
 export const certificateReloadInterval = "1h";

@@ -1,14 +1,16 @@
 /**
  * Every connection a collector opens, read from its rendered configuration: what its exporters,
- * processors, receivers and extensions dial. The NetworkPolicies of both tiers (agents, gateways)
- * are derived from this list, so a new exporter or endpoint either maps to a peer or fails the
- * plan; nothing is opened by hand.
+ * processors, receivers and extensions dial. The NetworkPolicies of every collector (agents, log
+ * agents, gateways) are derived from this list, so a new exporter or endpoint either maps to a
+ * peer or fails the plan; nothing is opened by hand.
  *
  * Only components the service starts count (a configured but unused component is never built).
  * Component behaviour, from opentelemetry-collector(-contrib) READMEs at the pinned release:
  *  - otlp_grpc: one gRPC connection to `endpoint` (host:port);
  *  - load_balancing with the k8s resolver: watches the Service's EndpointSlices through the
  *    Kubernetes API and, with return_hostnames, dials each backend pod by its hostname on `ports`;
+ *    with the dns resolver: looks `hostname` up through the cluster DNS (a headless Service answers
+ *    with its ready pods) and dials each address on `port`, calling no API;
  *  - prometheus_remote_write: HTTPS to `endpoint`; with the sigv4auth authenticator the AWS SDK's
  *    default chain fetches credentials (EKS Pod Identity here);
  *  - awscloudwatchlogs: HTTPS to `endpoint` (else the regional `logs.<region>.amazonaws.com`), with
@@ -71,13 +73,18 @@ function refuse(kind: string, id: string): never {
 
 function loadBalancingDestinations(id: string, exporter: LoadBalancingExporterConfig): Destination[] {
     const via = `exporters.${id}`;
-    const resolver = exporter.resolver.k8s;
-    if (!resolver) refuse("exporters", `${id}.resolver`);
-    const [service, namespace] = resolver.service.split(".");
-    if (!service || !namespace) throw new Error(`${via}.resolver.k8s.service '${resolver.service}' must name the namespace too (name.namespace)`);
+    const { resolver } = exporter;
+    if ("dns" in resolver) {
+        // Looks the name up (cluster DNS, which every namespace admits) and dials each address on the port.
+        const port = Number(resolver.dns.port);
+        return [destination(resolver.dns.hostname, port, `${via}.resolver.dns`)];
+    }
+    if (!("k8s" in resolver)) refuse("exporters", `${id}.resolver`);
+    const [service, namespace] = resolver.k8s.service.split(".");
+    if (!service || !namespace) throw new Error(`${via}.resolver.k8s.service '${resolver.k8s.service}' must name the namespace too (name.namespace)`);
     return [
-        kubernetesApiClient(`${via}.resolver.k8s (EndpointSlices of ${resolver.service})`),
-        ...resolver.ports.map((port) => destination(`${service}.${namespace}.svc.cluster.local`, port, `${via}.resolver.k8s.ports`)),
+        kubernetesApiClient(`${via}.resolver.k8s (EndpointSlices of ${resolver.k8s.service})`),
+        ...resolver.k8s.ports.map((port) => destination(`${service}.${namespace}.svc.cluster.local`, port, `${via}.resolver.k8s.ports`)),
     ];
 }
 

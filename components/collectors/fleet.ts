@@ -5,17 +5,19 @@ import type { CollectorTierArgs, GatewayDeliveryArgs, KafkaMonitoringArgs, Trust
 import { hashSaltSecretKey } from "./pod";
 import { CollectorAgent } from "./agent";
 import { CollectorGateway } from "./gateway";
+import { CollectorLogAgent } from "./log-agent";
 import { namespaces, standardLabels } from "../platform/names";
 
 export interface CollectorFleetArgs extends CollectorTierArgs, GatewayDeliveryArgs, TrustBundleArgs, KafkaMonitoringArgs {}
 
 /**
- * The OpenTelemetry collector fleet: node-local agents and tail-sampling gateways, plus the salt
- * both tiers use to pseudonymise user and session ids (one salt, so a value hashed by an agent is
+ * The OpenTelemetry collector fleet: node-local agents, the node log shippers in their own
+ * namespace, and tail-sampling gateways, plus the salt the agents and gateways use to pseudonymise user and session ids (one salt, so a value hashed by an agent is
  * recognised and left alone by a gateway).
  */
 export class CollectorFleet extends pulumi.ComponentResource {
     public readonly agent: CollectorAgent;
+    public readonly logAgent: CollectorLogAgent;
     public readonly gateway: CollectorGateway;
     /** OTLP/gRPC endpoint (node-local agent Service) applications export to. */
     public readonly otlpEndpoint: string;
@@ -48,6 +50,7 @@ export class CollectorFleet extends pulumi.ComponentResource {
             { settings, plan: args.plan, hashSaltSecretName: saltSecret.metadata.name, tlsHash: args.tlsHash },
             { parent: this },
         );
+        this.logAgent = new CollectorLogAgent(`${name}-log-agent`, { settings, plan: args.plan, tlsHash: args.tlsHash }, { parent: this });
         this.gateway = new CollectorGateway(
             `${name}-gateway`,
             {

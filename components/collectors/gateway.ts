@@ -5,7 +5,7 @@ import { collectorEnv, collectorPaths, renderCollectorConfig } from "./config";
 import { buildGatewayConfig, gatewayConfigInput } from "./gateway-config";
 import { collectorDestinations } from "./destinations";
 import { brokerHost, kafkaBrokerEnv } from "./kafka-scrape";
-import { collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
+import { collectorAccountAndConfig, collectorPodSpec, podTemplateAnnotations, selectorLabels } from "./pod";
 import { zoneSpread } from "../platform/pod-hardening";
 import { ports, services, standardLabels, tlsSecrets, workloads } from "../platform/names";
 import type { Destination } from "../platform/destinations";
@@ -61,18 +61,11 @@ export class CollectorGateway extends pulumi.ComponentResource {
 
         // The gateways call AWS (SigV4 remote write), not the Kubernetes API: no API token. EKS Pod
         // Identity / IRSA inject their own projected token regardless of this setting.
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            { metadata: { name: workload.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
-            parent,
-        );
+        const objects = collectorAccountAndConfig(workload, labels, this.renderedConfig);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, objects.serviceAccount, parent);
         this.serviceAccountName = serviceAccount.metadata.name;
 
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-config`,
-            { metadata: { name: `${workload.name}-config`, namespace, labels }, data: { "config.yaml": this.renderedConfig } },
-            parent,
-        );
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, objects.configMap, parent);
 
         this.headlessService = new k8s.core.v1.Service(
             `${name}-headless`,

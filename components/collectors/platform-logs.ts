@@ -1,6 +1,6 @@
 /**
  * The platform's own logs (Grafana's router and sign-in log, Tempo's and the collectors' logs):
- * each agent tails the container log files of the platform's namespaces on its node, and the
+ * each log agent tails the container log files of the platform's namespaces on its node, and the
  * gateways scrub them and write them to the KMS-encrypted workload log group in CloudWatch Logs.
  *
  * Component settings, at the release each stack pins (evidence in test/collectors/component-keys.test.ts):
@@ -17,7 +17,7 @@ import type { AwsCloudWatchLogsExporterConfig, FileLogReceiverConfig, FilterConf
 /** Where the kubelet keeps container logs: `<namespace>_<pod>_<uid>/<container>/<restart>.log` (CRI logging). */
 export const podLogsDir = "/var/log/pods";
 
-/** The agent's directory for its file offsets (an emptyDir: survives container restarts, not pod replacement). */
+/** The log agent's directory for its file offsets (an emptyDir: survives container restarts, not pod replacement). */
 export const logOffsetsDir = "/var/lib/otelcol/offsets";
 
 /** Only the platform's own namespaces: a namespace name has no `_`, so `<ns>_*` matches that namespace alone. */
@@ -27,7 +27,7 @@ export function platformLogGlobs(): string[] {
 
 /**
  * The file_log receiver. `start_at: end` with offsets in file_storage: a restarted container resumes
- * where it stopped, while a new agent pod (rollout, new node) starts at the end instead of re-reading
+ * where it stopped, while a new log agent pod (rollout, new node) starts at the end instead of re-reading
  * every file on the node, which would ship old lines again and re-count old failed logins into the
  * alarm. `include_file_path` feeds the container operator, which takes namespace, pod and container
  * from the path. A line that is a JSON object (Grafana and the collectors log JSON) becomes a map

@@ -1,8 +1,9 @@
 /**
- * The pod template both collector tiers share: one hardened container reading its config from a
- * ConfigMap, TLS material from Secrets, the pod's own identity from the downward API, and health
- * probes on the health_check extension. The tiers differ only in what they add (env, volumes,
- * service account token), so the hardening cannot drift between them.
+ * The pod template every collector shares (agents, log agents, gateways): one hardened container
+ * reading its config from a ConfigMap, TLS material from Secrets, the pod's own identity from the
+ * downward API, and health probes on the health_check extension. They differ only in what they
+ * add (env, volumes, service account token, a server certificate and the salt where they receive
+ * and scrub spans), so the hardening cannot drift between them.
  */
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
@@ -16,6 +17,7 @@ import { partOf, ports, tlsHashAnnotation, tlsSecrets } from "../platform/names"
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
+type DaemonSetSpec = k8s.types.input.apps.v1.DaemonSetSpec;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
@@ -41,6 +43,22 @@ export function configHash(renderedConfig: string): string {
  */
 export function podTemplateAnnotations(renderedConfig: string, tlsHash: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
     return { [configHashAnnotation]: configHash(renderedConfig), [tlsHashAnnotation]: tlsHash };
+}
+
+/**
+ * A collector's ServiceAccount and config ConfigMap, as resource arguments. The account never
+ * hands out its token by itself: a pod that calls the API mounts it explicitly.
+ */
+export function collectorAccountAndConfig(
+    workload: { readonly name: string; readonly serviceAccount: string; readonly namespace: string },
+    labels: Record<string, string>,
+    renderedConfig: string,
+): { serviceAccount: k8s.core.v1.ServiceAccountArgs; configMap: k8s.core.v1.ConfigMapArgs } {
+    const { namespace } = workload;
+    return {
+        serviceAccount: { metadata: { name: workload.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
+        configMap: { metadata: { name: `${workload.name}-config`, namespace, labels }, data: { "config.yaml": renderedConfig } },
+    };
 }
 
 /** Labels that select a tier's pods (stable: never include anything that changes between releases). */
@@ -70,12 +88,12 @@ export interface CollectorPodInput {
     readonly resources: PodResources;
     /** ConfigMap holding the rendered config. */
     readonly configMapName: pulumi.Input<string>;
-    /** Secret with the tier's server certificate (tls.crt, tls.key). */
-    readonly serverTlsSecret: string;
+    /** Secret with the tier's server certificate (tls.crt, tls.key); absent for a collector that receives no OTLP (no OTLP ports either). */
+    readonly serverTlsSecret?: string;
     /** Secret with the tier's client certificate for mutual TLS to the next hop. */
     readonly clientTlsSecret: string;
-    /** Secret holding the pseudonymisation salt. */
-    readonly hashSaltSecretName: pulumi.Input<string>;
+    /** Secret holding the pseudonymisation salt; absent for a collector that scrubs nothing. */
+    readonly hashSaltSecretName?: pulumi.Input<string>;
     readonly serviceAccountName: string;
     /** True only for a tier that calls the Kubernetes API. */
     readonly automountServiceAccountToken: boolean;
@@ -84,17 +102,17 @@ export interface CollectorPodInput {
     /** Tier-specific volumes and their mounts (the gateway's queue volume comes from a claim template). */
     readonly extraMounts: readonly VolumeMount[];
     readonly extraVolumes: readonly Volume[];
-    /** Extra groups of the pod's processes (the agents read the node's container logs as group root). */
+    /** Extra groups of the pod's processes (the log agents read the node's container logs as group root). */
     readonly supplementalGroups?: readonly number[];
 }
 
-/** Volume name of the node's pod log directory: a read-only hostPath, on the agents only. */
+/** Volume name of the node's pod log directory: a read-only hostPath, on the log agents only. */
 export const podLogsVolumeName = "pod-logs";
 
 /**
- * What an agent needs to tail the platform's container logs: the kubelet's pod log directory,
+ * What a log agent needs to tail the platform's container logs: the kubelet's pod log directory,
  * mounted read-only, and group root, because containerd writes each log file 0640 root:root (the
- * agent keeps its non-root UID); its file offsets go to an emptyDir, which survives a container
+ * log agent keeps its non-root UID); its file offsets go to an emptyDir, which survives a container
  * restart (platform-logs.ts explains why a new pod starts at the end).
  */
 export function podLogReader(): { volumes: Volume[]; mounts: VolumeMount[]; supplementalGroups: number[] } {
@@ -114,8 +132,12 @@ export function collectorContainer(input: CollectorPodInput, mounts: readonly Vo
         imagePullPolicy: "IfNotPresent",
         args: [`--config=${collectorPaths.configDir}/${collectorPaths.configFileName}`],
         ports: [
-            { name: "otlp-grpc", containerPort: ports.otlpGrpc, protocol: "TCP" },
-            { name: "otlp-http", containerPort: ports.otlpHttp, protocol: "TCP" },
+            ...(input.serverTlsSecret
+                ? [
+                      { name: "otlp-grpc", containerPort: ports.otlpGrpc, protocol: "TCP" },
+                      { name: "otlp-http", containerPort: ports.otlpHttp, protocol: "TCP" },
+                  ]
+                : []),
             { name: "health", containerPort: ports.collectorHealth, protocol: "TCP" },
         ],
         env: [
@@ -123,7 +145,9 @@ export function collectorContainer(input: CollectorPodInput, mounts: readonly Vo
             fieldEnv(collectorEnv.podName, "metadata.name"),
             fieldEnv(collectorEnv.nodeName, "spec.nodeName"),
             { name: "GOMEMLIMIT", value: goMemLimit(input.resources.limits.memory) },
-            { name: hashSaltEnvVar, valueFrom: { secretKeyRef: { name: input.hashSaltSecretName, key: hashSaltSecretKey } } },
+            ...(input.hashSaltSecretName !== undefined
+                ? [{ name: hashSaltEnvVar, valueFrom: { secretKeyRef: { name: input.hashSaltSecretName, key: hashSaltSecretKey } } }]
+                : []),
             ...input.env,
         ],
         resources: input.resources,
@@ -142,7 +166,7 @@ export function collectorPodSpec(input: CollectorPodInput): PodSpec {
     };
     const mounted = [
         config,
-        secretVolume("server-tls", input.serverTlsSecret, collectorPaths.serverTlsDir),
+        ...(input.serverTlsSecret ? [secretVolume("server-tls", input.serverTlsSecret, collectorPaths.serverTlsDir)] : []),
         secretVolume("client-tls", input.clientTlsSecret, collectorPaths.clientTlsDir),
         secretVolume("ca-bundle", tlsSecrets.caBundle, collectorPaths.caDir),
         scratchVolume("tmp", collectorPaths.scratchDir),
@@ -156,5 +180,30 @@ export function collectorPodSpec(input: CollectorPodInput): PodSpec {
         },
         containers: [collectorContainer(input, [...mounted.map((m) => m.mount), ...input.extraMounts])],
         volumes: [...mounted.map((m) => m.volume), ...input.extraVolumes],
+    };
+}
+
+export interface NodeCollectorInput {
+    /** Labels of the pod template (the standard labels). */
+    readonly labels: Record<string, string>;
+    /** Stable labels selecting the pods (selectorLabels). */
+    readonly selector: Record<string, string>;
+    /** Pod template annotations (podTemplateAnnotations). */
+    readonly annotations: Record<string, pulumi.Input<string>>;
+    readonly podSpec: PodSpec;
+}
+
+/**
+ * The spec of a collector that runs on every node (agents, log agents): tainted nodes included,
+ * since applications and platform pods may run there too, and one node at a time on a rollout.
+ */
+export function nodeCollectorSpec(input: NodeCollectorInput): DaemonSetSpec {
+    return {
+        selector: { matchLabels: input.selector },
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+        template: {
+            metadata: { labels: { ...input.labels, ...input.selector }, annotations: input.annotations },
+            spec: { ...input.podSpec, tolerations: [{ operator: "Exists", effect: "NoSchedule" }], terminationGracePeriodSeconds: 30 },
+        },
     };
 }

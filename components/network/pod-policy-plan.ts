@@ -66,7 +66,8 @@ const purposeAnnotation = "tracing.platform/purpose";
 
 const workloadPurposes: Readonly<Record<WorkloadKey, string>> = {
     agent: "OTLP from labelled application namespaces; egress to what its config dials (gateways, Kubernetes API, Tempo and Grafana metrics)",
-    gateway: "OTLP from the agents and allow-listed networks; egress to what its config dials (Tempo, Managed Prometheus, MSK metrics)",
+    gateway: "OTLP from the agents, the log agents and allow-listed networks; egress to what its config dials (Tempo, Managed Prometheus, CloudWatch Logs, MSK metrics)",
+    logAgent: "No ingress; egress to what its config dials (the gateways' OTLP port)",
     tempo: "OTLP from the gateways, queries from Grafana, metrics scrapes from the agents, its own cluster traffic; egress to what its config dials (S3, Kafka)",
     grafana: "HTTPS from the internal load balancer, metrics scrapes from the agents; egress to what its config dials (Tempo, Managed Prometheus, SNS)",
 };
@@ -164,6 +165,8 @@ function externalIngress(workload: WorkloadKey, input: NetworkPolicyPlanInput): 
             ];
         case "grafana":
             return [{ from: vpc, ports: [tcp(ports.grafanaHttps)] }];
+        // The log agent listens to nobody: it reads files and pushes.
+        case "logAgent":
         case "tempo":
             return [];
     }

@@ -197,6 +197,8 @@ export function pkiPlan(input: PkiPlanInput): PkiPlan {
     const leaves: LeafCertificateSpec[] = [
         workloadLeaf(environment, "agentServer", "agent", "server", serviceDnsNames("agent")),
         workloadLeaf(environment, "agentClient", "agent", "client", []),
+        // The node log shipper sends to the gateways' mutual-TLS receiver like the agents, under its own identity.
+        workloadLeaf(environment, "logAgentClient", "logAgent", "client", []),
         workloadLeaf(environment, "gatewayServer", "gateway", "server", [
             ...serviceDnsNames("gatewayHeadless"),
             ...serviceDnsNames("gatewayExternal"),

@@ -9,6 +9,8 @@ export const namespaces = {
     collectors: "tracing-collectors",
     tempo: "tracing-tempo",
     grafana: "tracing-grafana",
+    /** The node log shipper alone: the one namespace whose admission lets a hostPath through (podSecurityEnforcement). */
+    nodeLogs: "tracing-node-logs",
 } as const;
 
 export type PlatformNamespace = keyof typeof namespaces;
@@ -21,16 +23,19 @@ export function platformNamespaceKey(namespace: string): PlatformNamespace {
 }
 
 /**
- * The Pod Security level each platform namespace enforces. The collectors' namespace enforces
- * `privileged`: its agents mount the node's pod log directory to ship the platform's own logs, a
- * hostPath that even `baseline` refuses, and EKS offers no admission exemption per workload. Audit
- * and warn stay `restricted` there (the API server records and warns of every pod that is not), and
- * the policy pack holds every pod to `restricted` except that one read-only mount on the agents.
+ * The Pod Security level each platform namespace enforces. Only `tracing-node-logs` enforces
+ * `privileged`: its log shipper mounts the node's pod log directory, a hostPath that even
+ * `baseline` refuses, and EKS offers no admission exemption per workload. So that a pod created
+ * there by hand can reach nothing worth having, the namespace holds that DaemonSet alone: no
+ * certificate but its client one, no AWS role, no API token. Audit and warn stay `restricted`
+ * there (the API server records and warns of every pod that is not), and the policy pack holds its
+ * pod to `restricted` except that one read-only mount, and the namespace to that one DaemonSet.
  */
 export const podSecurityEnforcement: Readonly<Record<PlatformNamespace, "restricted" | "privileged">> = {
-    collectors: "privileged",
+    collectors: "restricted",
     tempo: "restricted",
     grafana: "restricted",
+    nodeLogs: "privileged",
 };
 
 /** Value of `app.kubernetes.io/part-of` on every platform object. */
@@ -40,6 +45,8 @@ export const partOf = "tracing-platform";
 export const workloads = {
     agent: { name: "otel-agent", serviceAccount: "otel-agent", namespace: namespaces.collectors },
     gateway: { name: "otel-gateway", serviceAccount: "otel-gateway", namespace: namespaces.collectors },
+    /** Ships the platform's container logs from each node's /var/log/pods to the gateways. */
+    logAgent: { name: "otel-log-agent", serviceAccount: "otel-log-agent", namespace: namespaces.nodeLogs },
     tempo: { name: "tempo", serviceAccount: "tempo", namespace: namespaces.tempo },
     grafana: { name: "grafana", serviceAccount: "grafana", namespace: namespaces.grafana },
 } as const;
@@ -111,6 +118,7 @@ export const tlsSecrets = {
     agentClient: workloadTlsSecret("agent", "client"),
     gatewayServer: workloadTlsSecret("gateway", "server"),
     gatewayClient: workloadTlsSecret("gateway", "client"),
+    logAgentClient: workloadTlsSecret("logAgent", "client"),
     tempoServer: workloadTlsSecret("tempo", "server"),
     grafanaServer: workloadTlsSecret("grafana", "server"),
     grafanaClient: workloadTlsSecret("grafana", "client"),

@@ -9,9 +9,9 @@ export interface PlatformNamespacesArgs {
 
 /**
  * The namespaces the platform owns, each enforcing the restricted Pod Security Standard so that no
- * workload in them can run privileged, as root or with extra capabilities; the collectors' namespace
- * audits and warns at restricted but enforces privileged, for the agents' read-only pod log mount
- * (names.ts, podSecurityEnforcement).
+ * workload in them can run privileged, as root or with extra capabilities; the node log shipper's
+ * namespace, which holds nothing else, audits and warns at restricted but enforces privileged, for
+ * its read-only pod log mount (names.ts, podSecurityEnforcement).
  */
 export class PlatformNamespaces extends pulumi.ComponentResource {
     public readonly namespaces: Readonly<Record<PlatformNamespace, k8s.core.v1.Namespace>>;

@@ -1,6 +1,7 @@
 /**
  * Kubernetes namespaces and what their pods may use: each namespace enforces the restricted Pod
- * Security Standard and holds only platform objects, pods mount an API token only where RBAC grants
+ * Security Standard (the log agent's alone may enforce privileged, and then runs nothing else) and
+ * holds only platform objects, pods mount an API token only where RBAC grants
  * it something, and no credential sits in a ConfigMap or an env literal.
  */
 import type * as k8s from "@pulumi/kubernetes";
@@ -20,8 +21,8 @@ import {
     systemNamespaces,
     workloadTypes,
 } from "./lib/kubernetes";
-import { ensurePath, mutation, pick } from "./lib/mutate";
-import { podLogReader } from "./lib/pod-logs";
+import { addSibling, ensurePath, mutation, pick } from "./lib/mutate";
+import { isPodLogReader, podLogReader } from "./lib/pod-logs";
 import { holdsLiteralSecret, literalCredentials, secretShapeIn } from "./lib/secrets";
 import { asList, isRecord, isSet } from "./lib/values";
 import type { RuleDefinition } from "./types";
@@ -103,8 +104,8 @@ const namespacesRestricted = resourceRule({
     name: "kubernetes-namespaces-enforce-restricted-pss",
     description:
         "Every namespace the stack creates enforces the restricted Pod Security Standard, so the API server itself refuses " +
-        `non-compliant pods; only ${podLogReader.namespace}, whose agents mount the node's pod logs (a hostPath even baseline ` +
-        "refuses), may enforce privileged, and then audits and warns at restricted. Fix: label the Namespace " +
+        `non-compliant pods; only ${podLogReader.namespace}, whose log agent mounts the node's pod logs (a hostPath even ` +
+        "baseline refuses), may enforce privileged, and only while it audits and warns at restricted. Fix: label the Namespace " +
         "pod-security.kubernetes.io/enforce: restricted (plus audit and warn).",
     severity: "high",
     securityRule: 7,
@@ -114,7 +115,8 @@ const namespacesRestricted = resourceRule({
         const labels = (props as NamespaceInputs).metadata?.labels ?? {};
         const level = labels["pod-security.kubernetes.io/enforce"];
         const namespace = metadataOf(props).name ?? name;
-        // The pod log reader's namespace: the pod rules hold each of its pods to restricted but that one read-only mount.
+        // The log agent's namespace: the pod rules hold its pod to restricted but that one read-only mount, and
+        // kubernetes-privileged-namespace-runs-only-log-agent keeps every other workload out of it.
         const logReaderException =
             namespace === podLogReader.namespace && level === "privileged" && labels["pod-security.kubernetes.io/audit"] === "restricted" && labels["pod-security.kubernetes.io/warn"] === "restricted";
         if (level !== "restricted" && !logReaderException) report(`namespace '${metadataOf(props).name ?? name}' enforces Pod Security level '${level ?? "none"}'; label it pod-security.kubernetes.io/enforce: restricted.`);
@@ -122,6 +124,44 @@ const namespacesRestricted = resourceRule({
     violate: mutation("lower the first namespace's Pod Security enforcement to baseline", (resources) => {
         const namespace = pick(resources, kubernetesTypes.namespace, "namespace");
         ensurePath(namespace.inputs, ["metadata", "labels"])["pod-security.kubernetes.io/enforce"] = "baseline";
+    }),
+});
+
+const privilegedNamespaceRunsOnlyLogAgent = stackRule({
+    name: "kubernetes-privileged-namespace-runs-only-log-agent",
+    description:
+        `The one namespace allowed to enforce the privileged Pod Security level, ${podLogReader.namespace}, runs no workload ` +
+        `but the log agent DaemonSet ${podLogReader.name}: admission there lets a hostPath through, so any other pod in it ` +
+        "(Deployment, StatefulSet, Job, bare Pod...) would escape the restricted standard the API server enforces everywhere " +
+        "else. Fix: move the workload to its component's own namespace (components/platform/names.ts).",
+    severity: "high",
+    securityRule: 7,
+    controls: ["CIS Kubernetes 5.7.1", "CIS Kubernetes 5.2.1"],
+    appliesTo: workloadTypes,
+    validate: ({ view }, report) => {
+        view.each(view.ofType(workloadTypes), (workload) => {
+            if (metadataOf(workload.props).namespace !== podLogReader.namespace || isPodLogReader(workload.type, workload.props)) return;
+            report(
+                `${workload.type.split(":")[2]} '${objectLabel(workload.props, workload.name)}' runs in ${podLogReader.namespace}, whose admission is ` +
+                    `privileged for the log agent alone; run it in its own namespace.`,
+                workload.urn,
+            );
+        });
+    },
+    violate: mutation("create a bare Pod in the log agent's namespace with a hardened workload's pod spec", (resources) => {
+        // A pod created by hand with the spec of a workload that mounts no token and runs digest-pinned
+        // images (advisory in dev), so only the namespace is wrong.
+        const sibling = pick(resources, workloadTypes, "workload without an API token", (r) => {
+            const spec = podSpecOf(r.type, r.inputs);
+            if (spec?.automountServiceAccountToken !== false || metadataOf(r.inputs).namespace === podLogReader.namespace) return false;
+            return containersOf(spec).every((entry) => String(entry.container.image ?? "").includes("@sha256:"));
+        });
+        addSibling(resources, sibling, "kubernetes:core/v1:Pod", `${sibling.name}-by-hand`, {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "debug-by-hand", namespace: podLogReader.namespace, labels: structuredClone(metadataOf(sibling.inputs).labels ?? {}) },
+            spec: structuredClone(podSpecOf(sibling.type, sibling.inputs)),
+        });
     }),
 });
 
@@ -207,4 +247,11 @@ const envWithoutSecrets = resourceRule({
     }),
 });
 
-export const kubernetesNamespaceRules: readonly RuleDefinition[] = [apiTokenOnlyWithRbac, namespacesRestricted, dedicatedNamespaces, configMapsWithoutSecrets, envWithoutSecrets];
+export const kubernetesNamespaceRules: readonly RuleDefinition[] = [
+    apiTokenOnlyWithRbac,
+    namespacesRestricted,
+    privilegedNamespaceRunsOnlyLogAgent,
+    dedicatedNamespaces,
+    configMapsWithoutSecrets,
+    envWithoutSecrets,
+];

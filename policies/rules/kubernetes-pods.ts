@@ -114,8 +114,8 @@ const noHostAccess = resourceRule({
     name: "kubernetes-pods-no-host-access",
     description:
         "Pods share nothing with the node: no host network, PID or IPC namespace (which bypass NetworkPolicies), no host " +
-        "ports, and only restricted volume types (no hostPath), except that the collector agent DaemonSet may mount the " +
-        `kubelet's pod log directory ${podLogReader.path} read-only (it ships the platform's own logs). Fix: remove ` +
+        `ports, and only restricted volume types (no hostPath), except that the log agent DaemonSet ${podLogReader.namespace}/` +
+        `${podLogReader.name} may mount the kubelet's pod log directory ${podLogReader.path} read-only (it ships the platform's own logs). Fix: remove ` +
         "hostNetwork/hostPID/hostIPC, hostPort and hostPath; use Services, emptyDir, ConfigMap/Secret or PVC volumes.",
     severity: "critical",
     securityRule: 2,

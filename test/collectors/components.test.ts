@@ -53,7 +53,7 @@ describe("collector component names and the image version", () => {
 
     it("the settings floor for collector images covers every name the configs use", () => {
         let newest = 0;
-        for (const config of [dev.agent, dev.gateway]) {
+        for (const config of [dev.agent, dev.logAgent, dev.gateway]) {
             for (const kind of kinds) for (const id of Object.keys(config[kind] ?? {})) newest = Math.max(newest, componentSupport[kind][componentType(id)].since.minor);
         }
         assert.equal(minimumImageVersions.collector.major, 0);

@@ -18,7 +18,8 @@ import { ports, services } from "../../components/platform/names";
 import { fleetConfigs, walk, type FleetConfigs } from "./fixtures";
 
 const stacks = { dev: fleetConfigs("dev"), prod: fleetConfigs("prod") };
-const tiers = (f: FleetConfigs) => ({ agent: f.agent, gateway: f.gateway });
+const tiers = (f: FleetConfigs) => ({ agent: f.agent, logAgent: f.logAgent, gateway: f.gateway });
+const rendered = (f: FleetConfigs) => ({ agent: f.agentYaml, logAgent: f.logAgentYaml, gateway: f.gatewayYaml });
 
 type Section = "receivers" | "processors" | "exporters";
 
@@ -99,9 +100,11 @@ for (const [stack, fleet] of Object.entries(stacks)) {
                     }
                 });
 
-                it("serves OTLP only over TLS 1.3 on the pod IP, with health on the pod IP and self-metrics on loopback", () => {
+                it("serves OTLP (where it receives any) only over TLS 1.3 on the pod IP, with health on the pod IP and self-metrics on loopback", () => {
                     const otlp = config.receivers.otlp as any;
-                    for (const protocol of ["grpc", "http"]) {
+                    // The log agents receive nothing from the network: they read files.
+                    assert.equal(otlp === undefined, tier === "logAgent");
+                    for (const protocol of otlp ? ["grpc", "http"] : []) {
                         const server = otlp.protocols[protocol];
                         assert.match(server.endpoint, new RegExp(`^\\$\\{env:${collectorEnv.podIp}\\}:\\d+$`));
                         assert.equal(server.tls.min_version, "1.3");
@@ -115,17 +118,17 @@ for (const [stack, fleet] of Object.entries(stacks)) {
                 it("ships the collector's own otelcol_* metrics in a pipeline", () => {
                     const receiver = (config.receivers["prometheus/self"] as any).config.scrape_configs[0];
                     assert.deepEqual(receiver.static_configs[0].targets, [`${selfMetricsAddress.host}:${selfMetricsAddress.port}`]);
-                    assert.equal(receiver.job_name, tier === "agent" ? selfMetricsJobs.agent : selfMetricsJobs.gateway);
+                    assert.equal(receiver.job_name, selfMetricsJobs[tier as keyof typeof selfMetricsJobs]);
                     assert.deepEqual(receiver.relabel_configs, [{ target_label: "instance", replacement: `\${env:${collectorEnv.podName}}` }]);
                     const carrying = pipelines(config).filter(([name, p]) => name.startsWith("metrics") && p.receivers.includes("prometheus/self"));
                     assert.equal(carrying.length, 1, "one metrics pipeline scrapes the collector itself");
                 });
 
                 it("renders YAML without anchors, and the only $ are ${env:...} references", () => {
-                    const rendered = tier === "agent" ? fleet.agentYaml : fleet.gatewayYaml;
-                    assert.doesNotMatch(rendered, /[&*][a-z]+\d+\b/, "YAML anchors or aliases");
-                    assert.deepEqual(yaml.parse(rendered), config);
-                    const stray = rendered.replace(/\$\{env:[A-Z_][A-Z0-9_]*\}/g, "").match(/\$/g);
+                    const text = rendered(fleet)[tier as keyof ReturnType<typeof rendered>];
+                    assert.doesNotMatch(text, /[&*][a-z]+\d+\b/, "YAML anchors or aliases");
+                    assert.deepEqual(yaml.parse(text), config);
+                    const stray = text.replace(/\$\{env:[A-Z_][A-Z0-9_]*\}/g, "").match(/\$/g);
                     assert.equal(stray, null, "a $ the collector would try to expand");
                 });
             });

@@ -1,4 +1,4 @@
-/** Shared inputs for the collector tests: a stack's settings, plan and both rendered configs. */
+/** Shared inputs for the collector tests: a stack's settings, plan and every rendered collector config. */
 import * as yaml from "yaml";
 import { parseSettings, type Settings } from "../../components/platform/settings";
 import { planCapacity, type CapacityPlan } from "../../components/capacity/plan";
@@ -6,6 +6,7 @@ import { buildAgentConfig } from "../../components/collectors/agent-config";
 import { renderCollectorConfig } from "../../components/collectors/config";
 import type { CollectorConfig } from "../../components/collectors/config-types";
 import { buildGatewayConfig, gatewayConfigInput, type GatewayConfigInput } from "../../components/collectors/gateway-config";
+import { buildLogAgentConfig } from "../../components/collectors/log-agent-config";
 import { stackConfig } from "../harness/stack-config";
 
 export function stackSettings(stack: string, overrides: Record<string, unknown> = {}): Settings {
@@ -21,8 +22,10 @@ export interface FleetConfigs {
     readonly plan: CapacityPlan;
     /** Parsed back from the rendered YAML, i.e. what the collector reads. */
     readonly agent: CollectorConfig;
+    readonly logAgent: CollectorConfig;
     readonly gateway: CollectorConfig;
     readonly agentYaml: string;
+    readonly logAgentYaml: string;
     readonly gatewayYaml: string;
 }
 
@@ -32,8 +35,18 @@ export function fleetConfigs(stack: string, overrides: Record<string, unknown> =
     const agentYaml = renderCollectorConfig(
         buildAgentConfig({ image: settings.images.collector, dropClientAddress: settings.collectors.dropClientAddress }),
     );
+    const logAgentYaml = renderCollectorConfig(buildLogAgentConfig({ image: settings.images.collector }));
     const gatewayYaml = renderCollectorConfig(buildGatewayConfig(gatewayInput(settings, plan)));
-    return { settings, plan, agent: yaml.parse(agentYaml), gateway: yaml.parse(gatewayYaml), agentYaml, gatewayYaml };
+    return {
+        settings,
+        plan,
+        agent: yaml.parse(agentYaml),
+        logAgent: yaml.parse(logAgentYaml),
+        gateway: yaml.parse(gatewayYaml),
+        agentYaml,
+        logAgentYaml,
+        gatewayYaml,
+    };
 }
 
 /** Every (path, value) in a parsed document, for whole-config assertions. */

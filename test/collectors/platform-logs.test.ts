@@ -1,5 +1,5 @@
 /**
- * The platform's own logs, as the rendered configs ship them: the agents tail only the platform
+ * The platform's own logs, as the rendered configs ship them: the log agents tail only the platform
  * namespaces' container logs and turn JSON lines into map bodies, the gateways keep only those
  * namespaces, scrub them (the signed-in login stays) and write them to the data plane's workload
  * log group; the record the exporter writes is matched against the failed-login alarm's filter.
@@ -10,12 +10,14 @@
 import { strict as assert } from "assert";
 import * as yaml from "yaml";
 import { agentIds } from "../../components/collectors/agent-config";
+import { logAgentIds } from "../../components/collectors/log-agent-config";
+import { pkiPlan } from "../../components/pki/plan";
 import type { CollectorConfig, FileLogReceiverConfig } from "../../components/collectors/config-types";
 import { gatewayIds } from "../../components/collectors/gateway-config";
 import { identityLogKeys } from "../../components/collectors/pii-scrubbing";
 import { logOffsetsDir, platformLogGlobs } from "../../components/collectors/platform-logs";
 import { detections } from "../../components/data-plane/detections";
-import { awsResourceNames, namespaces } from "../../components/platform/names";
+import { awsResourceNames, namespaces, ports, serviceDnsNames } from "../../components/platform/names";
 import { kubernetesObject, ofType, shippedStacks, stackRecording } from "../harness/program";
 import { settingsOf } from "../harness/recorded";
 import { matchesFilterPattern } from "../data-plane/filter-pattern";
@@ -166,17 +168,22 @@ const tempoLine = cri('level=warn ts=2026-12-01T10:00:00Z caller=x.go:1 msg="slo
 
 for (const stack of shippedStacks) {
     describe(`platform logs as the ${stack} configs ship them`, () => {
-        const { agent, gateway, settings } = fleetConfigs(stack);
-        const receiver = agent.receivers[agentIds.logsReceiver] as FileLogReceiverConfig;
+        const { agent, logAgent, gateway, settings, plan } = fleetConfigs(stack);
+        const receiver = logAgent.receivers[logAgentIds.logsReceiver] as FileLogReceiverConfig;
         const names = awsResourceNames(settings.environment, settings.aws.accountId, settings.aws.region);
 
-        it("agents read the container logs of the platform's namespaces and nothing else", () => {
+        it("log agents read the container logs of the platform's namespaces (their own included) and nothing else", () => {
             assert.deepEqual([...receiver.include].sort(), platformLogGlobs().sort());
             assert.deepEqual(
                 receiver.include.map((glob) => glob.split("/")[4]).sort(),
                 Object.values(namespaces).map((ns) => `${ns}_*`).sort(),
             );
-            for (const path of [grafanaPath, tempoPath, `/var/log/pods/${namespaces.collectors}_otel-agent-abcde_u1/otel-agent/3.log`]) {
+            for (const path of [
+                grafanaPath,
+                tempoPath,
+                `/var/log/pods/${namespaces.collectors}_otel-agent-abcde_u1/otel-agent/3.log`,
+                `/var/log/pods/${namespaces.nodeLogs}_otel-log-agent-fghij_u6/otel-log-agent/0.log`,
+            ]) {
                 assert.ok(receiver.include.some((glob) => globMatches(glob, path)), path);
             }
             for (const path of [
@@ -190,25 +197,35 @@ for (const stack of shippedStacks) {
             }
         });
 
-        it("agents resume from stored offsets after a container restart, start at the end in a new pod, and parse the path for pod metadata", () => {
+        it("log agents resume from stored offsets after a container restart, start at the end in a new pod, and parse the path for pod metadata", () => {
             assert.equal(receiver.start_at, "end");
-            assert.equal(receiver.storage, agentIds.logOffsets);
-            assert.deepEqual(agent.extensions[agentIds.logOffsets], { directory: logOffsetsDir, create_directory: false, timeout: "1s" });
-            assert.ok(agent.service.extensions.includes(agentIds.logOffsets), "the storage extension is started");
+            assert.equal(receiver.storage, logAgentIds.logOffsets);
+            assert.deepEqual(logAgent.extensions[logAgentIds.logOffsets], { directory: logOffsetsDir, create_directory: false, timeout: "1s" });
+            assert.ok(logAgent.service.extensions.includes(logAgentIds.logOffsets), "the storage extension is started");
             assert.equal(receiver.include_file_path, true, "the container operator reads log.file.path");
             assert.deepEqual(receiver.operators.map((o) => o.type), ["container", "json_parser"]);
         });
 
-        it("agents forward logs to the gateways over mutual TLS on the OTLP port, routed by resource", () => {
-            const pipeline = agent.service.pipelines[agentIds.logsPipeline];
-            assert.deepEqual(pipeline, { receivers: [agentIds.logsReceiver], processors: ["memory_limiter", "batch"], exporters: [agentIds.logsExporter] });
-            const exporter = agent.exporters[agentIds.logsExporter] as Record<string, any>;
+        it("log agents forward logs to the gateways over mutual TLS on the OTLP port, routed by resource, finding them by DNS", () => {
+            const pipeline = logAgent.service.pipelines[logAgentIds.logsPipeline];
+            assert.deepEqual(pipeline, { receivers: [logAgentIds.logsReceiver], processors: ["memory_limiter", "batch"], exporters: [logAgentIds.logsExporter] });
+            const exporter = logAgent.exporters[logAgentIds.logsExporter] as Record<string, any>;
             const traces = agent.exporters[agentIds.tracesExporter] as Record<string, any>;
             assert.equal(exporter.routing_key, "resource");
-            assert.deepEqual(exporter.protocol, traces.protocol, "the same mutual TLS client as the spans");
-            assert.deepEqual(exporter.resolver, traces.resolver, "the same gateway pods on the same port");
-            // The agent's OTLP receiver takes no logs from applications: no logs pipeline reads it.
-            for (const [name, p] of Object.entries(agent.service.pipelines)) if (name.startsWith("logs")) assert.ok(!p.receivers.includes("otlp"), name);
+            const headless = serviceDnsNames("gatewayHeadless").at(-1)!;
+            // No API token: the headless Service's name answers with the ready gateway pods, dialled by address.
+            assert.deepEqual(exporter.resolver, { dns: { hostname: headless, port: String(ports.otlpGrpc), interval: "5s", timeout: "1s" } });
+            // The spans' client, but verifying the Service's name, which the gateways' certificate carries.
+            assert.deepEqual(exporter.protocol, { otlp: { ...traces.protocol.otlp, tls: { ...traces.protocol.otlp.tls, server_name_override: headless } } });
+            const gatewayCertificate = pkiPlan({ environment: settings.environment, grafanaHostname: settings.grafana.hostname, gatewayMaxReplicas: plan.gateway.maxReplicas, externalSenders: [] })
+                .leaves.find((leaf) => leaf.id === "gatewayServer")!;
+            assert.ok(gatewayCertificate.dnsNames.includes(headless));
+        });
+
+        it("the trace agents read no logs: no file_log receiver, no offsets, no logs pipeline (the OTLP receiver takes no logs either)", () => {
+            assert.deepEqual(Object.keys(agent.receivers).filter((id) => id.startsWith("file_log")), []);
+            assert.deepEqual(Object.keys(agent.extensions), ["health_check"]);
+            assert.deepEqual(Object.keys(agent.service.pipelines).filter((name) => name.startsWith("logs")), []);
         });
 
         it("Grafana's JSON lines become map bodies; other lines stay strings", () => {

@@ -89,7 +89,7 @@ describe("platform scraping: Tempo and Grafana into the metrics workspace", () =
             services: [],
             appOtlpCidrs: settings.network.appOtlpCidrs,
             appNamespaceLabel: settings.network.appNamespaceLabel,
-            destinations: { agent: collectorDestinations(fleet.agent).filter((d) => d.pods), gateway: [], tempo: [], grafana: [] },
+            destinations: { agent: collectorDestinations(fleet.agent).filter((d) => d.pods), logAgent: [], gateway: [], tempo: [], grafana: [] },
         });
         const ingressFromAgent = (workload: "tempo" | "grafana") =>
             policies

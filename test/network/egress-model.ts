@@ -36,6 +36,7 @@ export function recordedDestinations(recording: StackRecording): Record<Workload
     const grafana = workloads.grafana.namespace;
     return {
         agent: collectorDestinations(yaml.parse(configFile(recording, `${workloads.agent.name}-config`, collectors, "config.yaml"))),
+        logAgent: collectorDestinations(yaml.parse(configFile(recording, `${workloads.logAgent.name}-config`, workloads.logAgent.namespace, "config.yaml"))),
         gateway: collectorDestinations(yaml.parse(configFile(recording, `${workloads.gateway.name}-config`, collectors, "config.yaml")), gatewayEnv),
         tempo: tempoDestinations(yaml.parse(configFile(recording, "tempo-config", workloads.tempo.namespace, "tempo.yaml"))),
         grafana: grafanaDestinations({

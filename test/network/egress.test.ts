@@ -36,6 +36,8 @@ function expectedDestinations(recording: StackRecording, settings: Settings): Re
             `pods tracing-tempo/tempo:${ports.tempoHttp}/TCP`,
             `pods tracing-grafana/grafana:${ports.grafanaHttps}/TCP`,
         ],
+        // The log agents read files and find the gateways by DNS: no Kubernetes API.
+        logAgent: ["127.0.0.1:8888/TCP", "otel-gateway-headless.tracing-collectors.svc.cluster.local:4317/TCP"],
         // The platform's logs go to CloudWatch Logs (awscloudwatchlogs, through the logs interface endpoint).
         gateway: ["127.0.0.1:8888/TCP", credentials, metrics, `logs.${region}.amazonaws.com:443/TCP`, tempo("tempo-ingest", 4317), ...mskExporters],
         tempo:

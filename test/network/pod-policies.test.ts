@@ -20,6 +20,8 @@ const udp = (port: number): ListeningPort => ({ port, protocol: "UDP" });
 const listening: Record<WorkloadKey, ListeningPort[]> = {
     agent: [tcp(ports.otlpGrpc), tcp(ports.otlpHttp), tcp(ports.collectorHealth), tcp(ports.collectorMetrics)],
     gateway: [tcp(ports.otlpGrpc), tcp(ports.collectorHealth), tcp(ports.collectorMetrics)],
+    // Receives nothing: the health check (kubelet) and its loopback metrics.
+    logAgent: [tcp(ports.collectorHealth), tcp(ports.collectorMetrics)],
     // Memberlist gossips over TCP only (grafana/dskit kv/memberlist/tcp_transport.go): no UDP listener.
     tempo: [tcp(ports.otlpGrpc), tcp(ports.tempoHttp), tcp(ports.tempoGrpc), tcp(ports.tempoMemberlist)],
     grafana: [tcp(ports.grafanaHttps)],
@@ -70,6 +72,7 @@ function clusterModel(recording: StackRecording): ClusterModel {
         },
         endpoints: [
             platformPod("agent", "agent"),
+            platformPod("log-agent", "logAgent"),
             platformPod("gateway", "gateway"),
             ...tempoPodsByMode[settings.tempo.mode].map((pod) => platformPod(pod.id, "tempo", pod.component)),
             platformPod("grafana", "grafana"),
@@ -91,7 +94,7 @@ function clusterModel(recording: StackRecording): ClusterModel {
 }
 
 const tempoPodIds = new Set<string>(Object.values(tempoPodsByMode).flatMap((pods) => pods.map((pod) => pod.id)));
-const platformPods = new Set(["agent", "gateway", ...tempoPodIds, "grafana"]);
+const platformPods = new Set(["agent", "log-agent", "gateway", ...tempoPodIds, "grafana"]);
 const isS3 = (id: string) => /^s3-\d+$/.test(id);
 
 describe("NetworkPolicies", () => {
@@ -139,6 +142,8 @@ describe("NetworkPolicies", () => {
 
                 for (const port of [tcp(ports.otlpGrpc), tcp(ports.otlpHttp)]) allow("app-labelled", "agent", port);
                 allow("agent", "gateway", tcp(ports.otlpGrpc));
+                // The node log shipper pushes the platform's logs (and its own metrics) to the gateways, and dials nothing else.
+                allow("log-agent", "gateway", tcp(ports.otlpGrpc));
                 const hosts = model.endpoints.filter((e) => e.kind === "host");
                 for (const source of hosts) {
                     if (settings.network.appOtlpCidrs.some((cidr) => addressInCidr(source.ip!, cidr))) allow(source.id, "gateway", tcp(ports.otlpGrpc));
@@ -181,10 +186,18 @@ describe("NetworkPolicies", () => {
             });
 
             it("keeps an unlabelled namespace away from the collectors, even with a look-alike pod label", () => {
-                for (const target of ["agent", "gateway"]) {
+                for (const target of ["agent", "log-agent", "gateway"]) {
                     assert.ok(![...flows].some((f) => f.startsWith(`app-unlabelled -> ${target}:`)), `app-unlabelled reaches ${target}`);
                 }
                 assert.ok(![...flows].some((f) => f.startsWith("app-labelled -> gateway:")), "applications send to their node's agent, not the gateway");
+            });
+
+            it("admits nothing into the log agent's namespace and lets the log agent out only to DNS and the gateways' OTLP port", () => {
+                assert.deepEqual([...flows].filter((f) => / -> log-agent:/.test(f)), []);
+                assert.deepEqual(
+                    [...flows].filter((f) => f.startsWith("log-agent -> ")).sort(),
+                    [`log-agent -> gateway:${ports.otlpGrpc}/TCP`, `log-agent -> kube-dns:${ports.dns}/TCP`, `log-agent -> kube-dns:${ports.dns}/UDP`],
+                );
             });
 
             it("never lets Grafana reach S3, nor anything reach IMDS or the internet", () => {

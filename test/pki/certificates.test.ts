@@ -40,7 +40,7 @@ function authority(recording: StackRecording, id: "platform" | "platform-2" | "v
 }
 
 const workloadServers = ["agent-server", "gateway-server", "tempo-server", "grafana-server"] as const;
-const workloadClients = ["agent-client", "gateway-client", "grafana-client"] as const;
+const workloadClients = ["agent-client", "log-agent-client", "gateway-client", "grafana-client"] as const;
 
 describe("PKI", () => {
     for (const stack of shippedStacks) {
@@ -161,6 +161,7 @@ describe("PKI", () => {
                 const ids: Record<string, keyof typeof tlsSecrets> = {
                     "agent-server": "agentServer",
                     "agent-client": "agentClient",
+                    "log-agent-client": "logAgentClient",
                     "gateway-server": "gatewayServer",
                     "gateway-client": "gatewayClient",
                     "tempo-server": "tempoServer",
@@ -193,7 +194,7 @@ describe("PKI", () => {
 
             it("creates every key and certificate through the stack's own TLS provider (default providers are disabled)", () => {
                 const tlsResources = recording.resources.filter((r) => r.custom && r.type.startsWith("tls:"));
-                const leaves = 8 + settingsOf(recording).collectors.externalSenders.length;
+                const leaves = 9 + settingsOf(recording).collectors.externalSenders.length;
                 assert.equal(tlsResources.length, 3 + leaves * 3 + 3, "three CA keys and certificates, a key, request and certificate per leaf");
                 for (const resource of tlsResources) {
                     const providerUrn = resource.provider?.slice(0, resource.provider.lastIndexOf("::")) ?? "";

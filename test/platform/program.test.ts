@@ -37,13 +37,13 @@ describe("program: both stacks load under mocks", () => {
                 }
             });
 
-            it("platform namespaces enforce the restricted Pod Security Standard; the collectors' enforces privileged for the agents' pod log mount, auditing and warning at restricted", async () => {
+            it("platform namespaces enforce the restricted Pod Security Standard; the log agent's alone enforces privileged for its pod log mount, auditing and warning at restricted", async () => {
                 const recording = await stackRecording(stack);
                 const namespaces = ofType(recording, "kubernetes:core/v1:Namespace");
-                assert.ok(namespaces.length >= 3);
+                assert.deepEqual(namespaces.map((ns) => ns.inputs.metadata.name).sort(), ["tracing-collectors", "tracing-grafana", "tracing-node-logs", "tracing-tempo"]);
                 for (const ns of namespaces) {
                     const labels = ns.inputs.metadata.labels;
-                    const expected = ns.inputs.metadata.name === "tracing-collectors" ? "privileged" : "restricted";
+                    const expected = ns.inputs.metadata.name === "tracing-node-logs" ? "privileged" : "restricted";
                     assert.equal(labels["pod-security.kubernetes.io/enforce"], expected, ns.inputs.metadata.name);
                     assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
                     assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");

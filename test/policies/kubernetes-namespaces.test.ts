@@ -1,4 +1,14 @@
+import type { EditableResource } from "../../policies/resource-shape";
 import { describeRule, gatewayContainer, gatewayLabel, grafanaDeployment, kubernetesObject } from "./helpers";
+
+/** A copy of `workload` as a `kind` named `name` in the log agent's namespace. */
+function inNodeLogs(workload: EditableResource, kind: string, name: string): EditableResource {
+    const copy = structuredClone(workload);
+    const type = kind === "Pod" ? "kubernetes:core/v1:Pod" : `kubernetes:apps/v1:${kind}`;
+    Object.assign(copy, { type, name: `${name}-copy`, urn: copy.urn.replace(workload.type, type).replace(/::[^:]+$/, `::${name}-copy`) });
+    Object.assign(copy.inputs, { kind, metadata: { ...copy.inputs.metadata, name, namespace: "tracing-node-logs" } });
+    return copy;
+}
 
 describe("policies: Kubernetes namespaces, tokens and secrets", () => {
     describeRule("kubernetes-service-account-token-only-with-rbac", [
@@ -47,22 +57,56 @@ describe("policies: Kubernetes namespaces, tokens and secrets", () => {
             ],
         },
         {
-            title: "compliant: the collectors' namespace enforcing privileged for the agents' pod log mount, auditing and warning at restricted",
-            change: (rs) => Object.assign(kubernetesObject(rs, "Namespace", "tracing-collectors").inputs.metadata.labels, { "pod-security.kubernetes.io/enforce": "privileged" }),
+            title: "compliant: the log agent's namespace enforcing privileged for its pod log mount, auditing and warning at restricted",
+            change: (rs) => Object.assign(kubernetesObject(rs, "Namespace", "tracing-node-logs").inputs.metadata.labels, { "pod-security.kubernetes.io/enforce": "privileged" }),
             expect: [],
         },
         {
-            title: "privileged in another namespace, or in the collectors' namespace without restricted audit and warn",
+            title: "privileged in another namespace (the collectors' included), or in the log agent's without restricted audit and warn",
             change: (rs) => {
-                Object.assign(kubernetesObject(rs, "Namespace", "tracing-collectors").inputs.metadata.labels, {
+                Object.assign(kubernetesObject(rs, "Namespace", "tracing-node-logs").inputs.metadata.labels, {
                     "pod-security.kubernetes.io/enforce": "privileged",
                     "pod-security.kubernetes.io/warn": "baseline",
                 });
                 kubernetesObject(rs, "Namespace", "tracing-tempo").inputs.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
+                kubernetesObject(rs, "Namespace", "tracing-collectors").inputs.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
             },
             expect: [
                 "namespace 'tracing-collectors' enforces Pod Security level 'privileged'; label it pod-security.kubernetes.io/enforce: restricted.",
                 "namespace 'tracing-tempo' enforces Pod Security level 'privileged'; label it pod-security.kubernetes.io/enforce: restricted.",
+                "namespace 'tracing-node-logs' enforces Pod Security level 'privileged'; label it pod-security.kubernetes.io/enforce: restricted.",
+            ],
+        },
+        {
+            title: "privileged in the log agent's namespace with audit left unset",
+            change: (rs) => {
+                const labels = kubernetesObject(rs, "Namespace", "tracing-node-logs").inputs.metadata.labels;
+                labels["pod-security.kubernetes.io/enforce"] = "privileged";
+                delete labels["pod-security.kubernetes.io/audit"];
+            },
+            expect: ["namespace 'tracing-node-logs' enforces Pod Security level 'privileged'; label it pod-security.kubernetes.io/enforce: restricted."],
+        },
+    ]);
+
+    describeRule("kubernetes-privileged-namespace-runs-only-log-agent", [
+        {
+            title: "compliant: the log agent DaemonSet in its namespace",
+            change: (rs) => void rs.push(inNodeLogs(grafanaDeployment(rs), "DaemonSet", "otel-log-agent")),
+            expect: [],
+        },
+        {
+            title: "a Deployment, a bare Pod and a DaemonSet of another name in the log agent's namespace",
+            change: (rs) => {
+                rs.push(inNodeLogs(grafanaDeployment(rs), "Deployment", "debug"));
+                rs.push(inNodeLogs(grafanaDeployment(rs), "DaemonSet", "log-shipper"));
+                const pod = inNodeLogs(grafanaDeployment(rs), "Pod", "by-hand");
+                pod.inputs.spec = pod.inputs.spec.template.spec;
+                rs.push(pod);
+            },
+            expect: [
+                "Deployment 'tracing-node-logs/debug' runs in tracing-node-logs, whose admission is privileged for the log agent alone; run it in its own namespace.",
+                "DaemonSet 'tracing-node-logs/log-shipper' runs in tracing-node-logs, whose admission is privileged for the log agent alone; run it in its own namespace.",
+                "Pod 'tracing-node-logs/by-hand' runs in tracing-node-logs, whose admission is privileged for the log agent alone; run it in its own namespace.",
             ],
         },
     ]);

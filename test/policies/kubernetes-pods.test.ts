@@ -3,13 +3,19 @@ import type { EditableResource } from "../../policies/resource-shape";
 import { describeRule, edited, gatewayContainer, gatewayDeployment, gatewayLabel, gatewayPod, grafanaDeployment, runRule } from "./helpers";
 
 /**
- * Adds the collector agents' DaemonSet (a copy of the golden gateway's pod, as the program's agents
- * share it) reading the node's pod logs through `mount`; returns its pod spec.
+ * Adds a log agent DaemonSet (a copy of the golden gateway's pod, as the program's collectors share
+ * it) reading the node's pod logs through `mount`; returns its pod spec.
  */
-function addLogReader(rs: EditableResource[], volume: Record<string, any>, mount: Record<string, any>, name = "otel-agent"): Record<string, any> {
+function addLogReader(
+    rs: EditableResource[],
+    volume: Record<string, any>,
+    mount: Record<string, any>,
+    name = "otel-log-agent",
+    namespace = "tracing-node-logs",
+): Record<string, any> {
     const agent = structuredClone(gatewayDeployment(rs));
     Object.assign(agent, { type: "kubernetes:apps/v1:DaemonSet", name: `${name}-daemonset`, urn: agent.urn.replace(/Deployment::[^:]+$/, `DaemonSet::${name}-daemonset`) });
-    Object.assign(agent.inputs, { kind: "DaemonSet", metadata: { ...agent.inputs.metadata, name } });
+    Object.assign(agent.inputs, { kind: "DaemonSet", metadata: { ...agent.inputs.metadata, name, namespace } });
     delete agent.inputs.spec.replicas;
     const spec = agent.inputs.spec.template.spec;
     spec.volumes.push(volume);
@@ -18,7 +24,7 @@ function addLogReader(rs: EditableResource[], volume: Record<string, any>, mount
     return spec;
 }
 const podLogs = { name: "pod-logs", hostPath: { path: "/var/log/pods", type: "Directory" } };
-const agentLabel = "DaemonSet 'tracing-collectors/otel-agent'";
+const agentLabel = "DaemonSet 'tracing-node-logs/otel-log-agent'";
 
 describe("policies: Kubernetes workloads", () => {
     describeRule("kubernetes-pods-run-as-non-root", [
@@ -99,12 +105,12 @@ describe("policies: Kubernetes workloads", () => {
             ],
         },
         {
-            title: "compliant: the agent DaemonSet mounting the node's pod logs read-only",
+            title: "compliant: the log agent DaemonSet mounting the node's pod logs read-only",
             change: (rs) => void addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods", readOnly: true }),
             expect: [],
         },
         {
-            title: "the agent DaemonSet mounting the pod logs writable, or another host path",
+            title: "the log agent DaemonSet mounting the pod logs writable, or another host path",
             change: (rs) => {
                 const spec = addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods" });
                 spec.volumes.push({ name: "varlog", hostPath: { path: "/var/log" } }, { name: "escape", hostPath: { path: "/var/log/pods/../../../etc" } });
@@ -117,15 +123,17 @@ describe("policies: Kubernetes workloads", () => {
             ],
         },
         {
-            title: "the pod logs read-only, but in any other workload (the gateway, a DaemonSet of another name)",
+            title: "the pod logs read-only, but in any other workload (the gateway, a DaemonSet of another name, the log agent's name in another namespace)",
             change: (rs) => {
                 addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods", readOnly: true }, "log-shipper");
+                addLogReader(rs, podLogs, { name: "pod-logs", mountPath: "/var/log/pods", readOnly: true }, "otel-log-agent", "tracing-collectors");
                 gatewayPod(rs).volumes.push(podLogs);
                 gatewayContainer(rs).volumeMounts.push({ name: "pod-logs", mountPath: "/var/log/pods", readOnly: true });
             },
             expect: [
                 `${gatewayLabel} volume 'pod-logs' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
-                `DaemonSet 'tracing-collectors/log-shipper' volume 'pod-logs' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
+                `DaemonSet 'tracing-node-logs/log-shipper' volume 'pod-logs' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
+                `DaemonSet 'tracing-collectors/otel-log-agent' volume 'pod-logs' is of type hostPath; use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret.`,
             ],
         },
     ]);
