@@ -7,6 +7,7 @@
  * --stack-file names the Pulumi.<name>.yaml to start from when the stack has no file of its own
  * (a test stack derived from dev, for example).
  */
+import "./source-maps-off";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -47,9 +48,6 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-    // Pulumi captures a stack trace for every resource; mapping each through tsx's source maps
-    // costs a fifth of a recording, and recordings report error messages, not stack frames.
-    process.setSourceMapsEnabled(false);
     const stack = argument("stack");
     const out = argument("out");
     if (!stack || !out) throw new Error("usage: record-stack --stack <name> --out <file> [--overrides <file>] [--stack-file <name>]");

@@ -30,19 +30,25 @@ let sourcesDigest: string | undefined;
 function sources(): string {
     if (!sourcesDigest) {
         const hash = createHash("sha256");
-        const stackFiles = fs.readdirSync(projectRoot).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f)).sort();
-        for (const file of [...sourceRoots.flatMap(filesUnder), ...stackFiles]) hash.update(`${file}\0`).update(fs.readFileSync(path.join(projectRoot, file))).update("\0");
+        for (const file of sourceRoots.flatMap(filesUnder)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(projectRoot, file))).update("\0");
         sourcesDigest = hash.digest("hex");
     }
     return sourcesDigest;
 }
 
-export function recordingKey(stack: string, stackFile: string, overrides: Record<string, unknown>, ignoredVariables: readonly string[]): string {
+/** The configuration files a recording reads (stack-config.ts): the project file and the one stack file, so editing dev's file keeps prod's recording. */
+function configFiles(stackFile: string, root: string): Record<string, string | null> {
+    const read = (file: string) => (fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), "utf8") : null);
+    return { "Pulumi.yaml": read("Pulumi.yaml"), [`Pulumi.${stackFile}.yaml`]: read(`Pulumi.${stackFile}.yaml`) };
+}
+
+/** The cache key of a recording; `configRoot` is where the Pulumi*.yaml files are read (the project, except in the key's own tests). */
+export function recordingKey(stack: string, stackFile: string, overrides: Record<string, unknown>, ignoredVariables: readonly string[], configRoot = projectRoot): string {
     const environment = Object.entries(process.env)
         .filter(([name]) => name.startsWith("TRACING_") && !ignoredVariables.includes(name))
         .sort(([a], [b]) => (a < b ? -1 : 1));
     return createHash("sha256")
-        .update(JSON.stringify({ sources: sources(), node: process.version, stack, stackFile, overrides, environment }))
+        .update(JSON.stringify({ sources: sources(), config: configFiles(stackFile, configRoot), node: process.version, stack, stackFile, overrides, environment }))
         .digest("hex");
 }
 

@@ -4,7 +4,11 @@
  * when nothing changed.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { recordingKey } from "../harness/recording-cache";
+import { projectRoot } from "../harness/stack-config";
 
 describe("test harness: recording cache key", () => {
     const base = () => recordingKey("prod", "prod", { "tracing-platform:traceDurability": "replicated" }, []);
@@ -29,5 +33,24 @@ describe("test harness: recording cache key", () => {
             delete process.env.TRACING_TEST_CLOCK;
         }
         assert.equal(new Set(keys).size, keys.length, "every input changes the key");
+    });
+
+    it("changes with Pulumi.yaml and the stack's own file, not with another stack's file", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recording-key-"));
+        try {
+            for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) fs.copyFileSync(path.join(projectRoot, file), path.join(dir, file));
+            const key = () => recordingKey("prod", "prod", {}, [], dir);
+            const original = key();
+            assert.equal(original, recordingKey("prod", "prod", {}, []), "the same files give the project's key");
+            fs.appendFileSync(path.join(dir, "Pulumi.dev.yaml"), "# an edit to dev\n");
+            assert.equal(key(), original, "dev's file does not touch prod's recording");
+            fs.appendFileSync(path.join(dir, "Pulumi.prod.yaml"), "# an edit to prod\n");
+            const afterProd = key();
+            assert.notEqual(afterProd, original, "prod's file does");
+            fs.appendFileSync(path.join(dir, "Pulumi.yaml"), "# an edit to the project\n");
+            assert.notEqual(key(), afterProd, "and so does Pulumi.yaml");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
