@@ -8,6 +8,7 @@
  * (a test stack derived from dev, for example).
  */
 import "./source-maps-off";
+import "./lazy-typescript";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";

@@ -4,6 +4,7 @@
  * when nothing changed.
  */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -52,5 +53,25 @@ describe("test harness: recording cache key", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("test harness: the recorder's stand-in for the TypeScript compiler", () => {
+    it("defers loading the compiler until something uses it, then hands over the real one", () => {
+        // In a child process: the stand-in replaces a module-cache entry, which this worker must keep.
+        const script = [
+            'const { typescriptLoaded } = require("./test/harness/lazy-typescript");',
+            'const assert = require("assert");',
+            "assert.equal(typescriptLoaded(), false);",
+            'const ts = require("typescript");',
+            "assert.equal(typescriptLoaded(), false, 'requiring alone does not load it');",
+            "assert.equal(typeof ts.createSourceFile, 'function');",
+            "assert.match(ts.version, /^\\d+\\.\\d+/);",
+            "assert.equal(typescriptLoaded(), true);",
+            'console.log("ok");',
+        ].join("\n");
+        const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: projectRoot, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(result.stdout.trim(), "ok");
     });
 });
