@@ -75,6 +75,11 @@ export interface RunOptions {
      * where neither changed it repeats an earlier run's verdict; skipping it then loses nothing.
      */
     readonly validateResources?: (resource: RecordedResourceLike) => boolean;
+    /**
+     * The caller hands over resources nothing else will read (a mutated copy made for this run), so
+     * their inputs need no private copy of their own before the policies see them.
+     */
+    readonly resourcesOwned?: boolean;
 }
 
 /**
@@ -107,20 +112,20 @@ function optionsOf(resource: RecordedResourceLike): PolicyResourceOptions {
     };
 }
 
-/** Inputs as the engine hands them over: a private copy behind the unknown-checking proxy. */
-function proxiedInputs(resource: RecordedResourceLike): Record<string, any> {
-    return unknownCheckingProxy(copyRecorded(resource.inputs) as Record<string, any>);
+/** Inputs as the engine hands them over: a private copy (unless `owned`) behind the unknown-checking proxy. */
+function proxiedInputs(resource: RecordedResourceLike, owned = false): Record<string, any> {
+    return unknownCheckingProxy((owned ? resource.inputs : copyRecorded(resource.inputs)) as Record<string, any>);
 }
 
 /**
  * The provider a resource was registered with. Default providers are created by the engine, not
  * the program, so a recording holds only their reference; they are rebuilt from the URN.
  */
-function providerOf(resource: RecordedResourceLike, byUrn: ReadonlyMap<string, RecordedResourceLike>): PolicyProviderResource | undefined {
+function providerOf(resource: RecordedResourceLike, byUrn: ReadonlyMap<string, RecordedResourceLike>, owned: boolean): PolicyProviderResource | undefined {
     if (!resource.provider) return undefined;
     const urn = providerUrnOfReference(resource.provider);
     const recorded = byUrn.get(urn);
-    if (recorded) return { type: recorded.type, name: recorded.name, urn, props: proxiedInputs(recorded) };
+    if (recorded) return { type: recorded.type, name: recorded.name, urn, props: proxiedInputs(recorded, owned) };
     const segments = urn.split("::");
     const type = (segments[2] ?? "").split("$").pop() ?? "";
     return { type, name: segments[3] ?? "", urn, props: unknownCheckingProxy({}) };
@@ -135,7 +140,7 @@ export async function runPolicies(resources: readonly RecordedResourceLike[], op
     const policies = (options.policies ?? (packPolicies as readonly PackPolicy[])).filter((p) => levelOf(p, options) !== "disabled");
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const stackTags = options.stackTags ?? new Map<string, string>();
-    const prepared = resources.map(prepare(byUrn));
+    const prepared = resources.map(prepare(byUrn, options.resourcesOwned ?? false));
     const { validateResources } = options;
     const validated = validateResources ? prepared.filter(({ resource }) => validateResources(resource)) : prepared;
     let stack: PolicyResource[] | undefined;
@@ -213,10 +218,10 @@ interface PreparedResource {
 }
 
 /** One private, proxied copy of each resource's inputs, shared by every policy of a run (policies only read). */
-function prepare(byUrn: ReadonlyMap<string, RecordedResourceLike>): (resource: RecordedResourceLike) => PreparedResource {
+function prepare(byUrn: ReadonlyMap<string, RecordedResourceLike>, owned: boolean): (resource: RecordedResourceLike) => PreparedResource {
     return (resource) => {
-        const props = proxiedInputs(resource);
-        const provider = providerOf(resource, byUrn);
+        const props = proxiedInputs(resource, owned);
+        const provider = providerOf(resource, byUrn, owned);
         return {
             resource,
             view: { type: resource.type, props, urn: resource.urn, name: resource.name, opts: optionsOf(resource), ...(provider ? { provider } : {}), ...typeMatcher(resource.type, props) },

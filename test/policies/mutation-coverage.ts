@@ -51,7 +51,7 @@ export async function checkMutations(resources: readonly RecordedResourceLike[],
             continue;
         }
         const changed = changedResources(original, mutated);
-        const added = (await runPolicies(mutated, { config, validateResources: (r) => changed.has(r.urn) })).violations.filter((v) => !baseline.has(key(v)));
+        const added = (await runPolicies(mutated, { config, validateResources: (r) => changed.has(r.urn), resourcesOwned: true })).violations.filter((v) => !baseline.has(key(v)));
         const fired = [...new Set(added.filter((v) => v.policy === name || !alreadyFailing.has(onResource(v))).map((v) => v.policy))].sort();
         const status = !fired.includes(name) ? "missed" : fired.length === 1 ? "caught" : "collateral";
         outcomes.push({ rule: name, mutation: rule.violate.description, status, fired });
