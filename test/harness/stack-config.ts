@@ -23,14 +23,26 @@ export interface ProjectFile {
     readonly config: Readonly<Record<string, ProjectConfigDeclaration>>;
 }
 
+const parsedFiles = new Map<string, unknown>();
+
+/**
+ * A YAML file's content parsed, each distinct text once per process (tests read Pulumi.yaml and the
+ * stack files thousands of times, and parsing them dominated the suite); every caller gets its own copy.
+ */
+function parseYamlFile(file: string): unknown {
+    const text = fs.readFileSync(file, "utf8");
+    if (!parsedFiles.has(text)) parsedFiles.set(text, yaml.parse(text));
+    return structuredClone(parsedFiles.get(text));
+}
+
 export function readProjectFile(root = projectRoot): ProjectFile {
-    return yaml.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+    return parseYamlFile(path.join(root, "Pulumi.yaml")) as ProjectFile;
 }
 
 export function readStackFile(stack: string, root = projectRoot): Record<string, unknown> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
-    const parsed = yaml.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const parsed = parseYamlFile(file) as { config?: Record<string, unknown> } | null;
     return parsed?.config ?? {};
 }
 

@@ -128,12 +128,23 @@ export class Reader {
             return undefined;
         }
         try {
-            return yaml.parse(value);
+            return parsedYaml(value);
         } catch (e) {
             this.problem(key, `unparseable YAML (${(e as Error).message.split("\n")[0]})`, allowed);
             return undefined;
         }
     }
+}
+
+const parsedDocuments = new Map<string, unknown>();
+
+/**
+ * A YAML config value parsed, each distinct text once per process: the program reads each once,
+ * but the tests parse the same catalogues for every settings variant. Callers get their own copy.
+ */
+function parsedYaml(text: string): unknown {
+    if (!parsedDocuments.has(text)) parsedDocuments.set(text, yaml.parse(text));
+    return structuredClone(parsedDocuments.get(text));
 }
 
 /** How a value appears in a problem: strings quoted, everything else as JSON. */
