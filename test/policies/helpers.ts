@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as yaml from "yaml";
 import { readPolicyConfig, type PolicyPackConfig } from "../../policies/enforcement";
-import type { EditableResource } from "../../policies/resource-shape";
+import { copyRecorded, type EditableResource } from "../../policies/resource-shape";
 import { ruleNamed } from "../../policies/rules/index";
 import { runPolicies, type PolicyRunResult } from "../../policies/runner";
 import { goldenStack } from "./golden/index";
@@ -16,7 +16,7 @@ const goldens = new Map<Stack, RecordedResource[]>();
 /** The golden (fully compliant) stack; callers get a deep copy. */
 export function golden(stack: Stack = "prod"): RecordedResource[] {
     if (!goldens.has(stack)) goldens.set(stack, goldenStack(stack));
-    return structuredClone(goldens.get(stack)!);
+    return copyRecorded(goldens.get(stack)!);
 }
 
 /** A golden copy edited in place by `change`. */
@@ -145,7 +145,7 @@ export function describeRuleOnRecordings(rule: string, cases: readonly RecordedR
             });
             for (const c of cases) {
                 it(`${c.title} (${stack})`, async () => {
-                    const resources = structuredClone((await stackRecording(stack)).resources) as unknown as EditableResource[];
+                    const resources = copyRecorded((await stackRecording(stack)).resources) as unknown as EditableResource[];
                     c.change(resources, stack);
                     assert.deepStrictEqual(await messages(rule, resources as unknown as RecordedResource[], stack), [...c.expect(stack)].sort());
                 });
