@@ -27,6 +27,40 @@ function specifiers(file: string): string[] {
     return [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm), ...text.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]);
 }
 
+/** Specifiers a file loads at run time: `import type` and all-type import lists are erased by the compiler. */
+function runtimeSpecifiers(file: string): string[] {
+    const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
+    const statements = [...text.matchAll(/^\s*(import|export)\s+(type\s+)?([^;]*?)\bfrom\s+"([^"]+)"/gm)].filter(([, , typeOnly, clause]) => {
+        if (typeOnly) return false;
+        const names = /^\{([^}]*)\}\s*$/.exec(clause.trim())?.[1];
+        return !names || !names.split(",").map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith("type "));
+    });
+    const bare = [...text.matchAll(/^\s*import\s+"([^"]+)"/gm), ...text.matchAll(/\brequire\("([^"]+)"\)/g), ...text.matchAll(/\bimport\("([^"]+)"\)/g)];
+    return [...statements.map((m) => m[4]), ...bare.map((m) => m[1])];
+}
+
+/** The packages a source file reaches at run time through the project's own modules. */
+function runtimePackages(start: string): Set<string> {
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const pending = [start];
+    while (pending.length > 0) {
+        const file = pending.pop()!;
+        if (seen.has(file)) continue;
+        seen.add(file);
+        for (const specifier of runtimeSpecifiers(file)) {
+            if (!specifier.startsWith(".")) {
+                packages.add(specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]);
+                continue;
+            }
+            const base = path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), specifier));
+            const resolved = [`${base}.ts`, path.join(base, "index.ts"), base].find((c) => fs.existsSync(path.join(projectRoot, c)) && fs.statSync(path.join(projectRoot, c)).isFile());
+            if (resolved?.endsWith(".ts")) pending.push(resolved);
+        }
+    }
+    return packages;
+}
+
 /** The component folder a relative import from `file` lands in, if any. */
 function concernOf(file: string, specifier: string): string | undefined {
     if (!specifier.startsWith(".")) return undefined;
@@ -77,6 +111,18 @@ describe("layout", () => {
     it("nothing imports @pulumi/aws's root module (its declarations cover every AWS service)", () => {
         const offenders = files.filter((file) => specifiers(file).includes("@pulumi/aws"));
         assert.deepEqual(offenders, [], "import the service module through components/platform/aws.ts (or policies/rules/lib/aws.ts for types)");
+    });
+
+    it("no test file loads the Pulumi SDK or a provider (tests read recordings; only the recorder runs the program)", () => {
+        const heavy = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/tls", "@pulumi/random", "@pulumi/docker-build"];
+        const offenders = files
+            .filter((file) => file.endsWith(".test.ts"))
+            .flatMap((file) => {
+                const reached = runtimePackages(file);
+                return heavy.filter((p) => reached.has(p)).map((p) => `${file} -> ${p}`);
+            });
+        assert.deepEqual(offenders, []);
+        assert.ok(runtimePackages("test/harness/record-stack.ts").has("@pulumi/pulumi"), "the walk follows imports into packages");
     });
 
     it("the checks above see the files they guard", () => {
