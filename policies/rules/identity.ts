@@ -3,8 +3,7 @@
  * connection log names them) and admits only members of the groups allowed to reach Grafana, and
  * Grafana signs people in through single sign-on, with no shared local passwords in production.
  */
-import type * as aws from "./lib/aws";
-import type { Unwrap } from "@pulumi/pulumi";
+import type { ClientVpnAuthorizationRuleInputs as AuthorizationRuleInputs, ClientVpnEndpointInputs as EndpointInputs } from "./lib/aws";
 import { awsTypes } from "./lib/aws-types";
 import { iniDocuments } from "./lib/config-documents";
 import { rulesFor } from "./lib/define";
@@ -13,8 +12,6 @@ import { editConfigMapIni, mutation, pick } from "./lib/mutate";
 import { asList, isSet, isTrue } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
-type EndpointInputs = Unwrap<aws.ec2clientvpn.EndpointArgs>;
-type AuthorizationRuleInputs = Unwrap<aws.ec2clientvpn.AuthorizationRuleArgs>;
 
 const { resourceRule } = rulesFor("identity");
 

@@ -3,8 +3,7 @@
  * connections (successful and failed), short sessions with a usage banner, its own security group,
  * and authorisation only to the platform's private networks.
  */
-import type * as aws from "./lib/aws";
-import type { Unwrap } from "@pulumi/pulumi";
+import type { ClientVpnAuthorizationRuleInputs as AuthorizationRuleInputs, ClientVpnEndpointInputs as EndpointInputs } from "./lib/aws";
 import { awsTypes } from "./lib/aws-types";
 import { effectiveAllowList, isAllowListed, isOpenCidr } from "./lib/cidrs";
 import { rulesFor } from "./lib/define";
@@ -12,8 +11,6 @@ import { mutation, pick } from "./lib/mutate";
 import { asList, isSet, isTrue, stringList } from "./lib/values";
 import type { RuleDefinition } from "./types";
 
-type EndpointInputs = Unwrap<aws.ec2clientvpn.EndpointArgs>;
-type AuthorizationRuleInputs = Unwrap<aws.ec2clientvpn.AuthorizationRuleArgs>;
 
 const { resourceRule } = rulesFor("vpn");
 

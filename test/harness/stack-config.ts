@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "yaml";
+import { parseYamlOnce } from "../../components/platform/yaml-once";
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 
@@ -23,16 +23,9 @@ export interface ProjectFile {
     readonly config: Readonly<Record<string, ProjectConfigDeclaration>>;
 }
 
-const parsedFiles = new Map<string, unknown>();
-
-/**
- * A YAML file's content parsed, each distinct text once per process (tests read Pulumi.yaml and the
- * stack files thousands of times, and parsing them dominated the suite); every caller gets its own copy.
- */
+/** A YAML file's content, parsed once per distinct text (tests read these files thousands of times). */
 function parseYamlFile(file: string): unknown {
-    const text = fs.readFileSync(file, "utf8");
-    if (!parsedFiles.has(text)) parsedFiles.set(text, yaml.parse(text));
-    return structuredClone(parsedFiles.get(text));
+    return parseYamlOnce(fs.readFileSync(file, "utf8"));
 }
 
 export function readProjectFile(root = projectRoot): ProjectFile {

@@ -21,23 +21,32 @@ function sourceFiles(relative: string): string[] {
 
 const files = ["index.ts", ...sourceFolders.flatMap(sourceFiles)];
 
-/** Module specifiers a file imports or re-exports at run time or for types (both tie the folders together). */
-function specifiers(file: string): string[] {
-    const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
-    return [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm), ...text.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]);
+interface ImportSite {
+    readonly specifier: string;
+    /** Erased by the compiler: `import type`, or a name list of types only. */
+    readonly typeOnly: boolean;
 }
 
-/** Specifiers a file loads at run time: `import type` and all-type import lists are erased by the compiler. */
-function runtimeSpecifiers(file: string): string[] {
+/** Every module a file imports or re-exports (`from` clauses, bare imports, `require`, `import()`). */
+function importSites(file: string): ImportSite[] {
     const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
-    const statements = [...text.matchAll(/^\s*(import|export)\s+(type\s+)?([^;]*?)\bfrom\s+"([^"]+)"/gm)].filter(([, , typeOnly, clause]) => {
-        if (typeOnly) return false;
+    const allTypes = (clause: string) => {
         const names = /^\{([^}]*)\}\s*$/.exec(clause.trim())?.[1];
-        return !names || !names.split(",").map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith("type "));
-    });
-    const bare = [...text.matchAll(/^\s*import\s+"([^"]+)"/gm), ...text.matchAll(/\brequire\("([^"]+)"\)/g), ...text.matchAll(/\bimport\("([^"]+)"\)/g)];
-    return [...statements.map((m) => m[4]), ...bare.map((m) => m[1])];
+        return names !== undefined && names.split(",").map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith("type "));
+    };
+    const fromClauses = [...text.matchAll(/^\s*(?:import|export)\s+(type\s+)?([^;]*?)\bfrom\s+"([^"]+)"/gm)].map(([, typeKeyword, clause, specifier]) => ({
+        specifier,
+        typeOnly: typeKeyword !== undefined || allTypes(clause),
+    }));
+    const loads = [...text.matchAll(/^\s*import\s+"([^"]+)"/gm), ...text.matchAll(/\brequire\("([^"]+)"\)/g), ...text.matchAll(/\bimport\("([^"]+)"\)/g)];
+    return [...fromClauses, ...loads.map((m) => ({ specifier: m[1], typeOnly: false }))];
 }
+
+/** Modules a file uses at run time or for types (both tie the folders together). */
+const specifiers = (file: string) => importSites(file).map((site) => site.specifier);
+
+/** Modules a file loads at run time. */
+const runtimeSpecifiers = (file: string) => importSites(file).filter((site) => !site.typeOnly).map((site) => site.specifier);
 
 /** The packages a source file reaches at run time through the project's own modules. */
 function runtimePackages(start: string): Set<string> {

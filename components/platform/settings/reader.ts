@@ -2,8 +2,8 @@
  * Reading raw configuration values while collecting every problem, plus the readers several
  * concerns share (CIDR blocks, IP allow-lists, AWS resource ids).
  */
-import * as yaml from "yaml";
 import { Cidr, parseCidr, cidrsOverlap, describeCidr, isOpenToInternet } from "../cidr";
+import { parseYamlOnce } from "../yaml-once";
 import { declaredKeys, projectName, retiredKeys, type DeclaredKey } from "./keys";
 import type { ConfigProblem } from "./types";
 
@@ -128,23 +128,12 @@ export class Reader {
             return undefined;
         }
         try {
-            return parsedYaml(value);
+            return parseYamlOnce(value);
         } catch (e) {
             this.problem(key, `unparseable YAML (${(e as Error).message.split("\n")[0]})`, allowed);
             return undefined;
         }
     }
-}
-
-const parsedDocuments = new Map<string, unknown>();
-
-/**
- * A YAML config value parsed, each distinct text once per process: the program reads each once,
- * but the tests parse the same catalogues for every settings variant. Callers get their own copy.
- */
-function parsedYaml(text: string): unknown {
-    if (!parsedDocuments.has(text)) parsedDocuments.set(text, yaml.parse(text));
-    return structuredClone(parsedDocuments.get(text));
 }
 
 /** How a value appears in a problem: strings quoted, everything else as JSON. */
